@@ -1,0 +1,53 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PY := .venv/bin/python
+STAMP := .venv/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+DEB_PACKAGES := chromium libharfbuzz-subset0 fonts-dejavu-core poppler-utils wrk
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test install sysdeps shell manage bench reliability backup restore stop-services lint schema
+
+install: sysdeps $(STAMP)
+
+$(STAMP): requirements.txt
+	python3 -m venv .venv
+	.venv/bin/pip install -q --upgrade pip
+	.venv/bin/pip install -q -r requirements.txt
+	rm -f .venv/.installed-*; touch $@
+
+sysdeps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+run: install
+	$(PY) -m kasn_cases.run
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+shell: install
+	$(PY) manage.py shell
+
+manage: install
+	$(PY) manage.py $(ARGS)
+
+bench: install
+	$(PY) -m bench.run_all
+
+reliability: install
+	$(PY) -m pytest -m reliability $(PYTEST_ARGS)
+
+schema: install
+	$(PY) manage.py spectacular --file docs/openapi.yaml --validate
+
+backup: install
+	$(PY) manage.py backup $(ARGS)
+
+restore: install
+	$(PY) manage.py restore $(ARGS)
+
+stop-services:
+	$(PY) -m kasn_cases.embedded stop
+
+lint: install
+	.venv/bin/ruff check .

@@ -1,0 +1,1 @@
+"""Domain core: reference data, respondents, cases, workflow, clocks, letters."""

@@ -1,0 +1,84 @@
+"""Admin pages for every reference table, with search and filters."""
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from cases import models as m
+
+
+@admin.register(m.Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(m.Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "region", "ppk_title", "valid_from", "valid_to"]
+    list_filter = ["kind", "ppk_is_candidate"]
+    search_fields = ["code", "name", "ppk_title"]
+    autocomplete_fields = ["region", "parent"]
+
+
+@admin.register(m.SupervisoryBody)
+class SupervisoryBodyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "valid_from", "valid_to", "certainty"]
+    search_fields = ["code", "name"]
+
+
+class StageInline(admin.TabularInline):
+    model = m.ElectionStage
+    extra = 0
+
+
+@admin.register(m.ElectionPeriod)
+class ElectionAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "election_type", "voting_date"]
+    list_filter = ["election_type"]
+    search_fields = ["slug", "name"]
+    inlines = [StageInline]
+
+
+@admin.register(m.ViolationType)
+class ViolationTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_id", "social_media", "ethics_default", "discipline_default", "certainty"]
+    list_filter = ["social_media", "discipline_default", "certainty"]
+    search_fields = ["code", "name_id", "name_en"]
+
+
+@admin.register(m.SanctionType)
+class SanctionTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_id", "category", "level", "employee_type", "valid_from", "valid_to"]
+    list_filter = ["category", "level", "employee_type"]
+    search_fields = ["code", "name_id"]
+
+
+@admin.register(m.DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "election_type", "length", "unit", "certainty", "valid_from", "valid_to"]
+    list_filter = ["election_type", "unit", "certainty"]
+    search_fields = ["code", "legal_basis"]
+
+
+@admin.register(m.Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "cuti_bersama", "source"]
+    list_filter = ["cuti_bersama", "source"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+@admin.register(m.Respondent)
+class RespondentAdmin(admin.ModelAdmin):
+    list_display = ["name", "nip", "position", "agency", "verified"]
+    list_filter = ["verified", "employee_type"]
+    search_fields = ["name", "nip"]
+    autocomplete_fields = ["agency", "region"]
+
+
+@admin.register(m.User)
+class KasnUserAdmin(UserAdmin):
+    fieldsets = UserAdmin.fieldsets + (("Instansi", {"fields": ("agency", "region")}),)
+    list_display = ["username", "get_full_name", "agency", "region", "is_active"]
+    list_filter = ["groups", "is_active"]
+    autocomplete_fields = ["agency", "region"]

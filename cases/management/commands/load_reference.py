@@ -1,0 +1,148 @@
+"""Load reference data from cases/data/*.csv (idempotent: upsert on natural keys)."""
+import csv
+import datetime as dt
+from pathlib import Path
+
+import holidays
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cases.models import (
+    Agency, DeadlineRule, ElectionPeriod, ElectionStage, Holiday, Region, SanctionType, SupervisoryBody, ViolationType,
+)
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+HOLIDAY_YEARS = range(2019, 2031)
+
+
+def rows(name):
+    with open(DATA / name, newline="", encoding="utf-8") as fh:
+        yield from csv.DictReader(fh)
+
+
+def date_or_none(value):
+    return dt.date.fromisoformat(value) if value else None
+
+
+def boolean(value):
+    return str(value).strip().lower() in {"1", "true", "yes", "ya"}
+
+
+class Command(BaseCommand):
+    help = "Memuat data referensi (wilayah, instansi, pemilihan, katalog pelanggaran, sanksi, tenggat, hari libur)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        counts = {
+            "wilayah": self.load_regions(),
+            "instansi": self.load_agencies(),
+            "lembaga pengawas": self.load_supervisory(),
+            "pemilihan": self.load_elections(),
+            "jenis pelanggaran": self.load_violations(),
+            "jenis sanksi": self.load_sanctions(),
+            "aturan tenggat": self.load_deadlines(),
+            "hari libur": self.load_holidays(),
+        }
+        self.stdout.write("Data referensi dimuat: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+    def load_regions(self):
+        by_code = {}
+        for row in rows("regions.csv"):
+            region, _ = Region.objects.update_or_create(
+                code=row["code"], defaults={"name": row["name"], "level": row["level"],
+                                            "parent": by_code.get(row["parent_code"])})
+            by_code[region.code] = region
+        return len(by_code)
+
+    def load_agencies(self):
+        regions = {r.code: r for r in Region.objects.all()}
+        all_rows = list(rows("agencies.csv"))
+        for row in all_rows:
+            Agency.objects.update_or_create(code=row["code"], defaults={
+                "name": row["name"], "short_name": row["short_name"], "kind": row["kind"],
+                "region": regions.get(row["region_code"]), "ppk_title": row["ppk_title"],
+                "valid_from": date_or_none(row["valid_from"]), "valid_to": date_or_none(row["valid_to"]),
+                "legal_basis": row["legal_basis"]})
+        agencies = {a.code: a for a in Agency.objects.all()}
+        for row in all_rows:
+            if row["parent_code"]:
+                Agency.objects.filter(code=row["code"]).update(parent=agencies[row["parent_code"]])
+        return len(all_rows)
+
+    def load_supervisory(self):
+        n = 0
+        for n, row in enumerate(rows("supervisory_bodies.csv"), 1):
+            SupervisoryBody.objects.update_or_create(code=row["code"], defaults={
+                "name": row["name"], "agency": Agency.objects.filter(code=row["agency_code"]).first(),
+                "valid_from": date_or_none(row["valid_from"]), "valid_to": date_or_none(row["valid_to"]),
+                "legal_basis": row["legal_basis"], "certainty": row["certainty"]})
+        return n
+
+    def load_elections(self):
+        n = 0
+        for n, row in enumerate(rows("elections.csv"), 1):
+            ElectionPeriod.objects.update_or_create(slug=row["slug"], defaults={
+                "name": row["name"], "election_type": row["election_type"],
+                "voting_date": date_or_none(row["voting_date"]), "starts_on": date_or_none(row["starts_on"]),
+                "ends_on": date_or_none(row["ends_on"]), "region_scope": row["region_scope"]})
+        elections = {e.slug: e for e in ElectionPeriod.objects.all()}
+        for row in rows("election_stages.csv"):
+            ElectionStage.objects.update_or_create(
+                election=elections[row["election_slug"]], slug=row["slug"],
+                defaults={"name": row["name"], "starts_on": date_or_none(row["starts_on"]),
+                          "ends_on": date_or_none(row["ends_on"]), "note": row.get("note", "")})
+        return n
+
+    def load_violations(self):
+        all_rows = list(rows("violation_types.csv"))
+        for row in all_rows:
+            ViolationType.objects.update_or_create(code=row["code"], defaults={
+                "name_id": row["name_id"], "name_en": row["name_en"], "social_media": boolean(row["social_media"]),
+                "ethics_default": row["ethics_default"], "discipline_default": row["discipline_default"],
+                "criminal_basis": row["criminal_basis"], "legal_basis": row["basis"], "certainty": row["certainty"],
+                "phase": row["phase"], "election_types": row["election_types"],
+                "valid_from": date_or_none(row["valid_from"]), "valid_to": date_or_none(row["valid_to"])})
+        codes = {v.code: v for v in ViolationType.objects.all()}
+        for row in all_rows:
+            if row["parent_code"]:
+                ViolationType.objects.filter(code=row["code"]).update(parent=codes[row["parent_code"]])
+        return len(all_rows)
+
+    def load_sanctions(self):
+        n = 0
+        for n, row in enumerate(rows("sanction_types.csv"), 1):
+            SanctionType.objects.update_or_create(code=row["code"], defaults={
+                "name_id": row["name_id"], "name_en": row["name_en"], "category": row["category"],
+                "level": row["level"], "employee_type": row["employee_type"], "legal_basis": row["basis"],
+                "valid_from": date_or_none(row["valid_from"]), "valid_to": date_or_none(row["valid_to"]),
+                "certainty": row["certainty"]})
+        return n
+
+    def load_deadlines(self):
+        n = 0
+        for row in rows("deadline_rules.csv"):
+            if not row["length"]:
+                continue  # no statutory length found: nothing to count, only monitored
+            n += 1
+            DeadlineRule.objects.update_or_create(
+                code=row["code"], election_type=row["election_type"], valid_from=date_or_none(row["valid_from"]),
+                defaults={"length": int(row["length"]), "unit": row["unit"], "start_event": row["start_event"],
+                          "legal_basis": row["legal_basis"], "certainty": row["certainty"],
+                          "valid_to": date_or_none(row["valid_to"]), "note": row.get("note", "")})
+        return n
+
+    def load_holidays(self):
+        """National holidays and cuti bersama from `holidays`, plus the repo's extra rows.
+
+        Existing rows are left as officers edited them: only missing dates are added.
+        """
+        calendar = holidays.country_holidays("ID", categories=("public", "government"), years=HOLIDAY_YEARS)
+        government = holidays.country_holidays("ID", categories=("government",), years=HOLIDAY_YEARS)
+        wanted = {day: (name, day in government, "holidays") for day, name in calendar.items()}
+        for row in rows("holidays_extra.csv"):
+            wanted[dt.date.fromisoformat(row["date"])] = (row["name"], boolean(row["cuti_bersama"]), "cases/data")
+        existing = set(Holiday.objects.values_list("date", flat=True))
+        Holiday.objects.bulk_create([
+            Holiday(date=day, name=name[:200], cuti_bersama=cuti, source=source)
+            for day, (name, cuti, source) in sorted(wanted.items()) if day not in existing])
+        return Holiday.objects.count()

@@ -1,0 +1,12 @@
+"""Models of the domain core, one module per area."""
+from .reference import (  # noqa: F401
+    Agency, AgencyKind, DayUnit, DeadlineRule, ElectionPeriod, ElectionStage, ElectionType,
+    Holiday, Region, RegionLevel, SanctionType, SupervisoryBody, ViolationType,
+)
+from .people import Respondent, Role, User  # noqa: F401
+from .case import (  # noqa: F401
+    Case, CaseRespondent, CaseStatus, Clock, ClockState, Note, Notification, Outbox,
+    Recommendation, SanctionCategory, SanctionRecord, TrackStatus,
+)
+from .events import CaseEvent  # noqa: F401
+from .letters import Letter, LetterKind, LetterSequence  # noqa: F401

@@ -1,0 +1,255 @@
+"""Cases, per-respondent tracks, recommendations, sanctions, clocks, notes, notifications, outbox."""
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .people import Respondent
+from .reference import Agency, DeadlineRule, ElectionPeriod, ElectionStage, Region, SanctionType, SupervisoryBody, ViolationType
+
+
+class CaseStatus(models.TextChoices):
+    RECEIVED = "received", _("Diterima (kajian awal)")
+    REGISTERED = "registered", _("Teregistrasi")
+    UNDER_EXAMINATION = "under_examination", _("Klarifikasi dan kajian")
+    FORWARDED = "forwarded", _("Diteruskan ke lembaga pengawas")
+    DISMISSED = "dismissed", _("Dihentikan oleh Bawaslu")
+    UNDER_REVIEW = "under_review", _("Pemeriksaan lembaga pengawas")
+    INFO_REQUESTED = "info_requested", _("Menunggu keterangan tambahan")
+    CLOSED_NOT_PROVEN = "closed_not_proven", _("Selesai: tidak terbukti")
+    AWAITING_FOLLOW_UP = "awaiting_follow_up", _("Menunggu tindak lanjut PPK")
+    OVERDUE = "overdue", _("Tindak lanjut PPK terlambat")
+    FOLLOWED_UP = "followed_up", _("Sudah ditindaklanjuti PPK")
+    CLOSED_SANCTIONED = "closed_sanctioned", _("Selesai: sanksi dijatuhkan")
+    CLOSED_OTHER = "closed_other", _("Selesai: alasan lain")
+
+    @classmethod
+    def closed(cls):
+        return {cls.DISMISSED, cls.CLOSED_NOT_PROVEN, cls.CLOSED_SANCTIONED, cls.CLOSED_OTHER}
+
+
+class SanctionCategory(models.TextChoices):
+    MORAL = "moral", _("Sanksi moral")
+    DISCIPLINARY = "disciplinary", _("Hukuman disiplin")
+    BOTH = "both", _("Sanksi moral dan hukuman disiplin")
+
+
+class Case(models.Model):
+    number = models.CharField(_("nomor perkara"), max_length=30, unique=True)
+    election = models.ForeignKey(ElectionPeriod, on_delete=models.PROTECT, related_name="cases")
+    stage = models.ForeignKey(ElectionStage, null=True, blank=True, on_delete=models.SET_NULL)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases")
+    region_code = models.CharField(max_length=13, db_index=False)  # denormalised for prefix scope filters
+    bawaslu_office = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="bawaslu_cases")
+    status = models.CharField(max_length=30, choices=CaseStatus.choices, default=CaseStatus.RECEIVED)
+    title = models.CharField(_("ringkasan"), max_length=300)
+    description = models.TextField(_("uraian"), blank=True)
+    occurred_on = models.DateField(_("tanggal kejadian"), null=True, blank=True)
+    place = models.CharField(_("tempat kejadian"), max_length=200, blank=True)
+    is_finding = models.BooleanField(_("temuan"), default=False)
+    social_media = models.BooleanField(default=False)
+    received_at = models.DateTimeField(default=timezone.now)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    recommended_at = models.DateTimeField(null=True, blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=200, blank=True)
+    next_due = models.DateField(null=True, blank=True)  # earliest running clock, for sorting
+    conflict_of_interest = models.BooleanField(default=False)
+    conflict_reason = models.CharField(max_length=300, blank=True)
+    bawaslu_owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    supervisor_owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    search_document = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("perkara")
+        verbose_name_plural = _("perkara")
+        indexes = [
+            models.Index(fields=["status", "-id"], name="case_status_id"),
+            models.Index(fields=["region_code", "status", "-id"], name="case_region_status_id",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"]),
+            models.Index(fields=["election", "status", "-id"], name="case_election_status_id"),
+            models.Index(fields=["next_due", "id"], name="case_next_due_id"),
+            GinIndex(fields=["search_document"], name="case_search_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_closed(self):
+        return self.status in CaseStatus.closed()
+
+    def respondents_all_closed(self):
+        return not self.tracks.exclude(status__in=TrackStatus.closed()).exists()
+
+
+class TrackStatus(models.TextChoices):
+    OPEN = "open", _("Dalam proses")
+    RECOMMENDED = "recommended", _("Direkomendasikan")
+    NOT_PROVEN = "not_proven", _("Tidak terbukti")
+    SANCTIONED = "sanctioned", _("Sanksi dijatuhkan")
+    CLOSED_OTHER = "closed_other", _("Ditutup")
+
+    @classmethod
+    def closed(cls):
+        return {cls.NOT_PROVEN, cls.SANCTIONED, cls.CLOSED_OTHER}
+
+
+class CaseRespondent(models.Model):
+    """One respondent's track within a case: recommendation, sanction, block."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tracks")
+    respondent = models.ForeignKey(Respondent, on_delete=models.PROTECT, related_name="tracks")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tracks", help_text=_("instansi (PPK)"))
+    position_at_time = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=TrackStatus.choices, default=TrackStatus.OPEN)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    block_requested_at = models.DateTimeField(null=True, blank=True)
+    blocked_at = models.DateTimeField(null=True, blank=True)
+    unblocked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "respondent"], name="uniq_case_respondent")]
+        indexes = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self):
+        return f"{self.case} / {self.respondent}"
+
+    @property
+    def is_blocked(self):
+        return bool(self.blocked_at and not self.unblocked_at)
+
+
+class Recommendation(models.Model):
+    """The supervisor's recommendation for one respondent: analyst drafts, approver signs."""
+
+    track = models.OneToOneField(CaseRespondent, on_delete=models.CASCADE, related_name="recommendation")
+    proven = models.BooleanField(default=True)
+    violation_types = models.ManyToManyField(ViolationType, blank=True)
+    category = models.CharField(max_length=20, choices=SanctionCategory.choices, blank=True)
+    moral_level = models.CharField(max_length=10, blank=True, help_text="closed/open")
+    discipline_level = models.CharField(max_length=10, blank=True, help_text="light/moderate/heavy/ptdh")
+    reasoning = models.TextField(blank=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    supervisory_body = models.ForeignKey(SupervisoryBody, null=True, blank=True, on_delete=models.PROTECT)
+
+    def sanction_text(self):
+        parts = []
+        if self.category in (SanctionCategory.MORAL, SanctionCategory.BOTH):
+            parts.append("sanksi moral pernyataan secara " + ("terbuka" if self.moral_level == "open" else "tertutup"))
+        if self.category in (SanctionCategory.DISCIPLINARY, SanctionCategory.BOTH):
+            level = {"light": "ringan", "moderate": "sedang", "heavy": "berat"}.get(self.discipline_level)
+            parts.append(f"hukuman disiplin {level}" if level else "pemberhentian tidak dengan hormat")
+        return " dan ".join(parts)
+
+
+class SanctionRecord(models.Model):
+    """The PPK's follow-up for one respondent: the decree and who signed it."""
+
+    track = models.OneToOneField(CaseRespondent, on_delete=models.CASCADE, related_name="sanction")
+    sanction_type = models.ForeignKey(SanctionType, on_delete=models.PROTECT)
+    decree_number = models.CharField(_("nomor SK"), max_length=100)
+    decree_date = models.DateField(_("tanggal SK"))
+    signer_name = models.CharField(_("pejabat yang menandatangani"), max_length=200)
+    signer_position = models.CharField(max_length=200, blank=True)
+    document = models.FileField(upload_to="decrees/%Y/%m/", blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", _("Berjalan")
+    PAUSED = "paused", _("Dijeda")
+    MET = "met", _("Terpenuhi")
+    MISSED = "missed", _("Terlewat")
+    STOPPED = "stopped", _("Dihentikan")
+
+
+class Clock(models.Model):
+    """One statutory clock of a case, computed from a DeadlineRule row (which it records)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    track = models.ForeignKey(CaseRespondent, null=True, blank=True, on_delete=models.CASCADE, related_name="clocks")
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT)
+    code = models.CharField(max_length=40)
+    started_on = models.DateField()
+    due_on = models.DateField()
+    state = models.CharField(max_length=10, choices=ClockState.choices, default=ClockState.RUNNING)
+    paused_on = models.DateField(null=True, blank=True)
+    paused_days = models.PositiveIntegerField(default=0, help_text=_("hari (sesuai satuan aturan) selama dijeda"))
+    finished_on = models.DateField(null=True, blank=True)
+    due_soon_notified = models.BooleanField(default=False)
+    overdue_notified = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        indexes = [models.Index(fields=["state", "due_on"])]
+
+    def __str__(self):
+        return f"{self.code} {self.started_on}→{self.due_on} ({self.state})"
+
+    @property
+    def is_open(self):
+        return self.state in (ClockState.RUNNING, ClockState.PAUSED)
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class Notification(models.Model):
+    """In-app notification; `dedupe_key` makes the deadline sweep idempotent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=40)
+    message = models.CharField(max_length=400)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+
+class Outbox(models.Model):
+    """E-mail written in the same transaction as the change; a task sends it, once."""
+
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "id"])]
+
+
+def today():
+    return timezone.localdate()
+
+
+__all__ = ["Case", "CaseStatus", "CaseRespondent", "TrackStatus", "Recommendation", "SanctionCategory",
+           "SanctionRecord", "Clock", "ClockState", "Note", "Notification", "Outbox", "dt", "today"]

@@ -1,0 +1,94 @@
+"""Roles, scope and `rules` predicates: the one source of truth for who may see and do what."""
+import rules
+from django.db.models import Q
+
+from cases.models import AgencyKind, CaseStatus, Role
+
+# Statuses from which the PPK side (liaison, ministries) sees a case: after the recommendation.
+POST_RECOMMENDATION = [CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.OVERDUE, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED_SANCTIONED]
+NATIONAL_ROLES = {Role.ANALYST, Role.APPROVER, Role.BKN, Role.ADMIN}
+REGIONAL_ROLES = {Role.BAWASLU, Role.AUDITOR}
+
+
+def case_scope_q(user) -> Q | None:
+    """A Q selecting the cases this user may see, or None for no case at all."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    roles = user.roles
+    if roles & NATIONAL_ROLES:
+        return Q()
+    parts = []
+    if roles & REGIONAL_ROLES:
+        parts.append(user.region.scope_q("region_code") if user.region_id else Q(pk__in=[]))
+    if Role.PPK_LIAISON in roles and user.agency_id:
+        parts.append(Q(tracks__agency_id=user.agency_id, status__in=POST_RECOMMENDATION))
+    if Role.KEMENPANRB in roles:
+        parts.append(Q(tracks__agency__kind=AgencyKind.CENTRAL, status__in=POST_RECOMMENDATION))
+    if Role.KEMENDAGRI in roles:
+        parts.append(Q(tracks__agency__kind=AgencyKind.REGIONAL, status__in=POST_RECOMMENDATION))
+    if not parts:
+        return None
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
+def needs_distinct(user) -> bool:
+    """Scopes that join tracks may duplicate rows."""
+    return bool(user.roles & {Role.PPK_LIAISON, Role.KEMENPANRB, Role.KEMENDAGRI}) and not user.roles & NATIONAL_ROLES
+
+
+@rules.predicate
+def in_region_of_case(user, case):
+    if case is None or not user.region_id:
+        return False
+    return user.region.covers(case.region_code)
+
+
+@rules.predicate
+def liaison_of_case(user, case):
+    return case is not None and user.agency_id is not None and case.tracks.filter(agency_id=user.agency_id).exists()
+
+
+def has_role(role):
+    @rules.predicate(name=f"has_role:{role}")
+    def predicate(user):
+        return user.is_authenticated and user.has_role(role)
+
+    return predicate
+
+
+is_bawaslu = has_role(Role.BAWASLU)
+is_analyst = has_role(Role.ANALYST)
+is_approver = has_role(Role.APPROVER)
+is_liaison = has_role(Role.PPK_LIAISON)
+is_bkn = has_role(Role.BKN)
+is_kemenpanrb = has_role(Role.KEMENPANRB)
+is_kemendagri = has_role(Role.KEMENDAGRI)
+is_screening = has_role(Role.SCREENING)
+is_auditor = has_role(Role.AUDITOR)
+is_admin = has_role(Role.ADMIN)
+
+# Which predicate stands for each role name used in cases.workflow.TRANSITIONS.
+ROLE_PREDICATES = {
+    Role.BAWASLU: is_bawaslu & in_region_of_case,
+    Role.ANALYST: is_analyst,
+    Role.APPROVER: is_approver,
+    Role.PPK_LIAISON: is_liaison & liaison_of_case,
+    Role.BKN: is_bkn,
+    Role.KEMENPANRB: is_kemenpanrb,
+    Role.KEMENDAGRI: is_kemendagri,
+    Role.ADMIN: is_admin,
+}
+
+rules.add_perm("cases.view_reporter_identity", is_bawaslu | is_admin)
+rules.add_perm("cases.export", is_bawaslu | is_analyst | is_approver | is_auditor | is_admin | is_bkn)
+rules.add_perm("cases.add_note", is_bawaslu | is_analyst | is_approver | is_bkn | is_admin)
+rules.add_perm("screening.review", is_screening | is_admin)
+rules.add_perm("reports.intake", is_bawaslu | is_admin)
+
+
+def may_act(user, case, roles) -> bool:
+    """True if the user holds one of `roles` and that role reaches this case."""
+    return any(ROLE_PREDICATES[role].test(user, case) for role in roles if role in ROLE_PREDICATES)

@@ -1,0 +1,1 @@
+"""Intake: reports (laporan/temuan), reporters, evidence, tracking, triage, registration."""

@@ -1,0 +1,1 @@
+"""Content screening of civil servants' social-media posts (app label `screening`)."""

@@ -1,0 +1,106 @@
+"""Shared fixtures: reference data loaded once, one user per role, service checks."""
+import os
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Agency, Region, Role
+from tests.factories import UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def require_service(name: str, available: bool):
+    """Skip when a service is missing locally; fail when CI says services are required."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{name} is required (REQUIRE_SERVICES=1) but not reachable")
+    pytest.skip(f"{name} not reachable")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture
+def redis_client():
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        client.ping()
+        ok = True
+    except redis.RedisError:
+        ok = False
+    require_service("Redis", ok)
+    return client
+
+
+def _user(role, agency_code, region_code, **kw):
+    return UserFactory(roles=[role], agency=Agency.objects.get(code=agency_code),
+                       region=Region.objects.get(code=region_code), **kw)
+
+
+@pytest.fixture
+def bawaslu_officer(db):
+    """Bawaslu officer of Kabupaten Cilacap (33.01)."""
+    return _user(Role.BAWASLU, "BAWASLU-33.01", "33.01", username="bawaslu_cilacap")
+
+
+@pytest.fixture
+def bawaslu_other_regency(db):
+    return _user(Role.BAWASLU, "BAWASLU-33.02", "33.02", username="bawaslu_banyumas")
+
+
+@pytest.fixture
+def bawaslu_province(db):
+    return _user(Role.BAWASLU, "BAWASLU-33", "33", username="bawaslu_jateng")
+
+
+@pytest.fixture
+def supervisor_analyst(db):
+    return _user(Role.ANALYST, "BKN", "00", username="analis")
+
+
+@pytest.fixture
+def supervisor_approver(db):
+    return _user(Role.APPROVER, "BKN", "00", username="penyetuju")
+
+
+@pytest.fixture
+def ppk_liaison(db):
+    return _user(Role.PPK_LIAISON, "PEMKAB-33.01", "33.01", username="ppk_cilacap")
+
+
+@pytest.fixture
+def bkn_officer(db):
+    return _user(Role.BKN, "BKN", "00", username="bkn")
+
+
+@pytest.fixture
+def kemendagri_officer(db):
+    return _user(Role.KEMENDAGRI, "KEMENDAGRI", "00", username="kemendagri")
+
+
+@pytest.fixture
+def kemenpanrb_officer(db):
+    return _user(Role.KEMENPANRB, "KEMENPANRB", "00", username="kemenpanrb")
+
+
+@pytest.fixture
+def screening_reviewer(db):
+    return _user(Role.SCREENING, "BKN", "00", username="peninjau")
+
+
+@pytest.fixture
+def auditor(db):
+    return _user(Role.AUDITOR, "BAWASLU-33", "33", username="auditor")
+
+
+@pytest.fixture
+def administrator(db):
+    return _user(Role.ADMIN, "BKN", "00", username="admin_uji", is_staff=True, is_superuser=True)
