@@ -1,0 +1,1 @@
+"""Demo data: people, names and a fast bulk generator of realistic cases."""

@@ -1,0 +1,36 @@
+"""Demo data: one login per role, realistic spread, idempotent re-run."""
+import pytest
+from django.core.management import call_command
+
+from cases.demo.users import DEMO_USERS
+from cases.models import Case, CaseEvent, CaseStatus, User
+from cases.nip import parse_nip
+from cases.selectors import cases_visible_to
+
+
+@pytest.mark.django_db
+def test_load_demo_creates_consistent_cases_and_is_idempotent():
+    call_command("load_demo", cases=400, verbosity=0)
+    assert Case.objects.count() == 400
+    call_command("load_demo", cases=400, if_empty=True, verbosity=0)
+    assert Case.objects.count() == 400
+    assert User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).count() == len(DEMO_USERS)
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert len(statuses) >= 10
+    for case in Case.objects.all()[:50]:
+        for track in case.tracks.all():
+            parse_nip(track.respondent.nip)  # every demo NIP is valid
+        assert CaseEvent.objects.filter(case=case).exists()
+    sanctioned = Case.objects.filter(status=CaseStatus.CLOSED_SANCTIONED).first()
+    assert sanctioned.tracks.get().sanction.decree_number
+
+
+@pytest.mark.django_db
+def test_demo_users_each_see_their_scope():
+    call_command("load_demo", cases=600, verbosity=0)
+    cilacap = User.objects.get(username="bawaslu.cilacap")
+    mine = cases_visible_to(cilacap)
+    assert mine.exists()
+    assert not mine.exclude(region_code="33.01").exists()
+    ppk = User.objects.get(username="ppk.cilacap")
+    assert not cases_visible_to(ppk).exclude(tracks__agency__code="PEMKAB-33.01").exists()
