@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import (
-    Agency, AgencyKind, CaseStatus, ClockState, DeadlineRule, ElectionPeriod, Region, SanctionType, SupervisoryBody,
+    Agency, AgencyKind, Respondent, CaseStatus, ClockState, DeadlineRule, ElectionPeriod, Region, SanctionType, SupervisoryBody,
     TrackStatus, User, ViolationType,
 )
 
@@ -115,9 +115,15 @@ class Generator:
                                                         "cases_caseevent", "cases_clock", "cases_recommendation",
                                                         "cases_sanctionrecord", "cases_recommendation_violation_types")}
             raw = dj.cursor
+            counters = dict(ids)
+
+            def nid(table):
+                counters[table] += 1
+                return counters[table] - 1
             now = timezone.now()
             buffers = {k: [] for k in ids}
             resp_pool = []
+            used_nips = set(Respondent.objects.exclude(nip=None).values_list("nip", flat=True))
             for i in range(n):
                 case_id = ids["cases_case"] + i
                 slug = rng.choices(self.election_slugs, self.election_weights)[0]
@@ -141,9 +147,12 @@ class Generator:
                 if resp_pool and rng.random() < 0.05:
                     resp_id, resp_name, resp_nip, agency_id, agency_name, position = rng.choice(resp_pool)
                 else:
-                    resp_id = ids["cases_respondent"] + len(buffers["cases_respondent"])
+                    resp_id = nid("cases_respondent")
                     resp_name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
                     resp_nip = make_nip(rng)
+                    while resp_nip in used_nips:
+                        resp_nip = make_nip(rng)
+                    used_nips.add(resp_nip)
                     position, pclass = POSITIONS[rng.randrange(len(POSITIONS))]
                     if rng.random() < 0.22 and self.central:
                         agency_id, agency_name = rng.choice(self.central)
@@ -171,7 +180,7 @@ class Generator:
                         due, state = self.today - dt.timedelta(days=rng.randint(1, 90)), ClockState.MISSED
                     elif status == CaseStatus.INFO_REQUESTED:
                         state = ClockState.PAUSED
-                    buffers["cases_clock"].append((ids["cases_clock"] + len(buffers["cases_clock"]), case_id,
+                    buffers["cases_clock"].append((nid("cases_clock"), case_id,
                                                    track_id if open_clock == "PPK_FOLLOW_UP" else None,
                                                    self.rules[(open_clock, etype)], open_clock, stamps[-1], due, state,
                                                    stamps[-1] if state == ClockState.PAUSED else None, 0, None,
@@ -181,12 +190,12 @@ class Generator:
                 elif reached >= 5:
                     met = rng.random() < 0.6
                     ppk_due = stamps[3] + dt.timedelta(days=20)
-                    buffers["cases_clock"].append((ids["cases_clock"] + len(buffers["cases_clock"]), case_id, track_id,
+                    buffers["cases_clock"].append((nid("cases_clock"), case_id, track_id,
                                                    self.rules[("PPK_FOLLOW_UP", election.election_type)], "PPK_FOLLOW_UP",
                                                    stamps[3], ppk_due, ClockState.MET if met else ClockState.MISSED,
                                                    None, 0, stamps[4] if met else ppk_due, False, not met))
                 if reached >= 4 and status != CaseStatus.CLOSED_OTHER:
-                    rec_id = ids["cases_recommendation"] + len(buffers["cases_recommendation"])
+                    rec_id = nid("cases_recommendation")
                     category = rng.choice(["moral", "disciplinary", "disciplinary", "both"])
                     buffers["cases_recommendation"].append((rec_id, track_id, True, category,
                                                             "open" if category != "disciplinary" else "",
@@ -195,11 +204,11 @@ class Generator:
                                                             self.approver.id, stamp_dt[3], self.body.id if self.body else None))
                     if act in self.violations:
                         buffers["cases_recommendation_violation_types"].append(
-                            (ids["cases_recommendation_violation_types"] + len(buffers["cases_recommendation_violation_types"]),
+                            (nid("cases_recommendation_violation_types"),
                              rec_id, self.violations[act]))
                 if reached >= 5 and self.sanctions:
                     sanction_id = rng.choice(self.sanctions)[0]
-                    buffers["cases_sanctionrecord"].append((ids["cases_sanctionrecord"] + len(buffers["cases_sanctionrecord"]),
+                    buffers["cases_sanctionrecord"].append((nid("cases_sanctionrecord"),
                                                             track_id, sanction_id, f"800/{rng.randint(100, 9999)}/{stamps[4].year}",
                                                             stamps[4], "Bupati", "Pejabat Pembina Kepegawaian", "", "",
                                                             self.ppk.id, stamp_dt[4]))
@@ -207,13 +216,13 @@ class Generator:
                 path = [CaseStatus.RECEIVED, CaseStatus.REGISTERED, CaseStatus.FORWARDED, CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.FOLLOWED_UP]
                 for k in range(reached):
                     to = path[k] if k < reached - 1 else (status if not (status == CaseStatus.CLOSED_SANCTIONED and k == 4) else CaseStatus.FOLLOWED_UP)
-                    buffers["cases_caseevent"].append((ids["cases_caseevent"] + len(buffers["cases_caseevent"]), case_id,
+                    buffers["cases_caseevent"].append((nid("cases_caseevent"), case_id,
                                                        stamp_dt[k], None, None, EVENT_CODES[k], "", prev, to, "", "{}"))
                     prev = to
                 closed_at = None
                 if closed:
                     closed_at = stamp_dt[-1] + dt.timedelta(days=rng.randint(1, 10))
-                    buffers["cases_caseevent"].append((ids["cases_caseevent"] + len(buffers["cases_caseevent"]), case_id,
+                    buffers["cases_caseevent"].append((nid("cases_caseevent"), case_id,
                                                        closed_at, None, None, "case.closed", "close", prev, status, "", "{}"))
                 year = stamps[0].year
                 number = f"NTR-{year}-{case_id:07d}"
