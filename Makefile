@@ -22,6 +22,8 @@ sysdeps:
 run: install
 	$(PY) -m kasn_cases.run
 
+# Tests run a test build over plain HTTP (live_server): no HTTPS redirect or secure-only cookies.
+test: export DEBUG ?= true
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -82,3 +82,6 @@ class KasnUserAdmin(UserAdmin):
     list_display = ["username", "get_full_name", "agency", "region", "is_active"]
     list_filter = ["groups", "is_active"]
     autocomplete_fields = ["agency", "region"]
+
+
+from cases.api import admin as _api_admin  # noqa: E402,F401  (API tokens: issue once, revoke, last used)

@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Perkara netralitas"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cases.letters import checks, hooks, tasks  # noqa: F401  (letter hooks, harfbuzz check, batch task)

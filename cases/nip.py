@@ -30,7 +30,7 @@ def normalise_nip(raw: str) -> str:
 def parse_nip(raw: str) -> ParsedNip:
     """Parse an 18-digit NIP; raise ValidationError naming the faulty part."""
     nip = normalise_nip(raw)
-    if not nip.isdigit():
+    if not re.fullmatch(r"[0-9]+", nip):  # str.isdigit() would accept "¹" and other Unicode digits
         raise ValidationError(_("NIP hanya boleh berisi angka."), code="nip_digits")
     if len(nip) != 18:
         raise ValidationError(_("NIP harus 18 digit (tertulis %(n)d digit).") % {"n": len(nip)}, code="nip_length")

@@ -22,3 +22,190 @@ def case_for_user(user, pk):
         return cases_visible_to(user).select_related("election", "region").get(pk=pk)
     except (Case.DoesNotExist, ValueError):
         raise Http404
+
+
+# --- officer workspace: queue, home, portals (additive; the scope above is always the starting point) ---------
+
+def case_queue(user, data, *, request=None):
+    """The case queue's FilterSet, bound to `data` over the user's scope (views and API share it)."""
+    from cases.filters import CaseFilterSet
+
+    base = cases_visible_to(user).select_related("election", "region")
+    return CaseFilterSet(data=data, queryset=base, request=request)
+
+
+def open_cases_visible_to(user):
+    from cases.models import CaseStatus
+
+    return cases_visible_to(user).exclude(status__in=CaseStatus.closed())
+
+
+def statuses_awaiting(user) -> set:
+    """Statuses in which a role of this user has an action to take (read from the workflow table)."""
+    from cases.workflow import TRANSITIONS
+
+    out = set()
+    for spec in TRANSITIONS.values():
+        if user.roles.intersection(spec.roles):
+            out |= set(spec.sources)
+    from cases.models import CaseStatus
+
+    return out - CaseStatus.closed()
+
+
+def home_buckets(user, *, limit=10) -> dict:
+    """What needs this user now: own cases by clock urgency, and cases waiting for one of the user's roles."""
+    import datetime as dt
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from cases.models import CaseStatus
+
+    today = timezone.localdate()
+    open_qs = open_cases_visible_to(user).select_related("election", "region")
+    mine = open_qs.filter(Q(bawaslu_owner=user) | Q(supervisor_owner=user))
+    waiting = open_qs.filter(status__in=statuses_awaiting(user)) if statuses_awaiting(user) else open_qs.none()
+    return {
+        "overdue": list(mine.filter(Q(next_due__lt=today) | Q(status=CaseStatus.OVERDUE)).order_by("next_due", "id")[:limit]),
+        "due_today": list(mine.filter(next_due=today).order_by("id")[:limit]),
+        "due_week": list(mine.filter(next_due__gt=today, next_due__lte=today + dt.timedelta(days=7))
+                         .order_by("next_due", "id")[:limit]),
+        "waiting": list(waiting.filter(next_due__isnull=False).order_by("next_due", "id")[:limit]),
+    }
+
+
+def notifications_for(user, *, unread_only=False, limit=50):
+    qs = user.notifications.select_related("case")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")[:limit]
+
+
+def liaison_tracks(user, *, pending_only=False):
+    """The PPK liaison's respondents with a recommendation (their own *instansi* only)."""
+    from cases.models import CaseRespondent, TrackStatus
+    from cases.permissions import POST_RECOMMENDATION
+
+    if not user.agency_id:
+        return CaseRespondent.objects.none()
+    qs = (CaseRespondent.objects.filter(agency_id=user.agency_id, case__status__in=POST_RECOMMENDATION)
+          .select_related("case", "respondent", "recommendation", "sanction").order_by("case__next_due", "-case_id"))
+    if pending_only:
+        qs = qs.filter(status=TrackStatus.RECOMMENDED)
+    return qs
+
+
+def track_clocks(tracks):
+    """{track id: its open or latest PPK follow-up clock} for a page of tracks, in one query."""
+    from cases.models import Clock
+
+    ids = [t.pk for t in tracks]
+    out = {}
+    for clock in Clock.objects.filter(track_id__in=ids, code="PPK_FOLLOW_UP").select_related("rule").order_by("started_on", "id"):
+        out[clock.track_id] = clock
+    return out
+
+
+def bkn_block_queue(user):
+    """Data blocks to record (requested, not yet blocked) and to lift (blocked, the PPK has since acted)."""
+    from cases.models import CaseRespondent, CaseStatus, TrackStatus
+
+    if not user.has_role("bkn_officer", "administrator"):
+        return {"to_block": CaseRespondent.objects.none(), "to_unblock": CaseRespondent.objects.none()}
+    base = CaseRespondent.objects.select_related("case", "respondent", "agency")
+    return {
+        "to_block": base.filter(block_requested_at__isnull=False, blocked_at__isnull=True,
+                                case__status=CaseStatus.OVERDUE).order_by("block_requested_at", "id")[:100],
+        "to_unblock": base.filter(blocked_at__isnull=False, unblocked_at__isnull=True,
+                                  status=TrackStatus.SANCTIONED).order_by("blocked_at", "id")[:100],
+        "blocked": base.filter(blocked_at__isnull=False, unblocked_at__isnull=True).order_by("-blocked_at", "-id")[:100],
+    }
+
+
+def ministry_overdue_agencies(user, *, limit=100):
+    """Per *instansi* in the ministry's remit: recommendations overdue with the PPK, oldest due first."""
+    from django.db.models import Count, Min
+
+    from cases.models import AgencyKind, CaseRespondent, CaseStatus, Role, TrackStatus
+
+    kinds = []
+    if user.has_role(Role.KEMENPANRB, Role.ADMIN):
+        kinds.append(AgencyKind.CENTRAL)
+    if user.has_role(Role.KEMENDAGRI, Role.ADMIN):
+        kinds.append(AgencyKind.REGIONAL)
+    if not kinds:
+        return []
+    return list(CaseRespondent.objects.filter(agency__kind__in=kinds, case__status=CaseStatus.OVERDUE,
+                                              status=TrackStatus.RECOMMENDED)
+                .values("agency__code", "agency__name", "agency__ppk_title", "agency__ppk_is_candidate")
+                .annotate(n=Count("id"), oldest=Min("case__recommended_at")).order_by("-n", "agency__code")[:limit])
+
+
+def escalations_for(user, *, limit=50):
+    """Open cases escalated to this ministry (a `case.escalated` event naming its agency)."""
+    from cases.models import CaseEvent
+
+    code = {"kemenpanrb_officer": "KEMENPANRB", "kemendagri_officer": "KEMENDAGRI"}
+    targets = [code[r] for r in user.roles if r in code]
+    if not targets:
+        return []
+    events = (CaseEvent.objects.filter(code="case.escalated", case__in=open_cases_visible_to(user))
+              .select_related("case").order_by("-id")[: limit * 2])
+    out = []
+    for event in events:
+        named = event.payload.get("targets") or event.payload.get("target") or {}
+        if not named or any(t in str(named) for t in targets):
+            out.append(event)
+    return out[:limit]
+
+
+def officer_workload(user):
+    """Open cases and overdue ones per assigned officer, for the officers this user can see."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from cases.models import CaseStatus, User
+
+    today = timezone.localdate()
+    open_qs = open_cases_visible_to(user)
+    rows = []
+    for field in ("bawaslu_owner", "supervisor_owner"):
+        agg = (open_qs.filter(**{f"{field}__isnull": False}).values(field)
+               .annotate(open=Count("id"), overdue=Count("id", filter=Q(next_due__lt=today) | Q(status=CaseStatus.OVERDUE))))
+        users = {u.pk: u for u in User.objects.filter(pk__in=[r[field] for r in agg])}
+        rows += [{"user": users.get(r[field]), "open": r["open"], "overdue": r["overdue"], "stage": field} for r in agg]
+    return sorted(rows, key=lambda r: (-r["overdue"], -r["open"]))
+
+
+def assignable_officers(user, case=None):
+    """Officers a case may be given to: Bawaslu officers covering the region, and the supervisory staff."""
+    from django.db.models import Q
+
+    from cases.models import Role, User
+
+    qs = User.objects.filter(is_active=True, groups__name__in=[Role.BAWASLU, Role.ANALYST, Role.APPROVER]).distinct()
+    if case is not None:
+        prefixes = [case.region_code[:i] for i in range(2, len(case.region_code) + 1) if i in (2, 5, 8, 13)]
+        qs = qs.filter(Q(groups__name__in=[Role.ANALYST, Role.APPROVER]) | Q(region__code__in=prefixes + ["00"]))
+    return qs.select_related("agency").order_by("username")
+
+
+def prior_cases(case, user, *, limit=10):
+    """Other cases (in the user's scope) of the same respondents: repeat violations show."""
+    from cases.models import CaseRespondent
+
+    respondent_ids = CaseRespondent.objects.filter(case=case).values("respondent_id")
+    return (cases_visible_to(user).filter(tracks__respondent_id__in=respondent_ids).exclude(pk=case.pk)
+            .distinct().order_by("-id")[:limit])
+
+
+def case_timeline(case):
+    """Events and letters of a case, oldest first (the workflow's selector when it provides one)."""
+    from cases import workflow
+
+    if hasattr(workflow, "case_timeline"):
+        return workflow.case_timeline(case)
+    events = [{"at": e.at, "kind": "event", "obj": e} for e in case.events.select_related("actor")]
+    letters = [{"at": lt.issued_at, "kind": "letter", "obj": lt} for lt in case.letters.defer("pdf")]
+    return sorted(events + letters, key=lambda r: r["at"])

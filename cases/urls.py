@@ -1,4 +1,4 @@
-"""Officer workspace URLs."""
+"""Officer workspace URLs: queue, case page and its actions, notifications, portals per institution."""
 from django.urls import path
 
 from cases import views
@@ -6,5 +6,16 @@ from cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/print/", views.case_print, name="print"),
+    path("<int:pk>/act/", views.act, name="act"),
+    path("<int:pk>/notes/", views.note_create, name="note_create"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/bell/", views.notifications_bell, name="notifications_bell"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("ppk/", views.ppk_portal, name="ppk"),
+    path("bkn/", views.bkn_portal, name="bkn"),
+    path("ministry/", views.ministry_portal, name="ministry"),
+    path("workload/", views.workload, name="workload"),
 ]

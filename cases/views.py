@@ -1,28 +1,299 @@
-"""Officer workspace views: thin, each calls one selector or service."""
-from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+"""Officer workspace views: thin, each parses the request, calls one selector or service, and renders."""
+import hashlib
+import json
 
-from cases.selectors import case_for_user, cases_visible_to
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cases import selectors
+from cases.deadlines import clock_status
+from cases.filters import CLOCK_STATES, SORTS
+from cases.models import CaseStatus, ElectionPeriod, Role, SanctionCategory, User
+from cases.pagination import InvalidCursor, bounded_count, keyset_paginate
+from cases.workspace import case_reassign, decree_checked, note_add, notifications_mark_read
+from cases.workspace_forms import CONSEQUENCES, DANGEROUS, NoteForm, form_for
+
+PER_PAGE = 50
+NOTIFICATION_KINDS = {
+    "assigned": gettext_lazy("Penugasan"), "mention": gettext_lazy("Disebut"), "forwarded": gettext_lazy("Diteruskan"),
+    "recommendation_drafted": gettext_lazy("Draf rekomendasi"), "recommendation_issued": gettext_lazy("Rekomendasi"),
+    "sanction_recorded": gettext_lazy("Sanksi"), "closed": gettext_lazy("Ditutup"), "due_soon": gettext_lazy("Segera jatuh tempo"),
+    "overdue": gettext_lazy("Terlambat"), "information_received": gettext_lazy("Permintaan dijawab"),
+}
+COUNT_CACHE_SECONDS = 60
 
 
 @login_required
 def home(request):
-    cases = cases_visible_to(request.user).exclude(next_due__isnull=True).order_by("next_due", "id")[:20]
-    return render(request, "cases/home.html", {"cases": cases})
+    user = request.user
+    context = {"buckets": selectors.home_buckets(user)}
+    if user.has_role(Role.PPK_LIAISON):
+        context["pending_tracks"] = list(selectors.liaison_tracks(user, pending_only=True)[:20])
+    return render(request, "cases/home.html", context)
+
+
+def _queue_total(request, filterset, qs):
+    """Exact when small, else an estimate; cached briefly per user and filter so paging does not recount."""
+    signature = json.dumps(filterset.active(), sort_keys=True, default=str)
+    key = "queue-total:%s:%s" % (request.user.pk, hashlib.sha1(signature.encode()).hexdigest())
+    total = cache.get(key)
+    if total is None:
+        total = bounded_count(qs)
+        cache.set(key, total, COUNT_CACHE_SECONDS)
+    return total
 
 
 @login_required
 def queue(request):
-    cases = cases_visible_to(request.user).select_related("election", "region")[:50]
-    return render(request, "cases/queue.html", {"cases": cases})
+    filterset = selectors.case_queue(request.user, request.GET, request=request)
+    valid = filterset.is_valid()
+    qs = filterset.qs if valid else filterset.queryset.none()
+    page, total, status = None, None, 200
+    if valid and not filterset.form.errors:
+        try:
+            page = keyset_paginate(qs, sort=filterset.sort_value, cursor=request.GET.get("cursor") or None, per_page=PER_PAGE)
+        except InvalidCursor:
+            messages.error(request, _("Penanda halaman tidak berlaku (diubah atau untuk urutan lain); "
+                                      "daftar ditampilkan dari halaman pertama."))
+            page = keyset_paginate(qs, sort=filterset.sort_value, per_page=PER_PAGE)
+        total = _queue_total(request, filterset, qs)
+    else:
+        status = 400
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    may_assign = request.user.has_role(Role.BAWASLU, Role.APPROVER, Role.ADMIN)
+    context = {"filterset": filterset, "form": filterset.form, "page": page, "total": total, "base_query": params.urlencode(),
+               "statuses": CaseStatus.choices, "clock_states": CLOCK_STATES, "sorts": SORTS,
+               "sanction_categories": SanctionCategory.choices, "elections": _elections(),
+               "may_assign": may_assign, "today": timezone.localdate(), "overdue_label": _("terlambat"),
+               "officers": selectors.assignable_officers(request.user) if may_assign and page and page.rows else []}
+    template = "cases/_queue_rows.html" if request.htmx and request.htmx.target == "queue-results" else "cases/queue.html"
+    return render(request, template, context, status=status)
+
+
+def _elections():
+    key = "queue-elections"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(ElectionPeriod.objects.order_by("-voting_date").values_list("slug", "name"))
+        cache.set(key, rows, 300)
+    return rows
+
+
+def _case_context(request, case, *, forms=None, note_form=None):
+    from cases.workflow import allowed_actions
+
+    user = request.user
+    actions = allowed_actions(user, case)
+    forms = forms or {}
+    action_forms = [{"action": a, "label": _label(a), "consequence": CONSEQUENCES.get(a, ""), "danger": a in DANGEROUS,
+                     "form": forms.get(a) or form_for(a, case=case, user=user)} for a in actions]
+    tracks = list(case.tracks.select_related("respondent", "agency").prefetch_related("recommendation__violation_types"))
+    for t in tracks:
+        t.rec = getattr(t, "recommendation", None) if hasattr(t, "recommendation") else None
+        t.sanction_record = getattr(t, "sanction", None) if hasattr(t, "sanction") else None
+    clocks = [{"clock": c, **clock_status(c)} for c in case.clocks.select_related("rule", "track__respondent")]
+    sees_notes = user.has_perm("cases.add_note") or user.has_role(Role.AUDITOR)
+    return {
+        "case": case, "tracks": tracks, "clocks": clocks, "actions": action_forms,
+        "timeline": selectors.case_timeline(case), "prior": selectors.prior_cases(case, user),
+        "reports": _reports(case), "may_see_reporter": user.has_perm("cases.view_reporter_identity"),
+        "notes": case.notes.select_related("author").prefetch_related("mentions") if sees_notes else None,
+        "may_note": user.has_perm("cases.add_note"), "note_form": note_form or NoteForm(),
+    }
+
+
+def _label(action):
+    from cases.workflow import Action
+
+    return Action(action).label
+
+
+def _reports(case):
+    related = getattr(case, "reports", None)  # the intake app's reverse relation; cases never imports reports
+    if related is None:
+        return []
+    return related.prefetch_related("evidence").order_by("id")
 
 
 @login_required
 def case_detail(request, pk):
-    case = case_for_user(request.user, pk)
-    return render(request, "cases/detail.html", {"case": case})
+    case = selectors.case_for_user(request.user, pk)
+    return render(request, "cases/detail.html", _case_context(request, case))
+
+
+@login_required
+def case_print(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    return render(request, "cases/print.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def act(request, pk):
+    """Every workflow action posts here; a wrong state is a plain 409 message, not an error page."""
+    from cases.workflow import Action, ActionNotAllowed, InvalidTransition, perform
+
+    case = selectors.case_for_user(request.user, pk)
+    try:
+        action = Action(request.POST.get("action", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Tindakan tidak dikenal."))
+    form = form_for(action, case=case, user=request.user, data=request.POST, files=request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            params = form.params()
+            if action == Action.ASSIGN:
+                officer = User.objects.filter(pk=params["officer"]).first()
+                if officer is None:
+                    raise ValidationError({"officer": _("Petugas tidak ditemukan.")})
+                case_reassign(actor=request.user, case=case, officer=officer, reason=params.get("reason", ""))
+            else:
+                if action == Action.RECORD_SANCTION:
+                    params["document"], params["document_sha256"] = decree_checked(params.pop("document", None))
+                perform(action, actor=request.user, case=case, **params)
+            messages.success(request, _("Berhasil: %(a)s.") % {"a": action.label})
+            return redirect("cases:detail", pk=case.pk)
+        except InvalidTransition:
+            case.refresh_from_db()
+            messages.error(request, _("Perkara ini sudah diproses oleh pengguna lain; status sekarang: %(s)s.")
+                           % {"s": case.get_status_display()})
+            return render(request, "cases/detail.html", _case_context(request, case), status=409)
+        except ActionNotAllowed as exc:
+            messages.error(request, exc.message)
+            return render(request, "cases/detail.html", _case_context(request, case), status=403)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    messages.error(request, _("Periksa isian \u201c%(a)s\u201d di bawah.") % {"a": action.label})
+    context = _case_context(request, case, forms={action: form})
+    context["open_action"] = action
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def note_create(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    if not request.user.has_perm("cases.add_note"):
+        messages.error(request, _("Peran Anda tidak dapat menulis catatan internal."))
+        return render(request, "cases/detail.html", _case_context(request, case), status=403)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note_add(actor=request.user, case=case, body=form.cleaned_data["body"])
+            messages.success(request, _("Catatan disimpan."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#notes")
+        except ValidationError as exc:
+            form.add_error("body", exc.message_dict.get("body"))
+    return render(request, "cases/detail.html", _case_context(request, case, note_form=form), status=400)
+
+
+@login_required
+@require_POST
+def bulk_assign(request):
+    """Assign the ticked cases (each in the user's scope) to one officer; each goes through the workflow."""
+    from cases.workflow import ActionNotAllowed, InvalidTransition
+
+    ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()][:PER_PAGE]
+    officer = User.objects.filter(pk=request.POST.get("officer") or 0, is_active=True).first()
+    back = reverse("cases:queue") + ("?" + request.POST.get("query", "") if request.POST.get("query") else "")
+    if not ids or officer is None:
+        messages.error(request, _("Pilih sedikitnya satu perkara dan satu petugas untuk penugasan massal."))
+        return redirect(back)
+    done, refused = 0, []
+    for case in selectors.cases_visible_to(request.user).filter(pk__in=ids):
+        try:
+            case_reassign(actor=request.user, case=case, officer=officer, reason=request.POST.get("reason", "") or
+                          _("Penugasan massal"))
+            done += 1
+        except (InvalidTransition, ActionNotAllowed, ValidationError) as exc:
+            refused.append(f"{case.number}: {getattr(exc, 'message', None) or '; '.join(exc.messages)}")
+    if done:
+        messages.success(request, _("%(n)d perkara ditugaskan kepada %(who)s.") % {"n": done, "who": officer.username})
+    for line in refused:
+        messages.error(request, line)
+    return redirect(back)
+
+
+# --- notifications ---------------------------------------------------------------------------------------------
+
+@login_required
+def notifications(request):
+    unread_only = request.GET.get("unread") == "1"
+    rows = list(selectors.notifications_for(request.user, unread_only=unread_only))
+    for row in rows:
+        row.kind_label = NOTIFICATION_KINDS.get(row.kind, row.kind.replace("_", " "))
+    return render(request, "cases/notifications.html", {"rows": rows, "unread_only": unread_only})
+
+
+@login_required
+def notifications_bell(request):
+    count = request.user.notifications.filter(read_at__isnull=True).count()
+    return render(request, "cases/_bell.html", {"unread_count": count})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    raw = request.POST.getlist("id")
+    ids = [int(i) for i in raw if i.isdigit()] if raw else None
+    if raw and not ids:
+        return HttpResponseBadRequest(_("Nomor notifikasi tidak valid."))
+    n = notifications_mark_read(actor=request.user, ids=ids)
+    if request.htmx:
+        return notifications_bell(request)
+    messages.success(request, _("%(n)d notifikasi ditandai sudah dibaca.") % {"n": n})
+    return redirect(request.POST.get("next") or "cases:notifications")
+
+
+# --- portals -----------------------------------------------------------------------------------------------------
+
+@login_required
+def ppk_portal(request):
+    if not request.user.has_role(Role.PPK_LIAISON, Role.ADMIN):
+        raise Http404
+    tracks = list(selectors.liaison_tracks(request.user)[:200])
+    clocks = selectors.track_clocks(tracks)
+    rows = []
+    for t in tracks:
+        clock = clocks.get(t.pk)
+        rows.append({"track": t, "clock": clock, "clock_status": clock_status(clock) if clock else None})
+    return render(request, "cases/ppk_portal.html", {"rows": rows})
+
+
+@login_required
+def bkn_portal(request):
+    if not request.user.has_role(Role.BKN, Role.ADMIN):
+        raise Http404
+    return render(request, "cases/bkn_portal.html", selectors.bkn_block_queue(request.user))
+
+
+@login_required
+def ministry_portal(request):
+    if not request.user.has_role(Role.KEMENPANRB, Role.KEMENDAGRI, Role.ADMIN):
+        raise Http404
+    return render(request, "cases/ministry_portal.html", {
+        "agencies": selectors.ministry_overdue_agencies(request.user),
+        "escalations": selectors.escalations_for(request.user)})
+
+
+@login_required
+def workload(request):
+    if not request.user.has_role(Role.BAWASLU, Role.ANALYST, Role.APPROVER, Role.AUDITOR, Role.ADMIN):
+        raise Http404
+    return render(request, "cases/workload.html", {"rows": selectors.officer_workload(request.user)})
 
 
 def health(request):

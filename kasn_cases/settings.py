@@ -1,7 +1,9 @@
 """Settings, all from the environment (django-environ), safe defaults for embedded mode."""
+import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cases.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +81,9 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=_services.get("DATABA
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if EMBEDDED:
+    # Several local test runs may share the embedded server: one test database each.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default=_services.get("REDIS_URL", ""))
@@ -105,9 +111,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Jakarta"
+CELERY_IMPORTS = ("cases.tasks_stats",)  # task modules outside the autodiscovered tasks.py
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {"task": "cases.tasks.sweep_deadlines_task", "schedule": 15 * 60},
     "outbox-flush": {"task": "cases.tasks.flush_outbox_task", "schedule": 60},
+    "weekly-summary": {"task": "cases.tasks_stats.weekly_summary_task", "schedule": crontab(day_of_week=1, hour=6, minute=0)},
+    "stats-refresh": {"task": "cases.tasks_stats.refresh_stats_task", "schedule": 15 * 60},
 }
 
 AUTH_USER_MODEL = "cases.User"
@@ -157,6 +166,7 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 WHITENOISE_USE_FINDERS = DEBUG
+os.makedirs(STATIC_ROOT, exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Evidence and letters are never served from a public URL: only authorised views read them.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "var" / "private")
@@ -171,14 +181,25 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="netralitas@localhost")
 
+REPORT_SUBMIT_RATE = env.str("REPORT_SUBMIT_RATE", default="20/h")
+TRACKING_RATE = env.str("TRACKING_RATE", default="30/h")
+TRACKING_MAX_PIN_FAILURES = env.int("TRACKING_MAX_PIN_FAILURES", default=5)
+TRACKING_LOCKOUT_MINUTES = env.int("TRACKING_LOCKOUT_MINUTES", default=30)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
 DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=2)
 QUEUE_EXACT_COUNT_LIMIT = env.int("QUEUE_EXACT_COUNT_LIMIT", default=10000)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cases.api.auth.ApiTokenAuthentication",  # first: its header makes a missing credential a 401
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["cases.api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_client": env.str("API_CLIENT_RATE", default="1200/min")},
+    "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -189,7 +210,21 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Netralitas ASN API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "DESCRIPTION": (
+        "API untuk Bawaslu dan sistem mitra. Autentikasi: header `Authorization: Token <kunci>` (kunci per klien, "
+        "diterbitkan administrator) atau sesi peramban. Setiap POST yang membuat data menerima `Idempotency-Key`. "
+        "Kesalahan selalu berbentuk `{\"code\", \"message\", \"fields\"}`, dalam bahasa Indonesia atau Inggris "
+        "(`Accept-Language: en`)."),
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": STATIC_URL + "vendor/swagger-ui",  # vendored from swagger-ui-dist (npm), no CDN
+    "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cases.api.schema.add_common_errors"],
+    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "cases.models.case.CaseStatus",
+                            "TrackStatusEnum": "cases.models.case.TrackStatus",
+                            "ReportStatusEnum": "reports.models.ReportStatus"},
 }
+LOCALE_PATHS += [BASE_DIR / "cases" / "api" / "locale"]  # English for the API's own messages
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,11 @@ urlpatterns = [
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("cases.api.urls")),
     path("cases/", include("cases.urls")),
+    path("stats/", include("cases.urls_stats")),
+    path("", include("cases.urls_public")),
+    path("", include("cases.letters.urls")),
     path("health/", case_views.health, name="health"),
+    path("", include("reports.urls")),
 ]

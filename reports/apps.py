@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Laporan"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from reports import letters  # noqa: F401  (receipt on submission, closing notice on case close)

@@ -104,3 +104,53 @@ def auditor(db):
 @pytest.fixture
 def administrator(db):
     return _user(Role.ADMIN, "BKN", "00", username="admin_uji", is_staff=True, is_superuser=True)
+
+
+def _reference_present():
+    from django.contrib.auth.models import Group
+
+    return Region.objects.exists() and Group.objects.filter(name=Role.BAWASLU).exists()
+
+
+def restore_reference():
+    """Reference data and role groups, as after migrate + load_reference."""
+    from django.contrib.auth.models import Group
+
+    if not Region.objects.exists():
+        call_command("load_reference", verbosity=0)
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test's flush empties every table: put reference data back for the next test."""
+    yield
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in names or "live_server" in names or (
+        marker is not None and marker.kwargs.get("transaction"))
+    if not transactional or nextitem is None:  # after the last test the test database is already gone
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not _reference_present():
+            restore_reference()
+
+
+def reset_celery_connections():
+    """Fresh broker connections for the in-process Celery app.
+
+    A test that points the app at another broker closes its pools; kombu keeps
+    producer pools in a global registry, so drop those too before sending tasks.
+    """
+    import kombu.pools
+
+    from kasn_cases.celery import app
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()

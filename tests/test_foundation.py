@@ -118,7 +118,24 @@ def test_login_locks_after_repeated_failures(client, bawaslu_officer):
 
 def test_check_deploy_clean_with_production_settings():
     import subprocess, sys, os
-    env = dict(os.environ, DEBUG="false", SECRET_KEY="p" * 60 + "-Q9#xZ", ALLOWED_HOSTS="netralitas.example.go.id")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by browser tests
+    env.update(DEBUG="false", SECRET_KEY="p" * 60 + "-Q9#xZ", ALLOWED_HOSTS="netralitas.example.go.id")
     out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                          capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_unicode_digits_are_not_a_nip():
+    with pytest.raises(ValidationError) as err:
+        parse_nip("19680411199303100¹")
+    assert err.value.code == "nip_digits"
+
+
+@pytest.mark.django_db
+def test_queue_search_of_only_punctuation_finds_nothing_instead_of_crashing(client, bawaslu_officer):
+    CaseFactory()
+    client.force_login(bawaslu_officer)
+    for q in ("!!", "--", "'", "&|"):
+        page = client.get(reverse("cases:queue"), {"q": q})
+        assert page.status_code in (200, 400), q  # a plain message, never a server error
+        assert "Daftar perkara" in page.content.decode()

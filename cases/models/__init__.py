@@ -10,3 +10,4 @@ from .case import (  # noqa: F401
 )
 from .events import CaseEvent  # noqa: F401
 from .letters import Letter, LetterKind, LetterSequence  # noqa: F401
+from .api import ApiToken, IdempotencyRecord  # noqa: F401

@@ -1,0 +1,64 @@
+"""Write and compile the English catalog of the API's own messages: `python cases/api/locale/make_en.py`.
+
+The Indonesian source strings are the msgids; keep this table in step with the gettext calls in cases/api/,
+reports/api.py and issue_api_token (tests/test_api.py checks a few of them in English).
+"""
+import subprocess
+from pathlib import Path
+
+EN = {
+    "peran": "role",
+    "Cabut token terpilih": "Revoke selected tokens",
+    "Kunci token “%(name)s”: %(key)s — salin sekarang; kunci ini tidak akan ditampilkan lagi.":
+        "Key of token “%(name)s”: %(key)s — copy it now; this key will not be shown again.",
+    "Token dicabut pada %(t)s.": "Tokens revoked at %(t)s.",
+    "Peran “%(r)s” tidak dapat diberikan kepada token API.": "The role “%(r)s” cannot be given to an API token.",
+    "Header Authorization harus berbentuk “Token <kunci>”.": "The Authorization header must read “Token <key>”.",
+    "Kunci token API tidak sah.": "Invalid API token key.",
+    "Token API ini sudah dicabut; minta token baru kepada administrator.":
+        "This API token has been revoked; ask an administrator for a new one.",
+    "Pengguna layanan token ini dinonaktifkan.": "The service user of this token is deactivated.",
+    "Tindakan tidak sesuai dengan status saat ini; tidak ada yang diubah.":
+        "The action does not fit the current status; nothing was changed.",
+    "Data yang dikirim tidak valid; lihat rincian per isian di “fields”.":
+        "The data sent is not valid; see the details per field in “fields”.",
+    "Isi permintaan tidak dapat dibaca: %(e)s": "The request body cannot be read: %(e)s",
+    "Terjadi kesalahan pada server; permintaan tidak diproses. Coba lagi nanti.":
+        "A server error occurred; the request was not processed. Try again later.",
+    "Idempotency-Key harus 1–255 karakter ASCII yang terlihat, mis. UUID.":
+        "Idempotency-Key must be 1–255 visible ASCII characters, e.g. a UUID.",
+    "Idempotency-Key ini sudah dipakai untuk permintaan dengan isi berbeda; gunakan kunci baru untuk permintaan baru.":
+        "This Idempotency-Key was already used for a request with a different body; use a new key for a new request.",
+    "Isi token verifikasi atau sha256 surat.": "Give the letter's verification token or sha256.",
+    "Surat tidak ditemukan: periksa token atau hash.": "Letter not found: check the token or hash.",
+    "Tindakan “%(a)s” tidak dikenal.": "Unknown action “%(a)s”.",
+    "NIP %(nip)s tidak ditemukan pada perkara yang dapat Anda akses.":
+        "NIP %(nip)s was not found in any case you may access.",
+    "Isi officer dengan id petugas yang aktif.": "Set officer to the id of an active officer.",
+    "Kata pencarian harus memuat huruf atau angka.": "The search term must contain a letter or a digit.",
+    "Hanya token Bawaslu yang dapat mengirim temuan.": "Only a Bawaslu token may submit a finding (temuan).",
+    "Lampirkan berkas bukti pada isian “file” (multipart/form-data).":
+        "Attach the evidence file in the “file” field (multipart/form-data).",
+}
+
+
+def _q(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def main():
+    folder = Path(__file__).resolve().parent / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    header = {"Project-Id-Version": "netralitas-api", "Language": "en", "MIME-Version": "1.0",
+              "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
+              "PO-Revision-Date": "2025-01-01 00:00+0700", "Last-Translator": "-", "Language-Team": "-"}
+    lines = ['msgid ""', 'msgstr ""'] + [_q(f"{k}: {v}\n") for k, v in header.items()] + [""]
+    for msgid, msgstr in EN.items():
+        flag = ["#, python-format"] if "%(" in msgid else []
+        lines += flag + [f"msgid {_q(msgid)}", f"msgstr {_q(msgstr)}", ""]
+    (folder / "django.po").write_text("\n".join(lines), encoding="utf-8")
+    subprocess.run(["msgfmt", "--check", "-o", str(folder / "django.mo"), str(folder / "django.po")], check=True)
+
+
+if __name__ == "__main__":
+    main()

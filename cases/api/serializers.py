@@ -1,0 +1,233 @@
+"""Serializers of the case API: shapes only; reads come from selectors and writes from cases.workflow."""
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cases.models import (
+    Agency, Case, CaseRespondent, DeadlineRule, ElectionPeriod, ElectionStage, Holiday, Letter, Region, Respondent,
+    SanctionType, ViolationType,
+)
+from cases.workflow import Action, allowed_actions
+
+
+# --- reference data --------------------------------------------------------------------------------------------
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "short_name", "kind", "region", "parent", "ppk_title", "valid_from", "valid_to",
+                  "legal_basis"]
+
+
+class StageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ElectionStage
+        fields = ["id", "slug", "name", "starts_on", "ends_on"]
+
+
+class ElectionSerializer(serializers.ModelSerializer):
+    stages = StageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ElectionPeriod
+        fields = ["slug", "name", "election_type", "voting_date", "starts_on", "ends_on", "region_scope", "stages"]
+
+
+class ViolationTypeSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ViolationType
+        fields = ["code", "name_id", "name_en", "social_media", "ethics_default", "discipline_default",
+                  "criminal_basis", "phase", "election_types", "parent", "valid_from", "valid_to", "legal_basis"]
+
+
+class SanctionTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SanctionType
+        fields = ["code", "name_id", "name_en", "category", "level", "employee_type", "valid_from", "valid_to",
+                  "legal_basis"]
+
+
+class DeadlineRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeadlineRule
+        fields = ["id", "code", "election_type", "length", "unit", "start_event", "valid_from", "valid_to",
+                  "legal_basis", "note"]
+
+
+class HolidaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Holiday
+        fields = ["date", "name", "cuti_bersama", "source"]
+
+
+# --- cases -----------------------------------------------------------------------------------------------------
+
+class TrackRespondentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Respondent
+        fields = ["nip", "name", "position", "verified"]
+
+
+class TrackSerializer(serializers.ModelSerializer):
+    respondent = TrackRespondentSerializer(read_only=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    blocked = serializers.BooleanField(source="is_blocked", read_only=True)
+
+    class Meta:
+        model = CaseRespondent
+        fields = ["id", "respondent", "agency", "position_at_time", "status", "acknowledged_at", "blocked"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    election = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    tracks = TrackSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "status", "status_label", "title", "election", "region", "region_name", "place",
+                  "occurred_on", "is_finding", "social_media", "received_at", "registered_at", "forwarded_at",
+                  "recommended_at", "followed_up_at", "closed_at", "close_reason", "next_due",
+                  "conflict_of_interest", "tracks"]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="Tindakan yang boleh dilakukan klien ini sekarang (POST /cases/{id}/actions/{action}/).")
+
+    class Meta(CaseSerializer.Meta):
+        fields = CaseSerializer.Meta.fields + ["description", "allowed_actions"]
+
+    def get_allowed_actions(self, case) -> list[str]:
+        return [str(a) for a in allowed_actions(self.context["request"].user, case)]
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    at = serializers.DateTimeField(allow_null=True)
+    kind = serializers.ChoiceField(choices=["event", "clock", "letter"])
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
+class ActionParamsSerializer(serializers.Serializer):
+    """Parameters of a workflow action; each action reads the ones it needs (others are ignored)."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                   help_text="dismiss, extend_decision, record_not_proven, close_other, reopen, "
+                                             "escalate, record_ppk_warning, report_to_president")
+    conclusion = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text="forward")
+    questions = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text="request_information")
+    addressee = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text="request_information")
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text="receive_information")
+    track = serializers.IntegerField(required=False, min_value=1, max_value=2 ** 62,
+                                     help_text="id terlapor dalam perkara (tracks[].id), bila lebih dari satu")
+    officer = serializers.IntegerField(required=False, min_value=1, max_value=2 ** 62, help_text="assign: id pengguna")
+    proven = serializers.BooleanField(required=False, help_text="draft_recommendation")
+    violation_types = serializers.ListField(child=serializers.CharField(max_length=40), required=False,
+                                            max_length=50, help_text="draft_recommendation: kode katalog SKB")
+    category = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text="moral, disciplinary, both")
+    moral_level = serializers.CharField(required=False, allow_blank=True, max_length=10, help_text="closed, open")
+    discipline_level = serializers.CharField(required=False, allow_blank=True, max_length=10,
+                                             help_text="light, moderate, heavy, ptdh")
+    reasoning = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    sanction_type = serializers.CharField(required=False, max_length=40, help_text="record_sanction: kode jenis sanksi")
+    decree_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    decree_date = serializers.DateField(required=False)
+    signer_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    signer_position = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+ACTION_CHOICES = [a.value for a in Action]
+
+
+# --- respondents and letters -----------------------------------------------------------------------------------
+
+class CaseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Case
+        fields = ["id", "number", "status"]
+
+
+class RespondentSerializer(serializers.ModelSerializer):
+    nip_display = serializers.CharField(read_only=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    cases = serializers.SerializerMethodField(help_text="Perkara terlapor ini yang berada dalam cakupan klien.")
+
+    class Meta:
+        model = Respondent
+        fields = ["nip", "nip_display", "name", "employee_type", "position", "agency", "verified", "cases"]
+
+    def get_cases(self, respondent) -> CaseRefSerializer(many=True):
+        return CaseRefSerializer(self.context["cases"], many=True).data
+
+
+class LetterSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    case = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Letter
+        fields = ["id", "kind", "kind_label", "number", "hal", "sifat", "issued_at", "agency", "case", "sha256",
+                  "void", "void_reason"]
+
+
+class LetterVerifyQuerySerializer(serializers.Serializer):
+    token = serializers.CharField(required=False, max_length=40, help_text="Token verifikasi dari kode QR surat.")
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", required=False,
+                                    help_text="SHA-256 berkas PDF yang hendak dicocokkan (64 digit heksadesimal).")
+
+    def validate(self, data):
+        if not data.get("token") and not data.get("sha256"):
+            raise serializers.ValidationError({"token": [_("Isi token verifikasi atau sha256 surat.")]})
+        return data
+
+
+class LetterVerificationSerializer(serializers.Serializer):
+    valid = serializers.BooleanField(help_text="Surat ada, tidak dibatalkan, dan (bila dikirim) sha256 cocok.")
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    issuer = serializers.CharField()
+    sha256 = serializers.CharField()
+    sha256_matches = serializers.BooleanField(allow_null=True)
+    void = serializers.BooleanField()
+
+
+# --- statistics ------------------------------------------------------------------------------------------------
+
+class StatsCellSerializer(serializers.Serializer):
+    v = serializers.JSONField(help_text="Angka (atau teks)")
+    href = serializers.CharField(allow_null=True, help_text="Daftar perkara di balik angka ini (HTML)")
+
+
+class StatsRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    cells = StatsCellSerializer(many=True)
+
+
+class StatsTableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = StatsRowSerializer(many=True)
+
+
+class StatsSummarySerializer(serializers.Serializer):
+    generated_at = serializers.CharField()
+    tables = StatsTableSerializer(many=True)

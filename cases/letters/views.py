@@ -1,0 +1,179 @@
+"""Letter pages: public verification, authorised download, batch printing with a progress bar (thin views)."""
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import selectors
+from cases.letters import batch as B
+from cases.letters.issue import verify_code_display, verify_code_normalise
+from cases.models import Letter, LetterKind, Role
+
+VERIFY_MAX_BYTES = getattr(settings, "LETTER_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
+
+
+# --- public verification --------------------------------------------------------------------------------------
+
+def verify_lookup(request):
+    """The form where a recipient types the code printed on the letter."""
+    code = verify_code_normalise(request.GET.get("code", ""))
+    if code:
+        return redirect("letters:verify", token=code)
+    status = 400 if "code" in request.GET else 200
+    error = _("Kode verifikasi wajib diisi (16 huruf/angka pada kaki surat).") if status == 400 else ""
+    return render(request, "letters_ui/verify_lookup.html", {"error": error}, status=status)
+
+
+def _sha256_upload(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify(request, token):
+    """Number, date, issuer, kind, hash and void status; never a name, NIP or any other personal data."""
+    letter = (Letter.objects.filter(verify_token=verify_code_normalise(token)).select_related("agency")
+              .only("number", "kind", "issued_at", "sha256", "void", "verify_token", "agency__name").first())
+    if letter is None:
+        return render(request, "letters_ui/verify.html", {"missing": True}, status=404)
+    context, status = {"letter": letter, "code": verify_code_display(letter.verify_token),
+                       "max_mb": VERIFY_MAX_BYTES // (1024 * 1024)}, 200
+    if request.method == "POST":
+        upload = request.FILES.get("copy")
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > VERIFY_MAX_BYTES + 64 * 1024 or (upload and upload.size > VERIFY_MAX_BYTES):
+            context["error"], status = _("Berkas melebihi batas %(mb)d MB.") % {"mb": context["max_mb"]}, 413
+        elif upload is None:
+            context["error"], status = _("Berkas salinan surat wajib dipilih (PDF yang Anda terima)."), 400
+        else:
+            context["uploaded_sha256"] = _sha256_upload(upload)
+            context["matches"] = context["uploaded_sha256"] == letter.sha256
+    return render(request, "letters_ui/verify.html", context, status=status)
+
+
+# --- authorised download --------------------------------------------------------------------------------------
+
+def letter_for_user(user, pk) -> Letter:
+    """A letter the user may read: its case in the user's scope (404 outside); a letter without a case (a
+    receipt) only for its issuing agency or an administrator."""
+    letter = Letter.objects.filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    if letter.case_id:
+        selectors.case_for_user(user, letter.case_id)
+    elif not (user.has_role(Role.ADMIN) or (user.agency_id and user.agency_id == letter.agency_id)):
+        raise Http404
+    return letter
+
+
+@login_required
+def download(request, pk):
+    letter = letter_for_user(request.user, pk)
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{B._file_name(letter)}"'
+    response["X-Content-SHA256"] = letter.sha256
+    return response
+
+
+# --- batch printing -------------------------------------------------------------------------------------------
+
+BATCH_PARAMS = ("kind", "day", "format", "case_ids", "csrfmiddlewaretoken")
+
+
+def _batch_selection(request, data):
+    """(letters queryset, errors, queue filter params) from the queue's filters plus kind/day/case ids."""
+    errors = {}
+    kind = data.get("kind", "")
+    if kind and kind not in LetterKind.values:
+        errors["kind"] = _("Jenis surat tidak dikenal.")
+    day = None
+    if data.get("day"):
+        try:
+            day = dt.date.fromisoformat(data["day"])
+        except ValueError:
+            errors["day"] = _("Tanggal terbit harus berformat TTTT-BB-HH, mis. 2026-11-24.")
+    case_ids = []
+    for part in (data.get("case_ids") or "").replace(",", " ").split():
+        if not part.isdigit():
+            errors["case_ids"] = _("Nomor internal perkara harus angka, dipisahkan koma.")
+            break
+        case_ids.append(int(part))
+    filters = {k: v for k, v in data.items() if k not in BATCH_PARAMS and v}
+    filterset = selectors.case_queue(request.user, filters, request=request)
+    if not filterset.is_valid():
+        errors.update({k: " ".join(v) for k, v in filterset.errors.items()})
+    if errors:
+        return Letter.objects.none(), errors, filters
+    letters = B.letters_for_batch(cases=filterset.qs, kind=kind or None, day=day, case_ids=case_ids)
+    return letters, errors, filters
+
+
+@login_required
+def batch_form(request):
+    data = request.POST if request.method == "POST" else request.GET
+    letters, errors, filters = _batch_selection(request, data)
+    fmt = data.get("format", "pdf")
+    if fmt not in B.FORMATS:
+        errors["format"] = _("Format hasil harus PDF gabungan atau ZIP.")
+    count = letters.count() if not errors else 0
+    if request.method == "POST" and not errors:
+        if count == 0:
+            errors["kind"] = _("Tidak ada surat terbit yang cocok dengan pilihan ini.")
+        else:
+            ids = list(letters.values_list("pk", flat=True)[:5000])
+            batch_id = B.batch_start(actor=request.user, letter_ids=ids, fmt=fmt)
+            return redirect("letters:batch_progress", batch_id=batch_id)
+    context = {"kinds": LetterKind.choices, "data": data, "filters": filters, "count": count, "errors": errors,
+               "today": timezone.localdate()}
+    return render(request, "letters_ui/batch_form.html", context, status=400 if errors else 200)
+
+
+def _own_batch(request, batch_id) -> dict:
+    state = B.batch_state(batch_id)
+    if not state or state.get("owner") != request.user.pk:
+        raise Http404
+    return state
+
+
+@login_required
+def batch_progress(request, batch_id):
+    return render(request, "letters_ui/batch_progress.html", {"state": _own_batch(request, batch_id), "batch_id": batch_id})
+
+
+@login_required
+def batch_status(request, batch_id):
+    state = _own_batch(request, batch_id)
+    keys = ("state", "percent", "done", "total", "printed", "pages", "eta_seconds", "failures", "format")
+    body = {k: state.get(k) for k in keys}
+    body["download_url"] = reverse("letters:batch_download", args=[batch_id]) if state.get("state") == "done" else None
+    return JsonResponse(body)
+
+
+@login_required
+@require_POST
+def batch_cancel(request, batch_id):
+    _own_batch(request, batch_id)
+    B.batch_cancel(batch_id)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"cancelled": True})
+    return redirect("letters:batch_progress", batch_id=batch_id)
+
+
+@login_required
+def batch_download(request, batch_id):
+    state = _own_batch(request, batch_id)
+    if state.get("state") != "done" or not state.get("file"):
+        return HttpResponse(_("Cetakan belum selesai."), status=409, content_type="text/plain; charset=utf-8")
+    name = f"surat-{timezone.localdate():%Y%m%d}-{batch_id[:8]}.{state['format']}"
+    content_type = "application/pdf" if state["format"] == "pdf" else "application/zip"
+    return FileResponse(default_storage.open(state["file"], "rb"), as_attachment=True, filename=name,
+                        content_type=content_type)

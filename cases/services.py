@@ -1,0 +1,110 @@
+"""Case side effects: the one audit writer, notifications with their e-mails (outbox), event hooks."""
+import logging
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases.deadlines import holiday_delete, holiday_save  # noqa: F401  (services of the calendar)
+from cases.models import Case, CaseEvent, Notification, Outbox, Role, User
+
+log = logging.getLogger(__name__)
+
+# Other modules (letters) register here: EVENT_HOOKS["case.recommendation.issued"].append(fn).
+# Each hook runs after the commit that wrote the event, with the event as its only argument.
+EVENT_HOOKS: dict[str, list[Callable]] = {}
+
+
+def register_event_hook(code: str, fn: Callable) -> None:
+    EVENT_HOOKS.setdefault(code, [])
+    if fn not in EVENT_HOOKS[code]:
+        EVENT_HOOKS[code].append(fn)
+
+
+def run_event_hooks(event: CaseEvent) -> None:
+    for fn in EVENT_HOOKS.get(event.code, []):
+        try:
+            fn(event)
+        except Exception:  # a failing letter must not undo the committed change; it is logged and retried by hand
+            log.exception("event hook %r failed for %s (event %s)", fn, event.code, event.pk)
+
+
+def event_record(*, case: Case, code: str, actor=None, action: str = "", from_status: str = "",
+                 to_status: str = "", reason: str = "", payload: dict | None = None) -> CaseEvent:
+    """Append one CaseEvent; registered hooks run once the transaction commits."""
+    event = CaseEvent.objects.create(
+        case=case, code=code, actor=actor, actor_agency_id=getattr(actor, "agency_id", None), action=action,
+        from_status=from_status, to_status=to_status, reason=reason, payload=payload or {})
+    if EVENT_HOOKS.get(code):
+        transaction.on_commit(lambda: run_event_hooks(event))
+    return event
+
+
+# --- notifications and outbox ---------------------------------------------------------------------------------
+
+def users_with_role(role: str, **filters):
+    return User.objects.filter(groups__name=role, is_active=True, **filters).distinct()
+
+
+def responsible_users(case: Case, party: str):
+    """Who answers for a step: an assigned owner first, else everyone holding the role for the case."""
+    if party == "bawaslu":
+        if case.bawaslu_owner_id:
+            return User.objects.filter(pk=case.bawaslu_owner_id, is_active=True)
+        if case.bawaslu_office_id:
+            return users_with_role(Role.BAWASLU, agency_id=case.bawaslu_office_id)
+        return users_with_role(Role.BAWASLU, region_id=case.region_id)
+    if party == "supervisor":
+        if case.supervisor_owner_id:
+            return User.objects.filter(pk=case.supervisor_owner_id, is_active=True)
+        return users_with_role(Role.ANALYST)
+    if party == "approver":
+        return users_with_role(Role.APPROVER)
+    if party == "ppk":
+        agencies = case.tracks.values("agency_id")
+        return users_with_role(Role.PPK_LIAISON, agency_id__in=agencies)
+    role = {"bkn": Role.BKN, "kemenpanrb": Role.KEMENPANRB, "kemendagri": Role.KEMENDAGRI}[party]
+    return users_with_role(role)
+
+
+def notify(*, users: Iterable, case: Case | None, kind: str, message: str, dedupe: str | None = None) -> int:
+    """In-app notification plus an outbox e-mail per user, in the caller's transaction.
+
+    With `dedupe`, each (dedupe, user) is written at most once even from concurrent transactions:
+    the unique index makes the second writer wait, then fail, and it skips the e-mail too.
+    """
+    written = 0
+    for user in users:
+        key = f"{dedupe}:u{user.pk}" if dedupe else None
+        try:
+            with transaction.atomic():
+                Notification.objects.create(user=user, case=case, kind=kind, message=message[:400], dedupe_key=key)
+        except IntegrityError:
+            continue
+        written += 1
+        if user.email:
+            subject = f"[{case.number}] {message}" if case else message
+            Outbox.objects.create(to=user.email, subject=subject[:300], body=message)
+    return written
+
+
+def outbox_flush(*, limit: int = 100, max_attempts: int = 5) -> int:
+    """Send unsent e-mails; rows locked with SKIP LOCKED so parallel flushers never send the same row."""
+    sent = 0
+    with transaction.atomic():
+        rows = list(Outbox.objects.select_for_update(skip_locked=True)
+                    .filter(sent_at__isnull=True, attempts__lt=max_attempts).order_by("id")[:limit])
+        for row in rows:
+            row.attempts += 1
+            try:
+                send_mail(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to])
+            except Exception as exc:  # SMTP errors vary by backend; the row stays unsent for the next run
+                row.last_error = str(exc)[:2000]
+                row.save(update_fields=["attempts", "last_error"])
+                continue
+            row.sent_at = timezone.now()
+            row.save(update_fields=["attempts", "sent_at"])
+            sent += 1
+    return sent

@@ -1,0 +1,161 @@
+"""Forms of the case page: one small form per workflow action (parsing only; rules live in cases.workflow),
+and the consequence each action's confirmation states."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import SanctionCategory, SanctionType, ViolationType
+from cases.workflow import Action
+
+REASON = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class _TrackField(forms.TypedChoiceField):
+    def __init__(self, **kw):
+        super().__init__(label=_("Terlapor"), coerce=int, **kw)
+
+
+class ActionForm(forms.Form):
+    def __init__(self, *args, case=None, user=None, **kw):
+        super().__init__(*args, **kw)
+        self.case, self.user = case, user
+        if "track" in self.fields:
+            tracks = case.tracks.select_related("respondent", "agency")
+            if user is not None and user.has_role("ppk_liaison") and not user.has_role("administrator"):
+                tracks = tracks.filter(agency_id=user.agency_id)
+            self.fields["track"].choices = [(t.pk, f"{t.respondent.name} — {t.agency.short_name or t.agency.name}")
+                                            for t in tracks]
+
+    def params(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class NoFields(ActionForm):
+    pass
+
+
+class ReasonForm(ActionForm):
+    reason = REASON
+
+
+class OptionalReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+
+
+class ForwardForm(ActionForm):
+    conclusion = forms.CharField(label=_("Kesimpulan kajian"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class RequestInfoForm(ActionForm):
+    addressee = forms.CharField(label=_("Ditujukan kepada"), max_length=200)
+    questions = forms.CharField(label=_("Keterangan yang diminta"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class ReceiveInfoForm(ActionForm):
+    summary = forms.CharField(label=_("Ringkasan keterangan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class TrackForm(ActionForm):
+    track = _TrackField()
+
+
+class DraftForm(ActionForm):
+    track = _TrackField()
+    proven = forms.TypedChoiceField(label=_("Hasil pemeriksaan"), coerce=lambda v: v == "1",
+                                    choices=[("1", _("Terbukti")), ("0", _("Tidak terbukti"))])
+    violation_types = forms.MultipleChoiceField(label=_("Jenis pelanggaran"), required=False)
+    category = forms.ChoiceField(label=_("Kategori sanksi"), required=False, choices=[("", "—")] + SanctionCategory.choices)
+    moral_level = forms.ChoiceField(label=_("Sanksi moral"), required=False,
+                                    choices=[("", "—"), ("closed", _("Pernyataan tertutup")), ("open", _("Pernyataan terbuka"))])
+    discipline_level = forms.ChoiceField(label=_("Hukuman disiplin"), required=False, choices=[
+        ("", "—"), ("light", _("Ringan")), ("moderate", _("Sedang")), ("heavy", _("Berat")), ("ptdh", _("PTDH"))])
+    reasoning = forms.CharField(label=_("Pertimbangan"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.fields["violation_types"].choices = [(v.code, f"{v.code} — {v.name_id}") for v in ViolationType.objects.order_by("code")]
+
+    def params(self):
+        data = dict(self.cleaned_data)
+        return data
+
+
+class SanctionForm(ActionForm):
+    track = _TrackField()
+    sanction_type = forms.ChoiceField(label=_("Jenis sanksi"))
+    decree_number = forms.CharField(label=_("Nomor SK"), max_length=100)
+    decree_date = forms.DateField(label=_("Tanggal SK"), widget=forms.DateInput(attrs={"type": "date"}))
+    signer_name = forms.CharField(label=_("Pejabat yang menandatangani SK"), max_length=200)
+    signer_position = forms.CharField(label=_("Jabatan penandatangan"), max_length=200, required=False)
+    document = forms.FileField(label=_("Berkas SK (PDF)"), required=False)
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.fields["sanction_type"].choices = [("", "—")] + [(s.code, s.name_id) for s in SanctionType.objects.order_by("code")]
+
+
+class AssignForm(ActionForm):
+    officer = forms.TypedChoiceField(label=_("Petugas"), coerce=int)
+    reason = forms.CharField(label=_("Alasan pengalihan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                             required=False)
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        from cases.selectors import assignable_officers
+
+        self.fields["officer"].choices = [(u.pk, f"{u.get_full_name() or u.username} ({u.username})")
+                                          for u in assignable_officers(self.user, self.case)]
+
+
+FORMS = {
+    Action.EXTEND_DECISION: ReasonForm, Action.FORWARD: ForwardForm, Action.DISMISS: ReasonForm,
+    Action.REQUEST_INFORMATION: RequestInfoForm, Action.RECEIVE_INFORMATION: ReceiveInfoForm,
+    Action.DRAFT_RECOMMENDATION: DraftForm, Action.RECORD_NOT_PROVEN: ReasonForm,
+    Action.ACKNOWLEDGE: TrackForm, Action.RECORD_SANCTION: SanctionForm, Action.REQUEST_BLOCK: TrackForm,
+    Action.RECORD_BLOCK: TrackForm, Action.UNBLOCK: TrackForm, Action.ESCALATE: ReasonForm,
+    Action.RECORD_PPK_WARNING: ReasonForm, Action.REPORT_TO_PRESIDENT: ReasonForm, Action.CLOSE_OTHER: ReasonForm,
+    Action.REOPEN: ReasonForm, Action.ASSIGN: AssignForm,
+}
+
+CONSEQUENCES = {
+    Action.REGISTER: _("Laporan diregistrasi dan batas waktu putusan Bawaslu mulai dihitung."),
+    Action.ASSIGN: _("Petugas terpilih menjadi penanggung jawab perkara dan menerima notifikasi."),
+    Action.EXTEND_DECISION: _("Batas putusan diperpanjang menjadi 14 hari kerja sejak registrasi (tidak ditambah 14)."),
+    Action.START_EXAMINATION: _("Perkara masuk tahap klarifikasi dan kajian."),
+    Action.FORWARD: _("Perkara diteruskan ke lembaga pengawas dan surat penerusan diterbitkan; Bawaslu tidak lagi "
+                      "dapat mengubah hasil kajian."),
+    Action.DISMISS: _("Perkara dihentikan dan ditutup; pelapor diberi tahu alasannya."),
+    Action.START_REVIEW: _("Lembaga pengawas mulai memeriksa; jam pemeriksaan berjalan."),
+    Action.REQUEST_INFORMATION: _("Jam pemeriksaan dijeda sampai keterangan diterima."),
+    Action.RECEIVE_INFORMATION: _("Jam pemeriksaan berjalan kembali."),
+    Action.DRAFT_RECOMMENDATION: _("Draf disimpan dan pejabat penyetuju diberi tahu; belum ada surat yang terbit."),
+    Action.ISSUE_RECOMMENDATION: _("Rekomendasi ditandatangani dan dikirim ke PPK; batas tindak lanjut PPK "
+                                   "14 hari kerja mulai berjalan. Tidak dapat ditarik kembali."),
+    Action.RECORD_NOT_PROVEN: _("Perkara ditutup sebagai tidak terbukti; Bawaslu diberi tahu."),
+    Action.ACKNOWLEDGE: _("Penerimaan rekomendasi tercatat atas nama instansi Anda."),
+    Action.RECORD_SANCTION: _("Keputusan sanksi tercatat dan jam tindak lanjut PPK berhenti; lembaga pengawas "
+                              "diberi tahu."),
+    Action.MARK_OVERDUE: _("Perkara ditandai terlambat."),
+    Action.SEND_REMINDER: _("Surat pengingat diterbitkan kepada PPK."),
+    Action.REQUEST_BLOCK: _("Permintaan pemblokiran data kepegawaian dikirim ke BKN."),
+    Action.RECORD_BLOCK: _("Data kepegawaian terlapor diblokir: tidak ada kenaikan pangkat, mutasi, atau pensiun "
+                           "sampai blokir dibuka."),
+    Action.UNBLOCK: _("Blokir data kepegawaian dibuka dan PPK diberi tahu."),
+    Action.ESCALATE: _("Perkara dieskalasi ke KemenPAN-RB (instansi pusat) atau Kemendagri (instansi daerah)."),
+    Action.RECORD_PPK_WARNING: _("Teguran kepada PPK tercatat pada perkara."),
+    Action.REPORT_TO_PRESIDENT: _("Laporan kepada Presiden diterbitkan."),
+    Action.CLOSE_SANCTIONED: _("Perkara ditutup dengan sanksi dijatuhkan."),
+    Action.CLOSE_OTHER: _("Perkara ditutup dengan alasan yang Anda tulis."),
+    Action.REOPEN: _("Perkara dibuka kembali ke status sebelum ditutup dan jamnya dimulai lagi."),
+}
+
+DANGEROUS = {Action.DISMISS, Action.RECORD_NOT_PROVEN, Action.CLOSE_OTHER, Action.REPORT_TO_PRESIDENT, Action.RECORD_BLOCK}
+
+
+def form_for(action, *, case, user, data=None, files=None):
+    cls = FORMS.get(action, NoFields)
+    return cls(data=data, files=files, case=case, user=user, prefix=action)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Catatan internal (sebut rekan dengan @nama_pengguna)"),
+                           widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

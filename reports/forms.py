@@ -1,0 +1,249 @@
+"""Intake forms: the public steps, tracking, officer entry and the check outcome. Messages name the field and rule."""
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Agency, AgencyKind, Case, ElectionPeriod, ElectionStage, Region, RegionLevel
+from cases.nip import normalise_nip, parse_nip
+from reports.models import Anonymity, ReportKind, Standing
+
+HONEYPOT = "website"
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden by CSS and aria); bots fill it."""
+
+    website = forms.CharField(required=False, label=_("Situs web (biarkan kosong)"),
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+    def is_bot(self):
+        return bool(self.data.get(HONEYPOT))
+
+
+def _agencies():
+    return Agency.objects.filter(kind__in=[AgencyKind.CENTRAL, AgencyKind.REGIONAL]).order_by("name")
+
+
+def _regions():
+    return Region.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.REGENCY]).order_by("code")
+
+
+class ReporterStepForm(HoneypotMixin):
+    anonymity = forms.ChoiceField(label=_("Identitas pelapor"), choices=Anonymity.choices, widget=forms.RadioSelect,
+                                  initial=Anonymity.NAMED)
+    name = forms.CharField(label=_("Nama lengkap"), max_length=200, required=False)
+    address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
+    phone = forms.CharField(label=_("Nomor telepon/WhatsApp"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail (untuk menerima PIN dan kabar laporan)"), required=False)
+    standing = forms.ChoiceField(label=_("Anda melapor sebagai"), choices=[("", "—")] + list(Standing.choices),
+                                 required=False)
+
+    def clean(self):
+        return self.check_reporter(super().clean())
+
+    def check_reporter(self, data):
+        if data.get("anonymity") == Anonymity.ANONYMOUS:
+            for name in ("name", "address", "phone", "email", "standing"):
+                data[name] = ""  # nothing identifying is kept for an anonymous report
+            return data
+        for name, label in (("name", _("Nama lengkap")), ("address", _("Alamat")),
+                            ("standing", _("Anda melapor sebagai"))):
+            if not data.get(name):
+                self.add_error(name, ValidationError(
+                    _("%(field)s wajib diisi untuk laporan dengan identitas (syarat formal, Perbawaslu 7/2022 Pasal 15 "
+                      "ayat 3). Pilih «Anonim» bila tidak ingin memberi identitas.") % {"field": label}, code="required"))
+        return data
+
+
+class RespondentStepForm(HoneypotMixin):
+    respondent_name = forms.CharField(label=_("Nama ASN terlapor"), max_length=200)
+    respondent_nip = forms.CharField(label=_("NIP (bila diketahui)"), max_length=30, required=False)
+    respondent_position = forms.CharField(label=_("Jabatan"), max_length=200, required=False)
+    respondent_agency = forms.ModelChoiceField(label=_("Instansi"), queryset=Agency.objects.none(), required=False,
+                                               empty_label=_("— pilih instansi —"))
+    respondent_agency_text = forms.CharField(label=_("Instansi (bila tidak ada di daftar)"), max_length=200,
+                                             required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respondent_agency"].queryset = _agencies()
+
+    def clean_respondent_nip(self):
+        raw = self.cleaned_data.get("respondent_nip", "")
+        if not raw.strip():
+            return ""
+        return parse_nip(normalise_nip(raw)).nip  # the ValidationError names the faulty part
+
+    def clean(self):
+        return self.check_respondent(super().clean())
+
+    def check_respondent(self, data):
+        if not data.get("respondent_agency") and not data.get("respondent_agency_text"):
+            self.add_error("respondent_agency", _("Instansi wajib diisi: pilih dari daftar atau tulis namanya."))
+        return data
+
+
+def _split_links(text: str) -> list:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class EventStepForm(HoneypotMixin):
+    election = forms.ModelChoiceField(label=_("Pemilihan"), queryset=ElectionPeriod.objects.all(),
+                                      empty_label=_("— pilih pemilihan —"))
+    stage = forms.ModelChoiceField(label=_("Tahapan"), queryset=ElectionStage.objects.select_related("election"),
+                                   required=False, empty_label=_("— tidak tahu —"))
+    region = forms.ModelChoiceField(label=_("Wilayah kejadian (provinsi/kabupaten/kota)"), queryset=Region.objects.none(),
+                                    empty_label=_("— pilih wilayah —"))
+    occurred_on = forms.DateField(label=_("Tanggal kejadian"), widget=forms.DateInput(attrs={"type": "date"}))
+    known_on = forms.DateField(label=_("Tanggal Anda mengetahui kejadian"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Tempat kejadian (atau nama akun/platform)"), max_length=200)
+    description = forms.CharField(label=_("Apa yang terjadi"), min_length=20, widget=forms.Textarea)
+    links = forms.CharField(label=_("Tautan unggahan (satu per baris)"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = _regions()
+
+    def clean_links(self):
+        links = _split_links(self.cleaned_data.get("links"))
+        validate = URLValidator(schemes=["http", "https"])
+        for link in links:
+            try:
+                validate(link)
+            except ValidationError:
+                raise ValidationError(_("Tautan «%(link)s» bukan alamat web yang sah (harus diawali http:// atau "
+                                        "https://).") % {"link": link[:80]})
+        return "\n".join(links)
+
+    def clean(self):
+        return self.check_event(super().clean())
+
+    def check_event(self, data):
+        today = timezone.localdate()
+        occurred, known = data.get("occurred_on"), data.get("known_on")
+        if occurred and occurred > today:
+            self.add_error("occurred_on", _("Tanggal kejadian tidak boleh setelah hari ini."))
+        if known and known > today:
+            self.add_error("known_on", _("Tanggal diketahui tidak boleh setelah hari ini."))
+        if occurred and known and known < occurred:
+            self.add_error("known_on", _("Tanggal diketahui tidak boleh sebelum tanggal kejadian."))
+        stage, election = data.get("stage"), data.get("election")
+        if stage and election and stage.election_id != election.pk:
+            self.add_error("stage", _("Tahapan «%(stage)s» bukan bagian dari %(election)s.")
+                           % {"stage": stage.name, "election": election.name})
+        return data
+
+
+class ReviewStepForm(HoneypotMixin):
+    confirm = forms.BooleanField(label=_("Saya menyatakan keterangan ini benar sepanjang pengetahuan saya."),
+                                 required=False)
+
+    def clean(self):
+        data = super().clean()
+        if self.data.get("action") == "submit" and not data.get("confirm"):
+            self.add_error("confirm", _("Centang pernyataan kebenaran keterangan sebelum mengirim."))
+        return data
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Kode pelacakan"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
+    pin = forms.CharField(label=_("PIN"), max_length=12,
+                          widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Jawaban Anda"), min_length=5, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OfficerReportForm(RespondentStepForm, EventStepForm, ReporterStepForm):
+    """One page for a report received at the office, or a finding (temuan)."""
+
+    kind = forms.ChoiceField(label=_("Jenis"), choices=[(ReportKind.LAPORAN, _("Laporan (diterima di kantor)")),
+                                                        (ReportKind.TEMUAN, _("Temuan (hasil pengawasan sendiri)"))])
+    received_on = forms.DateField(label=_("Tanggal diterima"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    field_order = ["kind", "received_on", "anonymity", "name", "address", "phone", "email", "standing",
+                   "respondent_name", "respondent_nip", "respondent_position", "respondent_agency",
+                   "respondent_agency_text", "election", "stage", "region", "occurred_on", "known_on", "place",
+                   "description", "links"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anonymity"].required = False  # a finding has no reporter; a report defaults to named
+
+    def clean(self):
+        data = self.check_event(self.check_respondent(forms.Form.clean(self)))
+        data["anonymity"] = data.get("anonymity") or Anonymity.NAMED
+        if self.data.get("kind") == ReportKind.TEMUAN:
+            # A finding is Bawaslu's own: no reporter identity is asked or kept.
+            for name in ("name", "address", "phone", "email", "standing"):
+                data[name] = ""
+            data["anonymity"] = Anonymity.NAMED
+            return data
+        return self.check_reporter(data)
+
+    def clean_received_on(self):
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("Tanggal diterima tidak boleh setelah hari ini."))
+        return day
+
+
+class Outcome:
+    REGISTER = "register"
+    INCOMPLETE = "incomplete"
+    NOT_REGISTRABLE = "not_registrable"
+    LEAD = "lead"
+    CHOICES = [(REGISTER, _("Registrasi")), (INCOMPLETE, _("Minta dilengkapi")),
+               (NOT_REGISTRABLE, _("Tidak dapat diregistrasi")), (LEAD, _("Jadikan informasi awal"))]
+
+
+class CheckForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Hasil kajian awal"), choices=Outcome.CHOICES, widget=forms.RadioSelect)
+    respondent_agency = forms.ModelChoiceField(label=_("Instansi terlapor"), queryset=Agency.objects.none(),
+                                               required=False)
+    case_number = forms.CharField(label=_("Tambahkan ke perkara yang ada (nomor perkara, opsional)"), required=False)
+    question = forms.CharField(label=_("Yang perlu dilengkapi pelapor"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    due_on = forms.DateField(label=_("Batas waktu melengkapi"), required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Alasan (disampaikan kepada pelapor)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, cases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respondent_agency"].queryset = _agencies()
+        self.cases = cases if cases is not None else Case.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == Outcome.REGISTER:
+            number = (data.get("case_number") or "").strip()
+            data["case"] = None
+            if number:
+                data["case"] = self.cases.filter(number=number).first()
+                if data["case"] is None:
+                    self.add_error("case_number", _("Perkara «%(n)s» tidak ditemukan di wilayah Anda.") % {"n": number})
+        if outcome == Outcome.INCOMPLETE:
+            if not data.get("question"):
+                self.add_error("question", _("Tuliskan apa yang perlu dilengkapi pelapor."))
+            if not data.get("due_on"):
+                self.add_error("due_on", _("Batas waktu melengkapi wajib diisi."))
+            elif data["due_on"] < timezone.localdate():
+                self.add_error("due_on", _("Batas waktu melengkapi tidak boleh sebelum hari ini."))
+        if outcome == Outcome.NOT_REGISTRABLE and not data.get("reason"):
+            self.add_error("reason", _("Alasan wajib diisi: pelapor akan membacanya."))
+        return data
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EvidenceForm(forms.Form):
+    """Only for the label; files are read with request.FILES.getlist so several can be sent at once."""

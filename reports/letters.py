@@ -1,0 +1,104 @@
+"""Letters to reporters: a receipt when a report is submitted, a closing notice when its case ends.
+
+Lives on the reports side because cases never imports reports. The reporter's identity is printed only for
+reports filed with identity; confidential and anonymous reports get letters that name no one.
+"""
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from cases.letters.context import bawaslu_agency, bawaslu_for_region, nip_display
+from cases.letters.issue import letter_issue
+from cases.models import CaseStatus, Letter, LetterKind
+from cases.services import register_event_hook
+from reports import services
+from reports.models import Anonymity, Report
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = {
+    CaseStatus.CLOSED_SANCTIONED: "terlapor terbukti melakukan pelanggaran netralitas Pegawai ASN dan telah dijatuhi "
+                                  "sanksi oleh Pejabat Pembina Kepegawaian.",
+    CaseStatus.CLOSED_NOT_PROVEN: "berdasarkan hasil pemeriksaan, dugaan pelanggaran netralitas Pegawai ASN tidak terbukti.",
+    CaseStatus.DISMISSED: "penanganan dihentikan oleh Bawaslu karena tidak memenuhi unsur pelanggaran netralitas Pegawai ASN.",
+    CaseStatus.CLOSED_OTHER: "penanganan perkara telah ditutup sesuai dengan ketentuan peraturan perundang-undangan.",
+}
+
+
+def reporter_context(report: Report) -> dict:
+    """Addressee and reporter block: a name only when the reporter filed with identity."""
+    reporter = getattr(report, "reporter", None) if report.anonymity == Anonymity.NAMED else None
+    if reporter is not None:
+        addressee = {"position": f"Sdr. {reporter.name}", "place": reporter.address}
+        name = reporter.name
+    elif report.anonymity == Anonymity.CONFIDENTIAL:
+        addressee, name = {"position": "Pelapor (identitas dirahasiakan)"}, ""
+    else:
+        addressee, name = {"position": "Pemberi Informasi"}, ""
+    return {"addressee": addressee, "reporter": {"name": name, "tracking_code": report.tracking_code_display}}
+
+
+def receipt_context(report: Report) -> dict:
+    evidence = list(report.evidence.all())
+    named = report.anonymity == Anonymity.NAMED
+    return {
+        **reporter_context(report),
+        "received_at": timezone.localtime(report.received_at), "time_zone": "WIB",
+        "case": {"election": report.election.name, "region": report.region.name},
+        "respondents": [{"name": report.respondent_name, "nip": nip_display(report.respondent_nip),
+                         "position": report.respondent_position, "agency": report.respondent_agency_name,
+                         "violations": []}],
+        # File names can carry the reporter's name: only identified reporters see theirs.
+        "evidence": [e.original_name if named else f"Berkas bukti {i} ({e.content_type})"
+                     for i, e in enumerate(evidence, 1)],
+    }
+
+
+def receipt_issue(report: Report) -> Letter | None:
+    """The receipt for a submitted report (once per report), recorded in the report's own trail."""
+    ref = f"report:{report.pk}"
+    if Letter.objects.filter(kind=LetterKind.RECEIPT, subject_ref=ref).exists():
+        return None
+    report = Report.objects.select_related("election", "region", "respondent_agency").get(pk=report.pk)
+    letter = letter_issue(actor=report.recorded_by, kind=LetterKind.RECEIPT, agency=bawaslu_for_region(report.region_code),
+                          extra=receipt_context(report), subject_ref=ref, on=timezone.localdate(report.received_at))
+    services.event_record(report=report, code="letter.issued", actor=report.recorded_by,
+                          payload={"letter": letter.pk, "kind": letter.kind, "number": letter.number, "sha256": letter.sha256})
+    return letter
+
+
+@shared_task(acks_late=True, name="reports.letters.receipt_issue_task")
+def receipt_issue_task(report_id):
+    report = Report.objects.filter(pk=report_id).first()
+    letter = receipt_issue(report) if report else None
+    return letter.number if letter else None
+
+
+def on_report_submitted(report: Report) -> None:
+    """Render the receipt in a worker so the public form answers at once; without a broker, render it here."""
+    try:
+        receipt_issue_task.delay(report.pk)
+    except Exception as exc:  # kombu/redis errors vary; the receipt must still be issued
+        log.warning("receipt task not queued (%s); issuing inline", exc)
+        receipt_issue(report)
+
+
+def on_case_closed(event):
+    """A closing notice (outcome only) to each reporter of the case who left an identity or a confidential one."""
+    case = event.case
+    for report in Report.objects.filter(case=case).exclude(anonymity=Anonymity.ANONYMOUS).select_related("reporter"):
+        if not hasattr(report, "reporter"):
+            continue
+        ref = f"event:{event.pk}:r{report.pk}"
+        if Letter.objects.filter(kind=LetterKind.CLOSING_NOTICE, subject_ref=ref).exists():
+            continue
+        extra = {**reporter_context(report), "outcome": OUTCOMES.get(event.to_status, OUTCOMES[CaseStatus.CLOSED_OTHER])}
+        letter_issue(actor=event.actor, kind=LetterKind.CLOSING_NOTICE, agency=bawaslu_agency(case), case=case,
+                     extra=extra, subject_ref=ref, on=timezone.localdate(event.at))
+
+
+if on_report_submitted not in services.on_report_submitted_hooks:
+    services.on_report_submitted_hooks.append(on_report_submitted)
+register_event_hook("case.closed", on_case_closed)
+register_event_hook("case.dismissed", on_case_closed)

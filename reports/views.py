@@ -1,0 +1,457 @@
+"""Intake views: public multi-step form, receipt, tracking; officer entry, check screen, evidence download.
+
+Thin: each parses, authorises, calls one service or selector, and renders.
+"""
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from cases.workflow import ActionNotAllowed, InvalidTransition
+from reports import selectors, services
+from reports.evidence import EvidenceRejected, StoredFile, discard, store_upload
+from reports.forms import (
+    AnswerForm, CheckForm, EventStepForm, OfficerReportForm, Outcome, ReporterStepForm, RespondentStepForm,
+    ReviewStepForm, TrackForm,
+)
+from reports.models import Anonymity, Evidence, InfoRequest, Report, ReportKind, ReportStatus, new_pin
+
+DRAFT = "report_draft"
+RECEIPT = "report_receipt"
+TRACKED = "tracked_report"
+STEPS = {1: ReporterStepForm, 2: RespondentStepForm, 3: EventStepForm}
+STEP_TITLES = {1: _("Identitas pelapor"), 2: _("Terlapor"), 3: _("Kejadian"), 4: _("Bukti dan kirim")}
+
+
+def _rate(setting, default):
+    return lambda group, request: getattr(settings, setting, default)
+
+
+def _limited(request, group, setting, default) -> bool:
+    return is_ratelimited(request, group=group, key="ip", rate=_rate(setting, default), method="POST", increment=True)
+
+
+def _too_many(request):
+    return render(request, "reports/rate_limited.html", status=429)
+
+
+# --- public form --------------------------------------------------------------------------------------------
+
+def _draft(request) -> dict:
+    draft = request.session.get(DRAFT)
+    if not draft:
+        draft = {"token": secrets.token_urlsafe(24), "pin": new_pin(), "steps": {}, "evidence": []}
+        request.session[DRAFT] = draft
+    return draft
+
+
+def _save_draft(request, draft):
+    request.session[DRAFT] = draft
+    request.session.modified = True
+
+
+def _bound_steps(draft):
+    return {n: cls(data=draft["steps"].get(str(n), {})) for n, cls in STEPS.items()}
+
+
+def _first_invalid_step(draft, upto: int) -> int | None:
+    for n, form in _bound_steps(draft).items():
+        if n < upto and not form.is_valid():
+            return n
+    return None
+
+
+def report_start(request):
+    return redirect("reports:step", step=1)
+
+
+def report_step(request, step):
+    """Steps 1–3: each valid step is kept in the session draft; a failed step keeps what was typed."""
+    if step == 4:
+        return report_review(request)
+    if step not in STEPS:
+        raise Http404
+    draft = _draft(request)
+    missing = _first_invalid_step(draft, step)
+    if missing:
+        return redirect("reports:step", step=missing)
+    form_class = STEPS[step]
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_bot():
+            return HttpResponseBadRequest(_("Permintaan ditolak."))
+        if form.is_valid():
+            draft["steps"][str(step)] = {k: request.POST.get(k, "") for k in form.fields if k != "website"}
+            _save_draft(request, draft)
+            return redirect("reports:step", step=step + 1)
+        status = 400
+    else:
+        form, status = form_class(initial=draft["steps"].get(str(step), {})), 200
+    return render(request, "reports/step.html", _step_context(draft, step, form), status=status)
+
+
+def _step_context(draft, step, form, **extra):
+    return {"form": form, "step": step, "steps": STEP_TITLES, "step_title": STEP_TITLES[step], "draft": draft,
+            "anonymous": draft["steps"].get("1", {}).get("anonymity") == Anonymity.ANONYMOUS, **extra}
+
+
+def _store_files(request, draft) -> list:
+    """Store each acceptable file now; refused files get a message and the rest of the draft stays."""
+    errors = []
+    for upload in request.FILES.getlist("evidence"):
+        try:
+            draft["evidence"].append(store_upload(upload).as_dict())
+        except EvidenceRejected as exc:
+            errors.append(str(exc))
+    _save_draft(request, draft)
+    return errors
+
+
+def _remove_file(request, draft):
+    try:
+        stored = draft["evidence"].pop(int(request.POST.get("remove", "")))
+    except (ValueError, IndexError):
+        return
+    discard(StoredFile(**stored))
+    _save_draft(request, draft)
+
+
+def report_review(request):
+    """Step 4: upload evidence, review everything, submit once (the form token makes retries idempotent)."""
+    token = request.POST.get("form_token", "")
+    receipt = request.session.get(RECEIPT)
+    if request.method == "POST" and receipt and token and receipt["token"] == token:
+        return redirect("reports:receipt")  # a double click after success
+    draft = _draft(request)
+    missing = _first_invalid_step(draft, 4)
+    if missing:
+        return redirect("reports:step", step=missing)
+    form, errors = ReviewStepForm(request.POST or None), []
+    if request.method == "POST":
+        if form.is_bot():
+            return HttpResponseBadRequest(_("Permintaan ditolak."))
+        action = "remove" if "remove" in request.POST else request.POST.get("action", "upload")
+        if action == "remove":
+            _remove_file(request, draft)
+            return redirect("reports:step", step=4)
+        errors = _store_files(request, draft)
+        if action == "submit" and not errors and form.is_valid():
+            if _limited(request, "reports.submit", "REPORT_SUBMIT_RATE", "20/h"):
+                return _too_many(request)
+            return _submit(request, draft)
+        if action == "upload" and not errors:
+            return redirect("reports:step", step=4)
+    context = _step_context(draft, 4, form, upload_errors=errors, summary=_summary(draft),
+                            max_mb=settings.EVIDENCE_MAX_BYTES // (1024 * 1024))
+    return render(request, "reports/review.html", context, status=400 if errors or form.errors else 200)
+
+
+def _summary(draft) -> dict:
+    forms = _bound_steps(draft)
+    return {n: f.cleaned_data for n, f in forms.items() if f.is_valid()}
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _submit(request, draft):
+    data = _summary(draft)
+    reporter, fields = data[1], {**data[2], **data[3]}
+    report = services.report_submit(
+        fields=fields, anonymity=reporter["anonymity"], pin=draft["pin"], reporter=reporter,
+        evidence=[StoredFile(**e) for e in draft["evidence"]], idempotency_key=draft["token"],
+        ip=_client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+    request.session[RECEIPT] = {"token": draft["token"], "id": report.pk, "pin": draft["pin"]}
+    request.session.pop(DRAFT, None)
+    return redirect("reports:receipt")
+
+
+def report_receipt(request):
+    """Tracking code and PIN, the PIN shown once; printable."""
+    receipt = request.session.get(RECEIPT)
+    if not receipt:
+        return redirect("reports:track")
+    report = get_object_or_404(Report.objects.select_related("election", "region"), pk=receipt["id"])
+    pin = receipt.pop("pin", None)
+    request.session[RECEIPT] = receipt
+    return render(request, "reports/receipt.html", {
+        "report": report, "pin": pin, "status": selectors.public_status(report),
+        "has_email": hasattr(report, "reporter") and bool(report.reporter.email)})
+
+
+# --- tracking -----------------------------------------------------------------------------------------------
+
+def track_login(request):
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _limited(request, "reports.track", "TRACKING_RATE", "30/h"):
+            return _too_many(request)
+        try:
+            report = services.report_authenticate(code=form.cleaned_data["code"], pin=form.cleaned_data["pin"])
+        except services.ReportLocked as exc:
+            form.add_error(None, _("Terlalu banyak PIN salah untuk kode ini. Coba lagi setelah pukul %(t)s.")
+                           % {"t": timezone.localtime(exc.until).strftime("%H:%M")})
+        else:
+            if report is not None:
+                request.session.cycle_key()
+                request.session[TRACKED] = report.pk
+                return redirect("reports:track_status")
+            form.add_error(None, _("Kode pelacakan atau PIN salah. Periksa kembali tanda terima Anda."))
+    status = 400 if form.errors else 200
+    return render(request, "reports/track_login.html", {"form": form}, status=status)
+
+
+def _tracked(request) -> Report | None:
+    pk = request.session.get(TRACKED)
+    return Report.objects.select_related("election", "merged_into").filter(pk=pk).first() if pk else None
+
+
+def track_status(request):
+    report = _tracked(request)
+    if report is None:
+        return redirect("reports:track")
+    upload_errors, answer_forms = [], {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "answer":
+            info = get_object_or_404(InfoRequest, pk=request.POST.get("info"), report=report)
+            form = AnswerForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.info_request_answer(report=report, info_request=info, answer=form.cleaned_data["answer"])
+                except services.InvalidReportTransition as exc:
+                    messages.error(request, str(exc))
+                else:
+                    messages.success(request, _("Jawaban Anda sudah terkirim."))
+                return redirect("reports:track_status")
+            answer_forms[info.pk] = form
+        elif action == "evidence":
+            upload_errors = _track_upload(request, report)
+            if not upload_errors:
+                return redirect("reports:track_status")
+    return render(request, "reports/track_status.html", {
+        "report": report, "status": selectors.public_status(report), "upload_errors": upload_errors,
+        "info_requests": [(info, answer_forms.get(info.pk) or AnswerForm()) for info in report.info_requests.all()],
+        "evidence": report.evidence.all(), "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+    }, status=400 if upload_errors or answer_forms else 200)
+
+
+def _track_upload(request, report) -> list:
+    files = request.FILES.getlist("evidence")
+    if not files:
+        return [_("Pilih sedikitnya satu berkas bukti.")]
+    errors = []
+    for upload in files:
+        try:
+            services.evidence_add(report=report, stored=store_upload(upload))
+        except EvidenceRejected as exc:
+            errors.append(str(exc))
+    if len(errors) < len(files):
+        messages.success(request, _("Bukti sudah ditambahkan."))
+    return errors
+
+
+@require_POST
+def track_logout(request):
+    request.session.pop(TRACKED, None)
+    return redirect("reports:track")
+
+
+# --- officer intake -----------------------------------------------------------------------------------------
+
+def _require_intake(request):
+    if not request.user.has_perm("reports.intake"):
+        raise PermissionDenied
+
+
+@login_required
+def intake_queue(request):
+    _require_intake(request)
+    status = request.GET.get("status") or ""
+    if status and status not in ReportStatus.values:
+        status = ""
+    reports = selectors.intake_queue(request.user, status)[:100]
+    return render(request, "reports/intake_queue.html", {
+        "reports": reports, "status": status, "statuses": ReportStatus.choices})
+
+
+@login_required
+def intake_new(request):
+    """A report received at the office, or a finding; the reporter gets a tracking code and PIN on the receipt."""
+    _require_intake(request)
+    form = OfficerReportForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        stored = []
+        for upload in request.FILES.getlist("evidence"):
+            try:
+                stored.append(store_upload(upload))
+            except EvidenceRejected as exc:
+                errors.append(str(exc))
+        if not errors:
+            return _record(request, form.cleaned_data, stored)
+        for item in stored:
+            discard(item)
+    status = 400 if request.method == "POST" else 200
+    token = request.POST.get("form_token") or secrets.token_urlsafe(24)
+    return render(request, "reports/intake_new.html", {"form": form, "upload_errors": errors, "form_token": token},
+                  status=status)
+
+
+def _record(request, data, stored):
+    kind = data["kind"]
+    pin = new_pin() if kind == ReportKind.LAPORAN and data["anonymity"] != Anonymity.ANONYMOUS else None
+    received = timezone.make_aware(timezone.datetime.combine(data["received_on"], timezone.datetime.min.time()))
+    if data["received_on"] == timezone.localdate():
+        received = timezone.now()
+    report = services.report_record(
+        actor=request.user, fields=data, anonymity=data["anonymity"], kind=kind, received_at=received,
+        reporter=data, evidence=stored, pin=pin, idempotency_key=request.POST.get("form_token") or None)
+    if pin:
+        request.session[RECEIPT] = {"token": "", "id": report.pk, "pin": pin}
+        return redirect("reports:receipt")
+    messages.success(request, _("Temuan %(code)s tercatat.") % {"code": report.tracking_code_display})
+    return redirect("reports:intake_detail", pk=report.pk)
+
+
+@login_required
+def intake_detail(request, pk, check_form=None, status=200):
+    """The formal/material check screen: assessment, duplicates, evidence, outcome."""
+    _require_intake(request)
+    report = selectors.report_for_user(request.user, pk)
+    assessment = selectors.report_assessment(report) if report.status != ReportStatus.MERGED else None
+    initial = {"outcome": assessment.suggestion if assessment else "", "respondent_agency": report.respondent_agency,
+               "reason": assessment.late_reason if assessment else ""}
+    return render(request, "reports/intake_detail.html", {
+        "report": report, "assessment": assessment,
+        "reporter": selectors.reporter_identity(request.user, report),
+        "duplicates": selectors.likely_duplicates(request.user, report),
+        "candidate_cases": selectors.candidate_cases(request.user, report),
+        "evidence": report.evidence.select_related("uploaded_by"),
+        "merged_reports": report.merged_reports.all(),
+        "events": report.events.select_related("actor"),
+        "info_requests": report.info_requests.all(),
+        "check_form": check_form or CheckForm(initial=initial),
+        "can_check": report.status in ReportStatus.checkable(),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def intake_start_check(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    try:
+        services.report_start_check(actor=request.user, report=report)
+    except services.InvalidReportTransition as exc:
+        return _conflict_409(request, report, exc)
+    return redirect("reports:intake_detail", pk=pk)
+
+
+def _conflict_409(request, report, exc):
+    return render(request, "reports/conflict.html", {"report": report, "message": str(exc)}, status=409)
+
+
+@login_required
+@require_POST
+def intake_decide(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    form = CheckForm(request.POST, cases=selectors.cases_visible_to(request.user))
+    if not form.is_valid():
+        return intake_detail(request, pk, check_form=form, status=400)
+    try:
+        _apply_outcome(request.user, report, form.cleaned_data)
+    except (services.InvalidReportTransition, InvalidTransition) as exc:
+        return _conflict_409(request, report, exc)
+    except ActionNotAllowed as exc:
+        raise PermissionDenied(str(exc))
+    messages.success(request, _("Hasil kajian awal tersimpan."))
+    return redirect("reports:intake_detail", pk=pk)
+
+
+def _apply_outcome(user, report, data):
+    outcome = data["outcome"]
+    if outcome == Outcome.REGISTER:
+        if data.get("respondent_agency") and data["respondent_agency"] != report.respondent_agency:
+            services.report_set_respondent_agency(actor=user, report=report, agency=data["respondent_agency"])
+        services.report_register(actor=user, report=report, case=data.get("case"))
+    elif outcome == Outcome.INCOMPLETE:
+        services.report_request_info(actor=user, report=report, question=data["question"], due_on=data["due_on"])
+    elif outcome == Outcome.NOT_REGISTRABLE:
+        services.report_mark_not_registrable(actor=user, report=report, reason=data["reason"])
+    else:
+        services.report_mark_lead(actor=user, report=report, reason=data.get("reason", ""))
+
+
+@login_required
+@require_POST
+def intake_merge(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    into = selectors.report_for_user(request.user, request.POST.get("into"))
+    try:
+        primary = services.report_merge(actor=request.user, report=report, into=into)
+    except services.InvalidReportTransition as exc:
+        return _conflict_409(request, report, exc)
+    messages.success(request, _("Laporan digabung ke %(code)s.") % {"code": primary.tracking_code_display})
+    return redirect("reports:intake_detail", pk=primary.pk)
+
+
+@login_required
+@require_POST
+def intake_to_finding(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    try:
+        finding = services.report_convert_to_finding(actor=request.user, report=report)
+    except services.InvalidReportTransition as exc:
+        return _conflict_409(request, report, exc)
+    messages.success(request, _("Temuan %(code)s dibuat dari informasi awal.") % {"code": finding.tracking_code_display})
+    return redirect("reports:intake_detail", pk=finding.pk)
+
+
+@login_required
+@require_POST
+def intake_add_evidence(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    for upload in request.FILES.getlist("evidence"):
+        try:
+            services.evidence_add(report=report, stored=store_upload(upload), actor=request.user)
+        except EvidenceRejected as exc:
+            messages.error(request, str(exc))
+    return redirect("reports:intake_detail", pk=pk)
+
+
+def _evidence_for_user(user, pk) -> Evidence:
+    evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=pk)
+    selectors.report_for_user(user, evidence.report_id)  # 404 outside the officer's region
+    return evidence
+
+
+@login_required
+def evidence_download(request, pk):
+    """The untouched original, always as an attachment (never rendered inline by the browser)."""
+    _require_intake(request)
+    evidence = _evidence_for_user(request.user, pk)
+    return FileResponse(default_storage.open(evidence.file.name, "rb"), as_attachment=True,
+                        filename=evidence.original_name, content_type=evidence.content_type)
+
+
+@login_required
+def evidence_preview(request, pk):
+    """The derived, metadata-free preview of an image."""
+    _require_intake(request)
+    evidence = _evidence_for_user(request.user, pk)
+    if not evidence.preview:
+        raise Http404
+    response = FileResponse(default_storage.open(evidence.preview.name, "rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response

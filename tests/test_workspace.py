@@ -1,0 +1,344 @@
+"""Officer workspace: queue filters, search, keyset pages, scope per role, case page, actions, notes, notifications."""
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import workflow
+from cases.models import Agency, Case, CaseStatus, ElectionPeriod, Note, Notification, Region, SanctionRecord
+from cases.pagination import CASE_SORTS, InvalidCursor, bounded_count, keyset_paginate
+from tests.factories import make_nip
+
+pytestmark = pytest.mark.django_db
+QUEUE = reverse("cases:queue")
+
+
+def open_case(actor, *, region="33.01", agency="PEMKAB-33.01", name="Budi Santoso", nip=None, title="Camat mengunggah ajakan memilih"):
+    return workflow.case_open(
+        actor=actor, election=ElectionPeriod.objects.get(slug="pilkada-2024"), region=Region.objects.get(code=region),
+        title=title, description="Unggahan di Facebook berisi ajakan memilih pasangan calon.",
+        respondents=[{"nip": nip or make_nip(), "name": name, "position": "Camat", "agency": Agency.objects.get(code=agency)}],
+        register=False)
+
+
+def to_awaiting(case, bawaslu, analyst, approver):
+    """Forward → review → draft → issue: the case reaches the PPK."""
+    workflow.perform("forward", actor=bawaslu, case=case, conclusion="Terbukti memenuhi unsur.")
+    workflow.perform("start_review", actor=analyst, case=case)
+    workflow.perform("draft_recommendation", actor=analyst, case=case, proven=True, violation_types=["SOSMED_POST"],
+                     category="disciplinary", discipline_level="heavy", reasoning="Terbukti.")
+    workflow.perform("issue_recommendation", actor=approver, case=case)
+    return Case.objects.get(pk=case.pk)
+
+
+def numbers(response):
+    return set(re.findall(r"NTR-\d{4}-\d{6}", response.content.decode()))
+
+
+@pytest.fixture
+def cilacap_case(bawaslu_officer):
+    return open_case(bawaslu_officer, name="Budi Santoso")
+
+
+@pytest.fixture
+def banyumas_case(bawaslu_other_regency):
+    return open_case(bawaslu_other_regency, region="33.02", agency="PEMKAB-33.02", name="Sri Wahyuni")
+
+
+# --- scope --------------------------------------------------------------------------------------------------------
+
+def test_regency_officer_sees_only_own_regency(client, bawaslu_officer, cilacap_case, banyumas_case):
+    client.force_login(bawaslu_officer)
+    response = client.get(QUEUE)
+    assert response.status_code == 200
+    assert cilacap_case.number in numbers(response)
+    assert banyumas_case.number not in numbers(response)
+    assert client.get(reverse("cases:detail", args=[banyumas_case.pk])).status_code == 404
+    assert client.get(reverse("cases:print", args=[banyumas_case.pk])).status_code == 404
+    # Search does not leak the other regency's case either.
+    assert banyumas_case.number not in numbers(client.get(QUEUE, {"q": "Sri Wahyuni"}))
+
+
+def test_province_officer_and_analyst_see_both(client, bawaslu_province, supervisor_analyst, cilacap_case, banyumas_case):
+    for user in (bawaslu_province, supervisor_analyst):
+        client.force_login(user)
+        assert {cilacap_case.number, banyumas_case.number} <= numbers(client.get(QUEUE))
+
+
+def test_liaison_sees_only_own_agency_after_recommendation(client, ppk_liaison, bawaslu_officer, bawaslu_other_regency,
+                                                           supervisor_analyst, supervisor_approver, cilacap_case):
+    other = to_awaiting(open_case(bawaslu_other_regency, region="33.02", agency="PEMKAB-33.02"),
+                        bawaslu_other_regency, supervisor_analyst, supervisor_approver)
+    client.force_login(ppk_liaison)
+    assert cilacap_case.number not in numbers(client.get(QUEUE))  # before the recommendation: not theirs yet
+    assert client.get(reverse("cases:detail", args=[cilacap_case.pk])).status_code == 404
+    mine = to_awaiting(cilacap_case, bawaslu_officer, supervisor_analyst, supervisor_approver)
+    seen = numbers(client.get(QUEUE))
+    assert mine.number in seen and other.number not in seen
+    assert client.get(reverse("cases:detail", args=[other.pk])).status_code == 404
+    portal = client.get(reverse("cases:ppk")).content.decode()
+    assert mine.number in portal and other.number not in portal
+
+
+def test_portals_are_404_for_other_roles(client, bawaslu_officer, ppk_liaison):
+    client.force_login(bawaslu_officer)
+    for name in ("cases:ppk", "cases:bkn", "cases:ministry"):
+        assert client.get(reverse(name)).status_code == 404
+    client.force_login(ppk_liaison)
+    assert client.get(reverse("cases:workload")).status_code == 404
+
+
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get(QUEUE)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+# --- filters and search ---------------------------------------------------------------------------------------------
+
+def test_region_filter_includes_children(client, bawaslu_province, cilacap_case, banyumas_case):
+    client.force_login(bawaslu_province)
+    assert numbers(client.get(QUEUE, {"region": "33"})) >= {cilacap_case.number, banyumas_case.number}
+    only = numbers(client.get(QUEUE, {"region": "33.01"}))
+    assert cilacap_case.number in only and banyumas_case.number not in only
+
+
+def test_search_by_name_nip_number_and_instansi(client, bawaslu_officer):
+    nip = make_nip()
+    case = open_case(bawaslu_officer, name="Suharjono Wibisono", nip=nip)
+    other = open_case(bawaslu_officer, name="Ratna Dewi")
+    client.force_login(bawaslu_officer)
+    for term in ("Suharjono", "suharjono wibisono", nip, f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}", case.number,
+                 "Suharjno"):  # the last has a typo: trigram similarity still finds the name
+        found = numbers(client.get(QUEUE, {"q": term}))
+        assert case.number in found, term
+        assert other.number not in found, term
+    # Indonesian full text: "mengunggah" and "unggahan" share the stem.
+    assert case.number in numbers(client.get(QUEUE, {"q": "unggah ajakan"}))
+
+
+def test_status_clock_and_assigned_filters(client, bawaslu_officer, cilacap_case):
+    late = open_case(bawaslu_officer, name="Terlambat Sekali")
+    Case.objects.filter(pk=late.pk).update(next_due=timezone.localdate() - dt.timedelta(days=3))
+    workflow.perform("assign", actor=bawaslu_officer, case=cilacap_case, officer=bawaslu_officer)
+    client.force_login(bawaslu_officer)
+    overdue = numbers(client.get(QUEUE, {"clock_state": "overdue"}))
+    assert late.number in overdue and cilacap_case.number not in overdue
+    mine = numbers(client.get(QUEUE, {"assigned": "me"}))
+    assert cilacap_case.number in mine and late.number not in mine
+    assert numbers(client.get(QUEUE, {"status": "forwarded"})) == set()
+    assert late.number in numbers(client.get(QUEUE, {"status": "received"}))
+    today = timezone.localdate().isoformat()
+    assert late.number in numbers(client.get(QUEUE, {"received_from": today, "received_to": today}))
+
+
+@pytest.mark.parametrize("params, field, text", [
+    ({"region": "99.99"}, "region", "Kode wilayah"),
+    ({"election": "pemilu-1900"}, "election", "tidak dikenal"),
+    ({"agency": "NOPE"}, "agency", "Kode instansi"),
+    ({"received_from": "2026-02-01", "received_to": "2026-01-01"}, "received_to", "harus sama atau setelah"),
+    ({"received_from": "kemarin"}, "received_from", ""),
+    ({"q": "x"}, "q", "minimal 2 huruf"),
+    ({"q": "x" * 101}, "q", ""),
+    ({"clock_state": "soon"}, "clock_state", ""),
+    ({"sort": "name"}, "sort", ""),
+    ({"assigned": "someone"}, "assigned", "nomor pengguna"),
+])
+def test_bad_filter_input_gets_a_message_not_a_500(client, bawaslu_officer, cilacap_case, params, field, text):
+    client.force_login(bawaslu_officer)
+    response = client.get(QUEUE, params)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Filter belum benar" in body and text in body
+    assert cilacap_case.number not in numbers(response)  # nothing shown under a wrong filter
+
+
+def test_tampered_cursor_falls_back_to_first_page(client, bawaslu_officer, cilacap_case):
+    client.force_login(bawaslu_officer)
+    response = client.get(QUEUE, {"cursor": "bm90LWEtY3Vyc29y"})
+    assert response.status_code == 200
+    assert "Penanda halaman tidak berlaku" in response.content.decode()
+    assert cilacap_case.number in numbers(response)
+
+
+def test_htmx_request_gets_only_the_rows(client, bawaslu_officer, cilacap_case):
+    client.force_login(bawaslu_officer)
+    response = client.get(QUEUE, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue-results")
+    body = response.content.decode()
+    assert cilacap_case.number in body and "<html" not in body
+
+
+# --- keyset pagination ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sort", list(CASE_SORTS))
+def test_keyset_pages_cover_every_row_once(bawaslu_officer, sort):
+    today = timezone.localdate()
+    cases = [open_case(bawaslu_officer, name=f"Terlapor {i}") for i in range(13)]
+    for i, case in enumerate(cases):  # some share a due date, some have none: ties and NULLs are the hard part
+        Case.objects.filter(pk=case.pk).update(next_due=None if i % 4 == 0 else today + dt.timedelta(days=i % 3),
+                                               region_code=["33.01", "33.01.01"][i % 2])
+    qs = Case.objects.filter(pk__in=[c.pk for c in cases])
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = keyset_paginate(qs, sort=sort, cursor=cursor, per_page=4)
+        seen += [c.pk for c in page.rows]
+        pages += 1
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert sorted(seen) == sorted(c.pk for c in cases) and len(seen) == len(set(seen))
+    assert pages == 4
+    key = CASE_SORTS[sort]
+    values = [getattr(Case.objects.get(pk=pk), key.field) for pk in seen]
+    present = [v for v in values if v is not None]
+    assert present == sorted(present, reverse=key.descending)
+    assert values[len(present):] == [None] * (len(values) - len(present))  # no deadline: always last
+
+
+def test_cursor_from_another_sort_is_refused(bawaslu_officer):
+    for i in range(3):
+        open_case(bawaslu_officer, name=f"X {i}")
+    page = keyset_paginate(Case.objects.all(), sort="due", per_page=1)
+    with pytest.raises(InvalidCursor):
+        keyset_paginate(Case.objects.all(), sort="region", cursor=page.next_cursor)
+
+
+def test_total_is_exact_when_small_and_an_estimate_past_the_limit(bawaslu_officer, settings, client):
+    for i in range(6):
+        open_case(bawaslu_officer, name=f"Y {i}")
+    total = bounded_count(Case.objects.all(), limit=100)
+    assert total.exact and total.value == Case.objects.count()
+    assert not bounded_count(Case.objects.all(), limit=2).exact
+    settings.QUEUE_EXACT_COUNT_LIMIT = 2
+    client.force_login(bawaslu_officer)
+    assert "sekitar" in client.get(QUEUE, {"status": "received"}).content.decode()
+
+
+# --- case page and actions ------------------------------------------------------------------------------------------
+
+def test_case_page_shows_respondent_clock_and_only_allowed_actions(client, bawaslu_officer, supervisor_analyst, cilacap_case):
+    client.force_login(bawaslu_officer)
+    body = client.get(reverse("cases:detail", args=[cilacap_case.pk])).content.decode()
+    track = cilacap_case.tracks.get()
+    assert track.respondent.nip_display in body and "INITIAL_REVIEW" in body
+    assert 'value="forward"' in body and "Akibatnya" in body
+    assert 'value="issue_recommendation"' not in body
+    client.force_login(supervisor_analyst)
+    body = client.get(reverse("cases:detail", args=[cilacap_case.pk])).content.decode()
+    assert 'value="forward"' not in body and "Tidak ada tindakan" in body
+
+
+def test_forward_then_second_click_is_a_plain_409(client, bawaslu_officer, bawaslu_province, cilacap_case):
+    url = reverse("cases:act", args=[cilacap_case.pk])
+    client.force_login(bawaslu_officer)
+    response = client.post(url, {"action": "forward", "forward-conclusion": "Memenuhi unsur pelanggaran."})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=cilacap_case.pk).status == CaseStatus.FORWARDED
+    client.force_login(bawaslu_province)  # someone else, with the page still open, clicks too
+    response = client.post(url, {"action": "forward", "forward-conclusion": "Sama."})
+    assert response.status_code == 409
+    assert "sudah diproses oleh pengguna lain" in response.content.decode()
+    assert cilacap_case.events.filter(code="case.forwarded").count() == 1
+
+
+def test_action_with_missing_field_keeps_input_and_names_the_field(client, bawaslu_officer, cilacap_case):
+    client.force_login(bawaslu_officer)
+    response = client.post(reverse("cases:act", args=[cilacap_case.pk]), {"action": "dismiss", "dismiss-reason": ""})
+    assert response.status_code == 400
+    assert "Periksa isian" in response.content.decode()
+    assert Case.objects.get(pk=cilacap_case.pk).status == CaseStatus.RECEIVED
+    response = client.post(reverse("cases:act", args=[cilacap_case.pk]), {"action": "fly"})
+    assert response.status_code == 400
+
+
+def test_role_without_the_action_gets_403(client, supervisor_analyst, bawaslu_officer, cilacap_case):
+    workflow.perform("forward", actor=bawaslu_officer, case=cilacap_case)
+    client.force_login(bawaslu_officer)
+    response = client.post(reverse("cases:act", args=[cilacap_case.pk]), {"action": "start_review"})
+    assert response.status_code == 403
+    assert Case.objects.get(pk=cilacap_case.pk).status == CaseStatus.FORWARDED
+
+
+def test_liaison_records_sanction_with_pdf_decree(client, ppk_liaison, bawaslu_officer, supervisor_analyst,
+                                                  supervisor_approver, cilacap_case):
+    case = to_awaiting(cilacap_case, bawaslu_officer, supervisor_analyst, supervisor_approver)
+    track = case.tracks.get()
+    client.force_login(ppk_liaison)
+    url = reverse("cases:act", args=[case.pk])
+    base = {"action": "record_sanction", "record_sanction-track": track.pk, "record_sanction-sanction_type": "MORAL_OPEN",
+            "record_sanction-decree_number": "800/123/2026", "record_sanction-decree_date": timezone.localdate().isoformat(),
+            "record_sanction-signer_name": "Bupati Cilacap"}
+    fake = SimpleUploadedFile("sk.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(url, {**base, "record_sanction-document": fake})
+    assert response.status_code == 400 and "harus PDF" in response.content.decode()
+    assert not SanctionRecord.objects.filter(track=track).exists()
+    assert "800/123/2026" in response.content.decode()  # the rest of the form is kept
+    pdf = SimpleUploadedFile("sk.pdf", b"%PDF-1.4\n% decree\n%%EOF\n", content_type="application/pdf")
+    response = client.post(url, {**base, "record_sanction-document": pdf})
+    assert response.status_code == 302
+    record = SanctionRecord.objects.get(track=track)
+    assert len(record.document_sha256) == 64 and record.document
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.FOLLOWED_UP
+
+
+# --- notes, notifications ---------------------------------------------------------------------------------------------
+
+def test_note_mentions_notify_only_people_in_scope(client, bawaslu_officer, bawaslu_province, bawaslu_other_regency,
+                                                   cilacap_case):
+    client.force_login(bawaslu_officer)
+    body = f"Mohon cek bukti, @{bawaslu_province.username} dan @{bawaslu_other_regency.username}."
+    response = client.post(reverse("cases:note_create", args=[cilacap_case.pk]), {"body": body})
+    assert response.status_code == 302
+    assert Notification.objects.filter(user=bawaslu_province, kind="mention", case=cilacap_case).exists()
+    assert not Notification.objects.filter(user=bawaslu_other_regency).exists()
+    assert list(Note.objects.get(case=cilacap_case).mentions.all()) == [bawaslu_province]
+    assert client.post(reverse("cases:note_create", args=[cilacap_case.pk]), {"body": "  "}).status_code == 400
+
+
+def test_liaison_cannot_write_internal_notes(client, ppk_liaison, bawaslu_officer, supervisor_analyst, supervisor_approver,
+                                             cilacap_case):
+    case = to_awaiting(cilacap_case, bawaslu_officer, supervisor_analyst, supervisor_approver)
+    client.force_login(ppk_liaison)
+    assert client.post(reverse("cases:note_create", args=[case.pk]), {"body": "halo"}).status_code == 403
+    assert "Catatan internal" not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+
+def test_notifications_list_bell_and_mark_read(client, bawaslu_officer, bawaslu_province, cilacap_case):
+    mine = Notification.objects.create(user=bawaslu_officer, case=cilacap_case, kind="assigned", message="Tugas baru A")
+    theirs = Notification.objects.create(user=bawaslu_province, case=cilacap_case, kind="assigned", message="Tugas baru B")
+    client.force_login(bawaslu_officer)
+    body = client.get(reverse("cases:notifications")).content.decode()
+    assert "Tugas baru A" in body and "Tugas baru B" not in body
+    assert '<span class="count">1</span>' in client.get(reverse("cases:notifications_bell")).content.decode()
+    client.post(reverse("cases:notifications_read"), {"id": [mine.pk, theirs.pk]})
+    mine.refresh_from_db(), theirs.refresh_from_db()
+    assert mine.read_at is not None and theirs.read_at is None
+    assert client.post(reverse("cases:notifications_read"), {"id": ["abc"]}).status_code == 400
+
+
+def test_home_lists_my_urgent_cases(client, bawaslu_officer, cilacap_case):
+    workflow.perform("assign", actor=bawaslu_officer, case=cilacap_case, officer=bawaslu_officer)
+    Case.objects.filter(pk=cilacap_case.pk).update(next_due=timezone.localdate())
+    client.force_login(bawaslu_officer)
+    body = client.get(reverse("home")).content.decode()
+    assert cilacap_case.number in body and "jatuh tempo hari ini" in body
+
+
+def test_bulk_assign_and_workload(client, bawaslu_officer, bawaslu_province, cilacap_case, banyumas_case):
+    client.force_login(bawaslu_province)
+    response = client.post(reverse("cases:bulk_assign"), {"case": [cilacap_case.pk, banyumas_case.pk],
+                                                          "officer": bawaslu_officer.pk, "reason": "Pembagian tugas"})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=cilacap_case.pk).bawaslu_owner == bawaslu_officer
+    assert Case.objects.get(pk=banyumas_case.pk).bawaslu_owner is None  # officer does not cover 33.02: refused
+    body = client.get(reverse("cases:workload")).content.decode()
+    assert bawaslu_officer.username in body
+    assert client.post(reverse("cases:bulk_assign"), {"officer": bawaslu_officer.pk}).status_code == 302
+
+
+def test_english_interface_is_available(client, bawaslu_officer):
+    client.force_login(bawaslu_officer)
+    client.post(reverse("set_language"), {"language": "en", "next": QUEUE})
+    assert client.get(QUEUE).status_code == 200
