@@ -33,8 +33,10 @@ NOTIFICATION_KINDS = {
 COUNT_CACHE_SECONDS = 60
 
 
-@login_required
 def home(request):
+    """Officers see what needs them now; everyone else the public landing page."""
+    if not request.user.is_authenticated:
+        return render(request, "public_home.html")
     user = request.user
     context = {"buckets": selectors.home_buckets(user)}
     if user.has_role(Role.PPK_LIAISON):

@@ -139,3 +139,12 @@ def test_queue_search_of_only_punctuation_finds_nothing_instead_of_crashing(clie
         page = client.get(reverse("cases:queue"), {"q": q})
         assert page.status_code in (200, 400), q  # a plain message, never a server error
         assert "Daftar perkara" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_public_landing_page_offers_report_track_and_login(client):
+    page = client.get("/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    for link in ("/lapor/", "/lacak/", "/transparansi/", "/login/"):
+        assert link in body

@@ -222,7 +222,7 @@ def test_case_page_shows_respondent_clock_and_only_allowed_actions(client, bawas
     client.force_login(bawaslu_officer)
     body = client.get(reverse("cases:detail", args=[cilacap_case.pk])).content.decode()
     track = cilacap_case.tracks.get()
-    assert track.respondent.nip_display in body and "INITIAL_REVIEW" in body
+    assert track.respondent.nip_display in body and "Kajian awal" in body  # the clock by its name, not its code
     assert 'value="forward"' in body and "Akibatnya" in body
     assert 'value="issue_recommendation"' not in body
     client.force_login(supervisor_analyst)
