@@ -1,0 +1,299 @@
+"""Feature extraction for the screening model.
+
+The classifier never sees candidate names, pair numbers, party names or
+slogans themselves: lexicon matches in the normalised text are replaced by
+generic placeholder tokens by kind (``__cand__``, ``__pairno__``,
+``__party__``, ``__slogan__``, ``__gesture__``), and numbers by ``__n__`` /
+``__year__`` / ``__num__``.  Election-neutral campaign verbs (``coblos``,
+``dukung`` ...) stay as words.  This lets the model generalise to elections
+and candidates it was not trained on: it learns "ajakan + __cand__", not a
+name.
+
+Sparse part: hashed word 1-2-grams + hashed character 4-grams (within word
+boundaries, like scikit-learn's ``char_wb``) over the placeholder text, each
+block L2-normalised.  Hashing is MurmurHash3 (as in ``HashingVectorizer``)
+with per-token caches, so a word seen before costs a dict lookup.  Dense part: lexicon counts per kind,
+maximum weight, and a few generic patterns.  Pure Python + scikit-learn.
+"""
+from __future__ import annotations
+
+import gc
+import math
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize as _l2
+from sklearn.utils import murmurhash3_32
+
+from .lexicon import Lexicon
+from .normalise import normalise
+
+__all__ = ["PLACEHOLDER", "FeatureConfig", "Featuriser", "Prepared", "DENSE_NAMES", "no_gc"]
+
+
+@contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector while a batch is featurised.
+
+    A batch allocates hundreds of thousands of small, acyclic objects (token
+    lists, hit tuples, dicts); the collector's generation-0/1 passes over them
+    cost about 20 % of scoring time and free nothing.  Reference counting
+    still frees everything; the previous GC state is restored afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+PLACEHOLDER = {
+    "candidate": "__cand__",
+    "pair_number": "__pairno__",
+    "party": "__party__",
+    "slogan": "__slogan__",
+    "hashtag": "__slogan__",
+    "gesture": "__gesture__",
+    # campaign_verb: kept as words (election-neutral)
+}
+
+_NUM = re.compile(r"(?<![\w])\d+(?![\w])")
+
+
+_HAS_DIGIT = re.compile(r"\d")
+_NUM_CACHE: dict[str, str] = {}
+
+
+def _num_tokens(text: str) -> str:
+    """``_NUM.sub(_num_sub, text)`` done per space-separated token with a cache
+    (identical result: a number never spans a space, and a space is a
+    non-word character for the look-arounds)."""
+    get = _NUM_CACHE.get
+    out = []
+    for w in text.split(" "):
+        r = get(w)
+        if r is None:
+            r = _NUM.sub(_num_sub, w) if _HAS_DIGIT.search(w) else w
+            if len(_NUM_CACHE) > 200_000:
+                _NUM_CACHE.clear()
+            _NUM_CACHE[w] = r
+        out.append(r)
+    return " ".join(out)
+
+
+def _num_sub(m: re.Match) -> str:
+    s = m.group(0)
+    if len(s) <= 2:
+        return "__n__"
+    if len(s) == 4 and s[:2] in ("19", "20"):
+        return "__year__"
+    return "__num__"
+
+
+# generic, election-independent patterns over the placeholder text
+_PAT_PAIRNO = re.compile(r"\b(?:no|nomor|nomer|nmr|urut|paslon|pasangan|calon|cagub|capres|cabup|cawalkot|coblos|pilih) __n__\b")
+_PAT_VOTECALL = re.compile(
+    r"\b(?:ayo|mari|yuk|ayok|jangan lupa|wajib|harus)\b.{0,40}\b(?:pilih|coblos|dukung|menangkan|nyoblos|kawal)\b"
+)
+_PAT_NEGCALL = re.compile(r"\b(?:jangan|tolak|ogah|haram)\b (?:pilih|coblos|dukung)\b")
+_PAT_POSSESS = re.compile(r"\b(?:presidenku|gubernurku|pilihanku|calonku|capresku|idolaku|jagoanku|jagoan)\b")
+
+_VERB_STEMS = ("pilih", "coblos", "dukung", "menang", "kawal")
+
+DENSE_NAMES = (
+    "n_cand", "n_pairno", "n_party", "n_slogan", "n_verb", "n_gesture",
+    "max_w", "max_w_target", "verb_and_target", "n_sides", "any_hit",
+    "pat_pairno", "pat_votecall", "pat_negcall", "pat_possess",
+)
+_KIND_IDX = {"candidate": 0, "pair_number": 1, "party": 2, "slogan": 3, "hashtag": 3, "campaign_verb": 4, "gesture": 5}
+
+
+@dataclass
+class FeatureConfig:
+    word_features: int = 2 ** 18
+    char_features: int = 2 ** 17
+    char_ngram: tuple = (4, 4)
+    use_char: bool = True
+    dense_scale: float = 1.0
+    version: int = 2
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "char_ngram": list(self.char_ngram)}
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Intermediate results for one post."""
+    text: str
+    normalised: str
+    placeholder: str
+    raw_hits: list = field(default_factory=list)
+    norm_hits: list = field(default_factory=list)
+    dense: list = field(default_factory=list)
+
+
+class Featuriser:
+    def __init__(self, lexicon: Lexicon, config: FeatureConfig | None = None):
+        self.lexicon = lexicon
+        self.config = config or FeatureConfig()
+        self.delex_token = " "
+        c = self.config
+        self._tok_cache: dict[str, tuple] = {}
+        self._bi_cache: dict[tuple, int] = {}
+
+    _CACHE_MAX = 400_000
+
+    def _tok(self, t: str) -> tuple:
+        c = self.config
+        w = murmurhash3_32(t, seed=0, positive=True) % c.word_features
+        if c.use_char:
+            n = c.char_ngram[0]
+            s = " " + t + " "
+            grams = [s[i:i + n] for i in range(max(1, len(s) - n + 1))]
+            ch = tuple(murmurhash3_32(g, seed=1, positive=True) % c.char_features for g in grams)
+        else:
+            ch = ()
+        r = (w, ch)
+        if len(self._tok_cache) > self._CACHE_MAX:
+            self._tok_cache.clear()
+        self._tok_cache[t] = r
+        return r
+
+    def _bigram(self, key: tuple) -> int:
+        r = murmurhash3_32(key[0] + " " + key[1], seed=0, positive=True) % self.config.word_features
+        if len(self._bi_cache) > self._CACHE_MAX:
+            self._bi_cache.clear()
+        self._bi_cache[key] = r
+        return r
+
+    # -- per post -----------------------------------------------------------
+    def prepare(self, text: str, election: str | None = None, with_raw: bool = True, delex: bool = False) -> Prepared:
+        """Normalise, match the lexicon, build placeholder text and dense
+        features.  ``delex=True`` (training augmentation) simulates an
+        election whose candidates are not in the lexicon: election-specific
+        matches are deleted instead of replaced by placeholders, and only the
+        election-neutral campaign verbs count in the dense features."""
+        text = text or ""
+        lex = self.lexicon
+        norm = normalise(text)
+        padded = " " + norm + " "
+        nh = lex.hits_normalised(norm, election)
+        terms = lex.terms
+        if delex:
+            drop = [h for h in nh if terms[h[2]].kind in PLACEHOLDER]
+            if drop:
+                parts, last = [], 0
+                for s, e, _ in drop:
+                    if s < last:
+                        continue
+                    parts.append(padded[last:s])
+                    parts.append(self.delex_token)
+                    last = e
+                parts.append(padded[last:])
+                norm = " ".join("".join(parts).split())
+                padded = " " + norm + " "
+            nh = [h for h in lex.hits_normalised(norm, election) if terms[h[2]].kind not in PLACEHOLDER]
+        # placeholder text
+        if nh:
+            parts, last = [], 0
+            for s, e, i in nh:
+                if s < last:
+                    continue
+                ph = PLACEHOLDER.get(terms[i].kind)
+                if ph is None:
+                    continue
+                parts.append(padded[last:s])
+                parts.append(ph)
+                last = e
+            parts.append(padded[last:])
+            ph_text = "".join(parts).strip()
+        else:
+            ph_text = norm
+        if _HAS_DIGIT.search(ph_text):
+            ph_text = _num_tokens(ph_text)
+        rh = lex._raw_hits(text, lex.allowed_ids(election)) if with_raw else []
+        if delex:
+            rh = [h for h in rh if terms[h[2]].kind not in PLACEHOLDER]
+        # dense lexicon features from the union of raw and normalised hits
+        counts = [0, 0, 0, 0, 0, 0]
+        max_w = max_wt = 0.0
+        sides = set()
+        seen = set()
+        for hits in (rh, nh):
+            for _, _, i in hits:
+                if i in seen:
+                    continue
+                seen.add(i)
+                t = terms[i]
+                k = _KIND_IDX.get(t.kind, 4)
+                counts[k] += 1
+                if t.weight > max_w:
+                    max_w = t.weight
+                if k != 4:
+                    if t.weight > max_wt:
+                        max_wt = t.weight
+                    if t.side and t.side != "neutral_verb":
+                        sides.add(t.side)
+        has_verb = any(v in ph_text for v in _VERB_STEMS)
+        has_target = counts[0] + counts[1] + counts[3] + counts[5] > 0
+        dense = [
+            math.log1p(counts[0]), math.log1p(counts[1]), math.log1p(counts[2]), math.log1p(counts[3]),
+            math.log1p(counts[4]), math.log1p(counts[5]), max_w, max_wt,
+            1.0 if (has_target and counts[4]) else 0.0, math.log1p(len(sides)), 1.0 if seen else 0.0,
+            1.0 if "__n__" in ph_text and _PAT_PAIRNO.search(ph_text) else 0.0,
+            1.0 if has_verb and _PAT_VOTECALL.search(ph_text) else 0.0,
+            1.0 if has_verb and _PAT_NEGCALL.search(ph_text) else 0.0,
+            1.0 if ("ku " in ph_text or "jagoan" in ph_text) and _PAT_POSSESS.search(ph_text + " ") else 0.0,
+        ]
+        return Prepared(text, norm, ph_text, rh, nh, dense)
+
+    # -- batch -> matrix ----------------------------------------------------
+    def matrix(self, prepared: list[Prepared]):
+        c = self.config
+        tget, bget = self._tok_cache.get, self._bi_cache.get
+        tok, bigram = self._tok, self._bigram
+        w_ind: list[int] = []
+        c_ind: list[int] = []
+        w_ptr = [0]
+        c_ptr = [0]
+        w_ext, c_ext = w_ind.extend, c_ind.extend
+        w_app, c_app = w_ptr.append, c_ptr.append
+        first, second = itemgetter(0), itemgetter(1)
+        for p in prepared:
+            toks = p.placeholder.split()
+            hs = list(map(tget, toks))  # cached (word hash, char hashes) per token
+            if None in hs:
+                hs = [h or tok(t) for h, t in zip(hs, toks)]
+            w_ext(map(first, hs))
+            c_ext(chain.from_iterable(map(second, hs)))
+            if len(toks) > 1:
+                keys = list(zip(toks, toks[1:]))
+                bs = list(map(bget, keys))
+                if None in bs:
+                    bs = [b if b is not None else bigram(k) for b, k in zip(bs, keys)]
+                w_ext(bs)
+            w_app(len(w_ind))
+            c_app(len(c_ind))
+        n = len(prepared)
+        blocks = [self._block(w_ind, w_ptr, n, c.word_features)]
+        if c.use_char:
+            blocks.append(self._block(c_ind, c_ptr, n, c.char_features))
+        dense = np.asarray([p.dense for p in prepared], dtype=np.float32).reshape(n, len(DENSE_NAMES))
+        blocks.append(sp.csr_matrix(dense * c.dense_scale))
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+    @staticmethod
+    def _block(ind, ptr, n, width):
+        m = sp.csr_matrix((np.ones(len(ind), dtype=np.float32), np.asarray(ind, dtype=np.int32),
+                           np.asarray(ptr, dtype=np.int32)), shape=(n, width))
+        m.sum_duplicates()
+        return _l2(m, norm="l2", copy=False)
+
+    def transform(self, texts, election: str | None = None):
+        with no_gc():
+            return self.matrix([self.prepare(t, election, with_raw=True) for t in texts])

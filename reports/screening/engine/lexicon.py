@@ -1,0 +1,235 @@
+"""Per-election lexicon matched with Aho-Corasick (pyahocorasick).
+
+A :class:`Lexicon` is built from rows ``(election, term, kind, side, weight)``.
+Terms are matched on word boundaries over
+
+* the raw text, lower-cased (spans are offsets into the raw text), and
+* the normalised text (:func:`normalise`), which catches split hashtags,
+  slang and elongated spellings; those spans are offsets into the normalised
+  string and are reported with ``start = end = -1`` in raw-text evidence when
+  the raw pass did not find the same term.
+
+Short all-capital candidate acronyms (``AMIN``, ``RIDO``, ``KDM``) are matched
+case-sensitively on the raw text only, because ``amin`` is also a prayer word.
+
+Pure Python, no Django imports.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple
+
+import ahocorasick
+
+from .normalise import normalise
+
+__all__ = ["Term", "Match", "Lexicon", "load_seed", "read_rows", "KINDS"]
+
+_CAPS = re.compile(r"[A-Z]{2}")  # case-sensitive acronyms need at least two capitals
+
+KINDS = ("candidate", "pair_number", "party", "slogan", "hashtag", "campaign_verb", "gesture")
+ANY = "any"
+
+
+@dataclass(frozen=True)
+class Term:
+    election: str
+    term: str
+    kind: str
+    side: str
+    weight: float
+
+
+class Match(NamedTuple):
+    start: int  # offset in the raw text (or -1 if only found in normalised text)
+    end: int
+    term: str
+    kind: str
+    side: str
+    weight: float
+    election: str
+
+    def as_dict(self) -> dict:
+        return self._asdict()
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _raw_variants(term: str) -> set[str]:
+    t = " ".join(term.lower().split())
+    out = {t}
+    if "-" in t:
+        out.add(t.replace("-", " "))
+        out.add(t.replace("-", " - "))
+        out.add(t.replace("-", ""))
+    if "'" in t:
+        out.add(t.replace("'", ""))
+        out.add(t.replace("'", "’"))
+    return {v for v in out if v}
+
+
+class Lexicon:
+    """Aho-Corasick lexicon.  ``rows``: iterables or dicts with keys
+    ``election, term, kind, side, weight``."""
+
+    def __init__(self, rows: Iterable):
+        self.terms: list[Term] = []
+        seen = set()
+        for r in rows:
+            if isinstance(r, dict):
+                r = (r["election"], r["term"], r["kind"], r.get("side", ""), r.get("weight", 0.5))
+            election, term, kind, side, weight = r[:5]
+            term = (term or "").strip()
+            if not term:
+                continue
+            key = (election, term.lower(), kind, side)
+            if key in seen:
+                continue
+            seen.add(key)
+            self.terms.append(Term(str(election), term, str(kind), str(side or ""), float(weight or 0)))
+        self.elections = sorted({t.election for t in self.terms})
+        self._allowed: dict[str | None, frozenset[int] | None] = {None: None}
+        self._build()
+
+    # -- construction -------------------------------------------------------
+    def _build(self) -> None:
+        raw: dict[str, list[int]] = {}
+        case: dict[str, list[int]] = {}
+        norm: dict[str, list[int]] = {}
+        for i, t in enumerate(self.terms):
+            if t.kind == "candidate" and t.term.isupper() and t.term.isalpha() and len(t.term) <= 5:
+                case.setdefault(t.term, []).append(i)
+                continue
+            for v in _raw_variants(t.term):
+                raw.setdefault(v, []).append(i)
+            n = normalise(t.term)
+            if n:
+                norm.setdefault(" " + n + " ", []).append(i)
+        self._norm_of = [" " + normalise(t.term) + " " for t in self.terms]
+        self._negw = [-t.weight for t in self.terms]
+        self._raw = self._automaton(raw)
+        self._case = self._automaton(case)
+        self._norm = self._automaton(norm)
+
+    @staticmethod
+    def _automaton(d: dict[str, list[int]]):
+        if not d:
+            return None
+        a = ahocorasick.Automaton()
+        for k, ids in d.items():
+            a.add_word(k, (len(k), tuple(ids)))
+        a.make_automaton()
+        return a
+
+    def allowed_ids(self, election: str | None) -> frozenset[int] | None:
+        """Entry ids valid for ``election`` (its own terms plus ``any``);
+        ``None`` = all elections; ``"a,b"`` = several elections."""
+        try:
+            return self._allowed[election]
+        except KeyError:
+            wanted = {e.strip() for e in election.split(",")} | {ANY}
+            ids = frozenset(i for i, t in enumerate(self.terms) if t.election in wanted)
+            self._allowed[election] = ids
+            return ids
+
+    # -- matching -----------------------------------------------------------
+    def _scan(self, auto, text: str, allowed, boundary: bool) -> list[tuple[int, int, int]]:
+        """Return (start, end, entry_id) hits: longest non-overlapping first,
+        all entries kept when several share one span."""
+        if auto is None:
+            return []
+        cand = []
+        n = len(text)
+        negw = self._negw
+        for end_idx, (klen, ids) in auto.iter(text):
+            start = end_idx - klen + 1
+            end = end_idx + 1
+            if not boundary:  # keys are space-padded: report the inner span
+                start += 1
+                end -= 1
+            else:
+                if start > 0:
+                    a, b = text[start - 1], text[start]
+                    if (a.isalnum() or a == "_") and (b.isalnum() or b == "_"):
+                        continue
+                if end < n:
+                    a, b = text[end], text[end - 1]
+                    if (a.isalnum() or a == "_") and (b.isalnum() or b == "_"):
+                        continue
+            for i in ids:
+                if allowed is None or i in allowed:
+                    cand.append((start, start - end, negw[i], end, i))
+        if len(cand) <= 1:
+            return [(c[0], c[3], c[4]) for c in cand]
+        cand.sort()
+        kept, last_end, last = [], -1, None
+        for c in cand:
+            if c[0] >= last_end:
+                kept.append((c[0], c[3], c[4]))
+                last_end, last = c[3], c
+            elif c[0] == last[0] and c[3] == last[3]:
+                kept.append((c[0], c[3], c[4]))  # same span, another election/side
+        return kept
+
+    def _raw_hits(self, text: str, allowed) -> list[tuple[int, int, int]]:
+        hits = self._scan(self._raw, text.lower(), allowed, True)
+        if self._case is not None and _CAPS.search(text):
+            extra = self._scan(self._case, text, allowed, True)
+            if extra:
+                hits = [h for h in extra if not any(s <= h[0] and h[1] <= e for s, e, _ in hits)] + hits
+                hits.sort()
+        return hits
+
+    def match_raw(self, text: str, election: str | None = None) -> list[Match]:
+        """Lexicon pass over the raw text only (spans are raw offsets)."""
+        hits = self._raw_hits(text, self.allowed_ids(election))
+        T = self.terms
+        return [Match(s, e, T[i].term, T[i].kind, T[i].side, T[i].weight, T[i].election) for s, e, i in hits]
+
+    def hits_normalised(self, norm: str, election: str | None = None) -> list[tuple[int, int, int]]:
+        """(start, end, entry_id); offsets index ``" " + norm + " "``."""
+        return self._scan(self._norm, " " + norm + " ", self.allowed_ids(election), False)
+
+    def match(self, text: str, election: str | None = None, normalised: str | None = None) -> list[Match]:
+        """Matches over raw and normalised text, raw spans first.  Terms only
+        found in the normalised text get ``start = end = -1``."""
+        allowed = self.allowed_ids(election)
+        if normalised is None:
+            normalised = normalise(text)
+        return self.combine(text, self._raw_hits(text, allowed), self.hits_normalised(normalised, election))
+
+    def combine(self, text: str, raw_hits, norm_hits) -> list[Match]:
+        """Merge raw-text hits and normalised-text hits into evidence."""
+        found = {i for _, _, i in raw_hits}
+        T = self.terms
+        out = [Match(s, e, T[i].term, T[i].kind, T[i].side, T[i].weight, T[i].election) for s, e, i in raw_hits]
+        raw_norms = [self._norm_of[i] for i in found]
+        for _, _, i in norm_hits:
+            if i not in found:
+                found.add(i)
+                if any(self._norm_of[i] in rn for rn in raw_norms):
+                    continue  # part of a longer term already found in the raw text
+                t = T[i]
+                out.append(Match(-1, -1, t.term, t.kind, t.side, t.weight, t.election))
+        return out
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
+def read_rows(path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if (r.get("term") or "").strip()]
+
+
+def load_seed(*paths) -> Lexicon:
+    """Build a :class:`Lexicon` from one or more CSV files with columns
+    ``election,term,kind,side,weight[,note]`` (e.g. ``lexicon_seed.csv``)."""
+    rows: list[dict] = []
+    for p in paths:
+        rows.extend(read_rows(p))
+    return Lexicon(rows)
