@@ -24,6 +24,7 @@ def main():
     port = os.environ.get("PORT", "8000")
     manage("migrate", "--noinput", "-v", "0")
     manage("load_reference")
+    manage("screening_load_lexicon")
     manage("load_demo", "--if-empty", "--cases", os.environ.get("DEMO_CASES", "3000"))
     manage("collectstatic", "--noinput", "-v", "0")
     bin_dir = os.path.dirname(sys.executable)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cases.middleware.ServerTimingMiddleware",
+    "cases.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -185,6 +186,7 @@ REPORT_SUBMIT_RATE = env.str("REPORT_SUBMIT_RATE", default="20/h")
 TRACKING_RATE = env.str("TRACKING_RATE", default="30/h")
 TRACKING_MAX_PIN_FAILURES = env.int("TRACKING_MAX_PIN_FAILURES", default=5)
 TRACKING_LOCKOUT_MINUTES = env.int("TRACKING_LOCKOUT_MINUTES", default=30)
+SCREENING_CHUNK_PAUSE_SECONDS = env.float("SCREENING_CHUNK_PAUSE_SECONDS", default=0.0)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
 DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=2)
 QUEUE_EXACT_COUNT_LIMIT = env.int("QUEUE_EXACT_COUNT_LIMIT", default=10000)

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("cases.urls_public")),
     path("", include("cases.letters.urls")),
     path("health/", case_views.health, name="health"),
+    path("screening/", include("reports.screening.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,5 +1,6 @@
 """Intake under stress: concurrent identical submissions, and a broker outage during submit (committed transactions)."""
 import contextlib
+from urllib.parse import urlsplit, urlunsplit
 import threading
 
 import pytest
@@ -55,6 +56,14 @@ def test_fifty_concurrent_identical_submissions_make_one_report():
     assert Outbox.objects.count() == 1  # one PIN e-mail
 
 
+def isolated_redis_url(url: str, db: int) -> str:
+    """The same Redis server, another database: redis://h:p/3 -> redis://h:p/11; a socket URL takes virtual_host."""
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss"):
+        return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
+    return url + ("&" if "?" in url else "?") + f"virtual_host={db}"
+
+
 @contextlib.contextmanager
 def broker(url):
     """Point the Celery app at another broker (an unreachable one, or an isolated Redis database)."""
@@ -95,7 +104,7 @@ def test_broker_down_during_submit_keeps_the_report_and_sends_the_email_once_lat
 
     # The broker is back (an isolated Redis database, so no other worker takes the task): the beat's retry
     # reaches a real worker, twice, and the e-mail goes out once.
-    isolated = settings.CELERY_BROKER_URL + ("&" if "?" in settings.CELERY_BROKER_URL else "?") + "virtual_host=11"
+    isolated = isolated_redis_url(settings.CELERY_BROKER_URL, db=11)
     with broker(isolated) as app, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         flush_outbox_task.delay().get(timeout=30)
         flush_outbox_task.delay().get(timeout=30)

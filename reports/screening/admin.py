@@ -1,0 +1,55 @@
+"""Admin for screening data; an administrator picks the active model here or on /screening/model/."""
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from reports.screening import services
+from reports.screening.models import Account, LexiconTerm, ModelVersion, Post, Score, Verdict
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = ("version", "active", "created_at", "trained_by")
+    readonly_fields = ("version", "metrics", "created_at", "trained_by", "active")
+    actions = ["activate"]
+
+    @admin.action(description=_("Jadikan model aktif"))
+    def activate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Pilih tepat satu versi model."), messages.ERROR)
+            return
+        services.model_version_activate(actor=request.user, model_version=queryset.get())
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ("platform", "handle", "respondent", "verified_by", "verified_at")
+    search_fields = ("handle", "respondent__name", "respondent__nip")
+    raw_id_fields = ("respondent",)
+
+
+@admin.register(LexiconTerm)
+class LexiconTermAdmin(admin.ModelAdmin):
+    list_display = ("term", "kind", "side", "weight", "election", "active")
+    list_filter = ("election", "kind", "active")
+    search_fields = ("term",)
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ("platform", "post_id", "account_handle", "posted_at", "election")
+    search_fields = ("post_id", "account_handle")
+    readonly_fields = ("sha256",)
+
+
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    list_display = ("post", "model_version", "score", "label", "group_key")
+    list_filter = ("model_version", "label")
+    raw_id_fields = ("post",)
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    list_display = ("post", "decision", "label", "violation_type", "reviewer", "decided_at", "finding")
+    list_filter = ("decision",)
+    raw_id_fields = ("post", "finding")

@@ -1,0 +1,48 @@
+"""Evaluate the active model on a labelled CSV (text,label), with an election's lexicon from the database."""
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.screening import services
+
+KEYS = ("precision", "recall", "f1", "pr_auc", "macro_f1", "false_alarm_rate", "posts_per_s", "threshold", "n")
+
+
+class Command(BaseCommand):
+    help = "Evaluasi model: presisi, recall, F1 (partisan, pada ambang tinjauan), PR-AUC, macro-F1, salah alarm, unggahan/detik"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--election", help="slug pemilihan (leksikon dan ambangnya dipakai), mis. pemilu-2019")
+        parser.add_argument("--threshold", type=float)
+        parser.add_argument("--json", action="store_true", help="cetak satu objek JSON di baris terakhir")
+
+    def handle(self, *args, file, election=None, threshold=None, **options):
+        from reports.screening.engine.evaluate import evaluate, load_eval_rows
+
+        if threshold is not None and not 0 <= threshold <= 1:
+            raise CommandError("--threshold harus antara 0 dan 1.")
+        try:
+            period = services.election_by_slug(election)
+            mv = services.model_version_active()
+            scorer = services.scorer_for(mv)
+            rows = load_eval_rows(file)
+        except services.ScreeningError as exc:
+            raise CommandError(str(exc))
+        except (OSError, KeyError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Berkas {file} tidak dapat dibaca sebagai CSV berkolom text,label: {exc}")
+        bad = sorted({r[1] for r in rows} - {"partisan", "political", "other"})
+        if bad:
+            raise CommandError(f"Label tidak dikenal: {', '.join(bad)} (pakai partisan, political, other).")
+        if not rows:
+            raise CommandError("Berkas tidak berisi baris berlabel.")
+        if threshold is None:
+            threshold = services.thresholds_for(period, mv)[0]
+        m = evaluate(file, scorer, election_slug=election, threshold=threshold, rows=rows)
+        if options["json"]:
+            self.stdout.write(json.dumps({k: m[k] for k in KEYS} | {"model_version": m["model_version"]}, ensure_ascii=False))
+            return
+        self.stdout.write(f"model {m['model_version']}, n={m['n']} {m['n_by_label']}")
+        for k in KEYS:
+            v = m[k]
+            self.stdout.write(f"{k:18s} {v:.4f}" if isinstance(v, float) else f"{k:18s} {v}")

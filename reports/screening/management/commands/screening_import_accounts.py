@@ -1,0 +1,28 @@
+"""Import the ASN account registry from a CSV (platform, handle, nip, name, agency_code)."""
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.screening import services
+
+
+class Command(BaseCommand):
+    help = "Impor daftar akun ASN dari CSV: platform, handle, nip, name, agency_code"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--by", help="nama pengguna peninjau yang tercatat sebagai pemverifikasi")
+
+    def handle(self, *args, file, by=None, **options):
+        from cases.models import User
+
+        actor = User.objects.filter(username=by).first() if by else \
+            User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if actor is None or not actor.has_perm("screening.review"):
+            raise CommandError("Perlu pengguna peninjau penapisan atau administrator (--by NAMA).")
+        try:
+            with services.open_text(file) as fh:
+                result = services.accounts_import(actor=actor, rows=services.read_rows(fh, file))
+        except services.ScreeningError as exc:
+            raise CommandError(str(exc))
+        for error in result.errors:
+            self.stderr.write(str(error))
+        self.stdout.write(f"Akun: {result.created} baru, {result.existing} diperbarui, {len(result.errors)} baris ditolak.")

@@ -1,0 +1,38 @@
+"""Queue (or run here, with --sync) the scoring of every post the active model has not scored."""
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from reports.screening import services
+
+
+class Command(BaseCommand):
+    help = "Nilai unggahan yang belum dinilai model aktif (Celery, per bagian); --sync menilai di proses ini"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--election")
+        parser.add_argument("--chunk-size", type=int, default=services.DEFAULT_CHUNK_SIZE)
+        parser.add_argument("--sync", action="store_true")
+        parser.add_argument("--resume", action="store_true", help="antrekan ulang bagian yang belum selesai")
+
+    def handle(self, *args, election=None, chunk_size=200, sync=False, resume=False, **options):
+        if resume:
+            self.stdout.write(f"{services.scoring_resume()} bagian diantrekan ulang.")
+            return
+        if chunk_size < 1:
+            raise CommandError("--chunk-size harus 1 atau lebih.")
+        try:
+            run = services.scoring_run_create(election=services.election_by_slug(election), chunk_size=chunk_size,
+                                              enqueue=not sync)
+        except services.ScreeningError as exc:
+            raise CommandError(str(exc))
+        if run is None:
+            self.stdout.write("Tidak ada unggahan yang belum dinilai.")
+            return
+        if not sync:
+            self.stdout.write(f"Penilaian #{run.pk} diantrekan: {run.total_posts} unggahan.")
+            return
+        with tqdm(total=run.total_posts, unit="unggahan", disable=options["verbosity"] == 0, file=self.stderr) as bar:
+            for chunk in run.chunks.order_by("seq"):
+                services.chunk_process(chunk_id=chunk.pk)
+                bar.update(len(chunk.post_ids))
+        self.stdout.write(f"Penilaian #{run.pk} selesai: {run.total_posts} unggahan.")

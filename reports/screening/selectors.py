@@ -1,0 +1,191 @@
+"""Screening reads: the review queue (grouped, ordered by score × reach), evidence highlighting, threshold preview."""
+from dataclasses import dataclass
+
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from cases.models import CaseRespondent, ElectionPeriod, ViolationType
+from reports.screening.models import Account, LexiconTerm, ModelVersion, Post, Score, ScoringRun, Verdict
+from reports.screening.services import model_version_active, thresholds_for, undecided
+
+QUEUE_SCAN_LIMIT = 3000
+PAGE_SIZE = 25
+
+
+@dataclass
+class QueueItem:
+    score: Score
+    priority: float
+    group_size: int
+    is_priority: bool
+    prior_cases: int
+
+    @property
+    def post(self) -> Post:
+        return self.score.post
+
+    @property
+    def account(self) -> Account | None:
+        return self.score.post.account
+
+    @property
+    def respondent(self):
+        account = self.account
+        return account.respondent if account is not None and account.is_verified else None
+
+    @property
+    def highlighted(self):
+        return highlight(self.post.text, self.score.spans)
+
+    @property
+    def normalised_only_terms(self):
+        return sorted({s["term"] for s in self.score.spans if s.get("start", -1) < 0})
+
+
+def highlight(text: str, spans) -> str:
+    """The post text, escaped, with every raw-text evidence span inside <mark>."""
+    marks = sorted({(s["start"], s["end"]) for s in spans or () if 0 <= s.get("start", -1) < s.get("end", -1) <= len(text)})
+    out, pos = [], 0
+    for start, end in marks:
+        if start < pos:
+            continue  # overlapping spans: the first one wins
+        out += [escape(text[pos:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        pos = end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))
+
+
+def _default_thresholds(mv: ModelVersion) -> tuple[float, float]:
+    return thresholds_for(None, mv)
+
+
+def hits(model_version: ModelVersion, election: ElectionPeriod | None = None):
+    """Undecided scores at or above their election's review threshold, with reach and priority."""
+    review, priority = _default_thresholds(model_version)
+    qs = undecided(Score.objects.filter(model_version=model_version)).annotate(
+        review_at=Coalesce(F("post__election__screening_review_threshold"), Value(review)),
+        priority_at=Coalesce(F("post__election__screening_priority_threshold"), Value(priority)),
+        reach=F("post__followers") + F("post__likes") + F("post__shares"),
+        rank=ExpressionWrapper(F("score") * (F("post__followers") + F("post__likes") + F("post__shares") + 1),
+                               output_field=FloatField()),
+    ).filter(score__gte=F("review_at"))
+    if election is not None:
+        qs = qs.filter(post__election=election)
+    return qs
+
+
+def _prior_cases(respondent_ids) -> dict:
+    rows = (CaseRespondent.objects.filter(respondent_id__in=respondent_ids).values("respondent_id")
+            .annotate(n=Count("case_id", distinct=True)))
+    return {r["respondent_id"]: r["n"] for r in rows}
+
+
+def review_queue(*, election: ElectionPeriod | None = None, page: int = 1) -> tuple[list[QueueItem], int]:
+    """One item per near-duplicate group, highest score × reach first; returns (items of the page, groups)."""
+    mv = model_version_active()
+    rows = list(hits(mv, election).select_related(
+        "post__election", "post__account__respondent__agency", "model_version").order_by("-rank", "pk")[:QUEUE_SCAN_LIMIT])
+    groups: dict = {}
+    for score in rows:
+        key = score.group_key or f"p{score.post_id}"
+        if key in groups:
+            groups[key][1] += 1
+        else:
+            groups[key] = [score, 1]
+    ordered = list(groups.values())
+    page_rows = ordered[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    respondents = [s.post.account.respondent_id for s, _n in page_rows if s.post.account_id]
+    prior = _prior_cases([r for r in respondents if r])
+    items = [QueueItem(score=s, priority=s.rank, group_size=n, is_priority=s.score >= s.priority_at,
+                       prior_cases=prior.get(s.post.account.respondent_id, 0) if s.post.account_id else 0)
+             for s, n in page_rows]
+    return items, len(ordered)
+
+
+def social_media_violations():
+    return ViolationType.objects.filter(social_media=True, code__startswith="SOSMED_").order_by("code")
+
+
+def recent_verdicts(limit: int = 20):
+    return Verdict.objects.select_related("post", "reviewer", "violation_type", "finding")[:limit]
+
+
+# --- threshold preview --------------------------------------------------------------------------------------------
+
+def _pr(pairs, threshold: float) -> dict:
+    """Precision and recall of `score >= threshold` against (score, is_partisan) pairs."""
+    tp = sum(1 for s, y in pairs if s >= threshold and y)
+    fp = sum(1 for s, y in pairs if s >= threshold and not y)
+    fn = sum(1 for s, y in pairs if s < threshold and y)
+    return {"n": len(pairs), "tp": tp, "fp": fp, "fn": fn,
+            "precision": tp / (tp + fp) if tp + fp else None, "recall": tp / (tp + fn) if tp + fn else None}
+
+
+def verdict_pairs(model_version: ModelVersion, election: ElectionPeriod | None = None) -> list[tuple[float, bool]]:
+    """(score, confirmed) for every post a reviewer decided, through its group, under this model version."""
+    verdicts = Verdict.objects.all()
+    if election is not None:
+        verdicts = verdicts.filter(post__election=election)
+    pairs = []
+    for v in verdicts.values("post_id", "group_key", "decision"):
+        qs = Score.objects.filter(model_version=model_version)
+        qs = qs.filter(Q(post_id=v["post_id"]) | Q(group_key=v["group_key"])) if v["group_key"] else qs.filter(post_id=v["post_id"])
+        pairs += [(s, v["decision"] == "confirm") for s in qs.values_list("score", flat=True)]
+    return pairs
+
+
+def validation_point(model_version: ModelVersion, threshold: float) -> dict | None:
+    """From metrics.json: the validation curve point nearest the threshold, else the figures at the model's own
+    threshold (then `exact` is False)."""
+    metrics = model_version.metrics or {}
+    curve = metrics.get("validation_curve") or metrics.get("pr_curve")
+    if curve:
+        point = min(curve, key=lambda p: abs(float(p.get("threshold", 0)) - threshold))
+        return {**point, "exact": abs(float(point.get("threshold", 0)) - threshold) < 0.005}
+    val = metrics.get("validation")
+    if not val:
+        return None
+    return {"threshold": val.get("threshold"), "precision": val.get("precision"), "recall": val.get("recall"),
+            "false_alarm_rate": val.get("false_alarm_rate"), "n": val.get("n"),
+            "exact": abs(float(val.get("threshold") or 0) - threshold) < 0.005}
+
+
+def threshold_preview(election: ElectionPeriod, review: float) -> dict:
+    mv = model_version_active()
+    pairs = verdict_pairs(mv, election)
+    return {"review": review, "verdicts": _pr(pairs, review), "validation": validation_point(mv, review),
+            "model_version": mv}
+
+
+def elections_with_thresholds():
+    mv = model_version_active()
+    return [(e, *thresholds_for(e, mv)) for e in ElectionPeriod.objects.order_by("-voting_date")], mv
+
+
+# --- lexicon, accounts, runs --------------------------------------------------------------------------------------
+
+def lexicon_terms(election_slug: str | None = None):
+    qs = LexiconTerm.objects.select_related("election", "edited_by")
+    if election_slug == "any":
+        qs = qs.filter(election__isnull=True)
+    elif election_slug:
+        qs = qs.filter(election__slug=election_slug)
+    return qs.order_by("-active", "kind", "term")
+
+
+def accounts_list(query: str = ""):
+    qs = Account.objects.select_related("respondent__agency", "verified_by").annotate(n_posts=Count("posts"))
+    if query:
+        qs = qs.filter(Q(handle__icontains=query.lstrip("@")) | Q(respondent__name__icontains=query)
+                       | Q(respondent__nip__startswith=query))
+    return qs.order_by("platform", "handle")
+
+
+def recent_runs(limit: int = 10):
+    return ScoringRun.objects.select_related("model_version", "election")[:limit]
+
+
+def unscored_count(model_version: ModelVersion) -> int:
+    return Post.objects.exclude(scores__model_version=model_version).count()

@@ -1,0 +1,22 @@
+"""Screening URLs (/screening/): review queue, decisions, thresholds, lexicon, accounts, scoring runs, models."""
+from django.urls import path
+
+from reports.screening import views
+
+app_name = "screening"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("skor/<int:score_id>/konfirmasi/", views.confirm, name="confirm"),
+    path("skor/<int:score_id>/tolak/", views.dismiss, name="dismiss"),
+    path("ambang/", views.thresholds, name="thresholds"),
+    path("ambang/<slug:slug>/", views.threshold_edit, name="threshold_edit"),
+    path("leksikon/", views.lexicon, name="lexicon"),
+    path("leksikon/<int:pk>/aktif/", views.lexicon_toggle, name="lexicon_toggle"),
+    path("akun/", views.accounts, name="accounts"),
+    path("akun/impor/", views.accounts_import, name="accounts_import"),
+    path("penilaian/", views.run_start, name="run_start"),
+    path("penilaian/<int:pk>/", views.run_detail, name="run"),
+    path("penilaian/<int:pk>/status/", views.run_status, name="run_status"),
+    path("model/", views.models, name="models"),
+    path("model/<int:pk>/aktifkan/", views.model_activate, name="model_activate"),
+]
