@@ -17,3 +17,44 @@ class ServerTimingMiddleware:
         response = self.get_response(request)
         response["Server-Timing"] = "app;dur=%.2f" % ((time.perf_counter() - start) * 1000)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost or unreachable database answers 503 with a plain Indonesian message instead of a 500 traceback.
+
+    The request's transaction is already rolled back by PostgreSQL when its connection dies, so nothing was
+    half-written; Django closes the broken connection at the end of the request (close_old_connections), so
+    the next request reconnects. JSON for /api/, HTML elsewhere. Errors raised inside other middleware (before
+    the view runs) still go through Django's handler500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        return database_unavailable_response(request, exception)
+
+
+def database_unavailable_response(request, exception=None):
+    import logging
+
+    from django.http import HttpResponse, JsonResponse
+    from django.template.loader import render_to_string
+    from django.utils.translation import gettext as _
+
+    logging.getLogger("cases.db").error("database unavailable: %s %s: %s", request.method, request.path, exception)
+    message = _("Basis data sedang tidak dapat dihubungi; permintaan Anda tidak diproses dan tidak ada data yang "
+                "berubah. Coba lagi beberapa saat lagi.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": "service_unavailable", "message": message, "fields": {}}, status=503)
+    else:  # no request context: the context processors would ask the database again
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = "30"
+    return response

@@ -26,6 +26,7 @@ def main():
     manage("load_reference")
     manage("screening_load_lexicon")
     manage("load_demo", "--if-empty", "--cases", os.environ.get("DEMO_CASES", "3000"))
+    manage("refresh_stats")
     manage("collectstatic", "--noinput", "-v", "0")
     bin_dir = os.path.dirname(sys.executable)
     var = str(embedded.VAR)
