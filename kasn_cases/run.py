@@ -21,6 +21,7 @@ def start(cmd):
 
 def main():
     os.environ.update(embedded.service_env())
+    os.environ.setdefault("KASN_EMBEDDED", "1")  # children: local HTTP, no HTTPS redirect
     port = os.environ.get("PORT", "8000")
     manage("migrate", "--noinput", "-v", "0")
     manage("load_reference")

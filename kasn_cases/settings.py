@@ -9,7 +9,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
-EMBEDDED = not (env.str("DATABASE_URL", default="") and env.str("REDIS_URL", default=""))
+# Embedded mode (make run / make test on a laptop): local HTTP, embedded services unless URLs are given.
+EMBEDDED = env.bool("KASN_EMBEDDED", default=not (env.str("DATABASE_URL", default="") and env.str("REDIS_URL", default="")))
 if EMBEDDED:
     from kasn_cases import embedded
 
