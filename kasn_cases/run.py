@@ -10,8 +10,22 @@ from kasn_cases import embedded
 DEMO_PASSWORD = "demo-netralitas-2026"
 
 
-def manage(*args):
-    subprocess.run([sys.executable, "manage.py", *args], check=True)
+def prepare(demo_cases: str):
+    """Migrate and load data in one Django process (each separate command would pay start-up again)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasn_cases.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_reference")
+    call_command("screening_load_lexicon")
+    call_command("load_demo", if_empty=True, cases=int(demo_cases))
+    call_command("refresh_stats")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.db import connections
+
+    connections.close_all()
 
 
 def start(cmd):
@@ -23,12 +37,7 @@ def main():
     os.environ.update(embedded.service_env())
     os.environ.setdefault("KASN_EMBEDDED", "1")  # children: local HTTP, no HTTPS redirect
     port = os.environ.get("PORT", "8000")
-    manage("migrate", "--noinput", "-v", "0")
-    manage("load_reference")
-    manage("screening_load_lexicon")
-    manage("load_demo", "--if-empty", "--cases", os.environ.get("DEMO_CASES", "3000"))
-    manage("refresh_stats")
-    manage("collectstatic", "--noinput", "-v", "0")
+    prepare(os.environ.get("DEMO_CASES", "3000"))
     bin_dir = os.path.dirname(sys.executable)
     var = str(embedded.VAR)
     children = [
@@ -38,7 +47,9 @@ def main():
         start([f"{bin_dir}/celery", "-A", "kasn_cases", "beat", "-l", "warning", "-s", f"{var}/celerybeat-schedule"]),
     ]
     print(f"\n  Netralitas ASN berjalan di http://127.0.0.1:{port}/  (Ctrl-C untuk berhenti)\n")
-    subprocess.run([sys.executable, "manage.py", "demo_logins", "--password", DEMO_PASSWORD], check=False)
+    from django.core.management import call_command
+
+    call_command("demo_logins", password=DEMO_PASSWORD)
 
     def stop(*_):
         for child in children:
