@@ -136,7 +136,12 @@ _ROWS_RE = re.compile(r"rows=(\d+)")
 
 def estimated_count(qs) -> int:
     """The planner's row estimate for the query (EXPLAIN, no execution): statistics × selectivity."""
-    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    from django.core.exceptions import EmptyResultSet
+
+    try:
+        sql, params = qs.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. .none() for a role that sees no case: nothing to estimate
+        return 0
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
         first = cursor.fetchone()[0]

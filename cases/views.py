@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cases import selectors
@@ -257,7 +258,10 @@ def notifications_read(request):
     if request.htmx:
         return notifications_bell(request)
     messages.success(request, _("%(n)d notifikasi ditandai sudah dibaca.") % {"n": n})
-    return redirect(request.POST.get("next") or "cases:notifications")
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "cases:notifications"  # never bounce off-site (open redirect)
+    return redirect(target)
 
 
 # --- portals -----------------------------------------------------------------------------------------------------

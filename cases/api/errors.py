@@ -8,6 +8,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,6 +100,10 @@ def exception_handler(exc, context):
         exc.detail = exceptions.ErrorDetail(_("Isi permintaan tidak dapat dibaca: %(e)s") % {"e": exc.detail},
                                             code="parse_error")
     response = drf_exception_handler(exc, context)
+    if response is None and isinstance(exc, (OperationalError, InterfaceError)):
+        from cases.middleware import database_unavailable_response
+
+        return database_unavailable_response(context["request"], exc)  # 503, nothing written
     if response is None:
         log.exception("unhandled API error", exc_info=exc)
         return Response({"code": "server_error", "fields": {},
