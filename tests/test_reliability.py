@@ -8,7 +8,6 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.db.models.signals import post_save
@@ -18,7 +17,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from PIL import Image
 
 from cases.deadlines import WorkCalendar
-from cases.models import Case, CaseEvent, CaseStatus, DayUnit
+from cases.models import Case, CaseStatus, DayUnit
 from cases.nip import parse_nip
 from reports.evidence import EvidenceRejected, check_upload
 from reports.models import Report

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases import stats
 from cases.models import (
-    Agency, Case, CaseRespondent, CaseStatus, Clock, ClockState, DeadlineRule, ElectionPeriod, Recommendation,
+    Agency, Case, CaseStatus, Clock, ClockState, DeadlineRule, ElectionPeriod, Recommendation,
     Region, SanctionCategory, SanctionRecord, SanctionType, TrackStatus, ViolationType,
 )
 from tests.factories import CaseFactory, RespondentFactory, TrackFactory

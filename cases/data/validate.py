@@ -2,8 +2,8 @@
 
 Run: python cases/data/validate.py  -> prints row counts and OK, raises AssertionError otherwise.
 """
-import csv, collections, re, datetime
-import os, sys
+import csv, collections, datetime
+import os
 D=os.path.dirname(os.path.abspath(__file__))
 def load(n): 
     with open(f'{D}/{n}', encoding='utf-8', newline='') as f:

@@ -2,38 +2,35 @@
 import datetime as dt
 import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from tests.test_intake_support import EXE_BYTES, ensure_reference, intake_settings, png_bytes
+from tests.e2e.conftest import ARTIFACTS
+from tests.test_intake_support import (
+    EXE_BYTES,
+    ensure_reference,
+    intake_settings,
+    png_bytes,
+)
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are safe here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 __all__ = ["intake_settings"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
-def phone(live_server, intake_settings):
-    from playwright.sync_api import sync_playwright
-
+def phone(browser, live_server, intake_settings):
     ensure_reference()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                      locale="id-ID")
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        yield page
-        context.close()
-        browser.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield page
+    context.close()
 
 
 def test_anonymous_report_on_a_phone_becomes_a_trackable_lead(phone, live_server, tmp_path):

@@ -2,8 +2,6 @@
 
 Screenshots land in test-artifacts/e2e/. The browser drives a real live server and real PostgreSQL.
 """
-import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -14,33 +12,10 @@ from cases import workflow
 from cases.models import Agency, Case, CaseStatus, ElectionPeriod, Region, Role
 from tests.factories import UserFactory, make_nip
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.e2e]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+from tests.e2e.conftest import ARTIFACTS
+
 PASSWORD = "rahasia-uji-123"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian Chromium not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base = live_server.url
-    yield page
-    context.close()
 
 
 @pytest.fixture

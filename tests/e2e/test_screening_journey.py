@@ -2,8 +2,6 @@
 
 Screenshots land in test-artifacts/e2e/."""
 import json
-import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -15,12 +13,10 @@ from reports.screening import services
 from reports.screening.models import Verdict
 from tests.factories import RespondentFactory, UserFactory
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.e2e]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+from tests.e2e.conftest import ARTIFACTS
+
 PASSWORD = "rahasia-uji-123"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 POSTS = [
     {"post_id": "e1", "account": "budi_asn", "followers": 4200,
      "text": "Ayo coblos nomor 2 Prabowo Gibran, menang satu putaran! #PrabowoGibran2024"},
@@ -29,27 +25,6 @@ POSTS = [
     {"post_id": "e3", "account": "andi_dinas", "followers": 300,
      "text": "Pagi ini hujan deras di Cilacap, jangan lupa bawa payung ya teman-teman"},
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian Chromium not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base = live_server.url
-    yield page
-    context.close()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import csv
 import json
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import average_precision_score, f1_score

@@ -142,7 +142,6 @@ class Featuriser:
         self.lexicon = lexicon
         self.config = config or FeatureConfig()
         self.delex_token = " "
-        c = self.config
         self._tok_cache: dict[str, tuple] = {}
         self._bi_cache: dict[tuple, int] = {}
 
