@@ -11,6 +11,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ["bench.bench_queue", "bench.bench_intake", "bench.bench_letters", "bench.bench_screening",
@@ -27,14 +28,15 @@ def bench_database_url() -> str:
     from kasn_cases import embedded
 
     url = embedded.postgres_url()  # starts the server, ensures the main database
-    admin = url.rsplit("/", 1)[0] + "/postgres?" + url.split("?", 1)[1]
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
     subprocess.run([sys.executable, "-c", f"""
 import psycopg
 with psycopg.connect({admin!r}, autocommit=True) as c:
     if not c.execute("SELECT 1 FROM pg_database WHERE datname='kasn_bench'").fetchone():
         c.execute("CREATE DATABASE kasn_bench")
 """], check=True)
-    return url.replace("/kasn?", "/kasn_bench?")
+    return urlunsplit(parts._replace(path="/kasn_bench"))
 
 
 def prepare(env):
