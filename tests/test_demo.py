@@ -34,3 +34,22 @@ def test_demo_users_each_see_their_scope():
     assert not mine.exclude(region_code="33.01").exists()
     ppk = User.objects.get(username="ppk.cilacap")
     assert not cases_visible_to(ppk).exclude(tracks__agency__code="PEMKAB-33.01").exists()
+
+
+@pytest.mark.django_db
+def test_bulk_load_rebuilds_every_index_it_dropped(monkeypatch):
+    from django.db import connection
+
+    from cases.demo import generate
+
+    def index_defs():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1",
+                           [list(generate.BULK_TABLES)])
+            return cursor.fetchall()
+
+    before = index_defs()
+    monkeypatch.setattr(generate, "BULK_INDEX_THRESHOLD", 10)
+    call_command("load_demo", cases=50, verbosity=0)
+    assert Case.objects.count() == 50
+    assert index_defs() == before

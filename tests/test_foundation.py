@@ -148,3 +148,14 @@ def test_public_landing_page_offers_report_track_and_login(client):
     assert page.status_code == 200
     for link in ("/lapor/", "/lacak/", "/transparansi/", "/login/"):
         assert link in body
+
+
+@pytest.mark.django_db
+def test_password_reset_mails_a_link_and_does_not_reveal_unknown_addresses(client, bawaslu_officer, mailoutbox):
+    unknown = client.post(reverse("password_reset"), {"email": "tidak-ada@example.test"})
+    assert unknown.status_code == 302 and not mailoutbox  # same answer, nothing sent
+    known = client.post(reverse("password_reset"), {"email": bawaslu_officer.email})
+    assert known.status_code == 302 and len(mailoutbox) == 1
+    assert "/reset/" in mailoutbox[0].body
+    bad = client.post(reverse("password_reset"), {"email": "bukan-surel"})
+    assert bad.status_code == 200 and "email" in bad.context["form"].errors
