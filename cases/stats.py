@@ -31,6 +31,7 @@ from cases.models import (
     Agency, Case, CaseRespondent, CaseStatus, Clock, ClockState, DeadlineRule, ElectionPeriod, ElectionType,
     Recommendation, Region, Role, SanctionCategory, TrackStatus, ViolationType,
 )
+from cases.filters import REACHED
 from cases.permissions import NATIONAL_ROLES, REGIONAL_ROLES
 from cases.selectors import cases_visible_to
 
@@ -40,16 +41,9 @@ PUBLIC_MIN_COUNT = 5
 CACHE_VERSION = "v3"
 
 OPEN_STATUSES = [s for s in CaseStatus.values if s not in CaseStatus.closed()]
-SANCTIONED_STATUSES = [CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED_SANCTIONED]
 
-# Funnel steps: a case "reached" a step when the step's timestamp is set. The same Q serves the
-# counts here and the `reached` filter of the case list, so a funnel number and its list agree.
-REACHED = {
-    "registered": Q(registered_at__isnull=False),
-    "forwarded": Q(forwarded_at__isnull=False),
-    "recommended": Q(recommended_at__isnull=False),
-    "sanctioned": Q(followed_up_at__isnull=False) | Q(status__in=SANCTIONED_STATUSES),
-}
+# Funnel steps come from the queue's filters (one definition), so a funnel number and the case list
+# behind its link always agree.
 FUNNEL_LABELS = {
     "reported": gettext_lazy("Dilaporkan"),
     "registered": gettext_lazy("Teregistrasi"),
