@@ -30,10 +30,9 @@ def intake_settings(settings, tmp_path):
 
 def ensure_reference():
     """A transactional test's flush empties every table; put reference data and role groups back."""
-    if not Region.objects.exists():
-        call_command("load_reference", verbosity=0)
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
+    from tests.conftest import restore_reference
+
+    restore_reference()
 
 
 def random_ip() -> str:

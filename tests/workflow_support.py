@@ -124,11 +124,6 @@ def open_clock_codes(case):
 
 def ensure_reference_data():
     """Transactional tests start from a flushed database: put reference rows and role groups back."""
-    from django.core.management import call_command
+    from tests.conftest import restore_reference
 
-    from cases.models import Agency
-
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
-    if not Agency.objects.filter(code="PEMKAB-33.01").exists():
-        call_command("load_reference", verbosity=0)
+    restore_reference()
