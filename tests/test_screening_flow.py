@@ -394,3 +394,44 @@ def test_score_button_queues_a_run_and_import_without_posts_says_so(client, post
         assert bad.status_code == 400 and "Pemilihan tidak dikenal" in bad.content.decode()
     finally:
         app.conf.task_always_eager = False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eval_command_on_an_empty_database_uses_the_committed_model(tmp_path):
+    """A fresh clone before `make run`: `manage.py screening_eval` still evaluates (committed model, reference
+    lexicon file) and says why, instead of failing on a missing table. Runs against a real, empty database."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    params = {k: params[k] for k in ("host", "port", "user", "password", "dbname") if params.get(k)}
+    name = f"kasn_empty_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        path = tmp_path / "eval.csv"
+        rows = [(t, "partisan") for t in PARTISAN] + [(t, "other") for t in EVERYDAY]
+        path.write_text("text,label\n" + "".join(f'"{t}",{lab}\n' for t, lab in rows), encoding="utf-8")
+        host = params.get("host", "/var/run/postgresql")
+        url = (f"postgresql://{params['user']}@/{name}?host={host}" if host.startswith("/")
+               else f"postgresql://{params['user']}@{host}:{params.get('port', 5432)}/{name}")
+        env = dict(os.environ, DATABASE_URL=url, DEBUG="true")
+        done = subprocess.run([sys.executable, "manage.py", "screening_eval", str(path), "--election", "pemilu-2024",
+                               "--json"], env=env, capture_output=True, text=True, timeout=120,
+                              cwd=settings.BASE_DIR)
+        assert done.returncode == 0, done.stderr
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        assert result["n"] == 5 and result["recall"] == 1.0 and result["false_alarm_rate"] == 0.0
+        assert "Basis data belum disiapkan" in done.stderr
+        bad = subprocess.run([sys.executable, "manage.py", "screening_eval", str(path), "--election", "pemilu-1999"],
+                             env=env, capture_output=True, text=True, timeout=120, cwd=settings.BASE_DIR)
+        assert bad.returncode != 0 and "Pemilihan 'pemilu-1999' tidak dikenal" in bad.stderr
+    finally:
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -75,6 +75,7 @@ def evaluate(csv_path, scorer, election_slug=None, threshold=None, data_dir=None
         rows = load_eval_rows(csv_path, data_dir)
     texts = [r[0] for r in rows]
     labels = [r[1] for r in rows]
+    scorer.predict_proba(texts[:50], election_slug)  # warm up (lazy automata, caches): posts/s is steady state
     t0 = time.perf_counter()
     if election_slug is None and any(r[2] for r in rows):
         # score per source file with that file's election (None if unknown)

@@ -111,12 +111,28 @@ class Lexicon:
                 norm.setdefault(" " + n + " ", []).append(i)
         self._norm_of = [" " + normalise(t.term) + " " for t in self.terms]
         self._negw = [-t.weight for t in self.terms]
-        self._raw = self._automaton(raw)
-        self._case = self._automaton(case)
-        self._norm = self._automaton(norm)
+        self._keys = (raw, case, norm)
+        self._raw, self._case, self._norm = (self._automaton(d) for d in self._keys)
+        # automata holding only one election's entries (+ "any"), built on first use:
+        # a scan then never walks, checks and drops another election's hits
+        self._scoped: dict[frozenset, tuple] = {}
+
+    def _automata(self, allowed: frozenset[int] | None) -> tuple:
+        """(raw, case, norm) automata restricted to ``allowed`` entry ids."""
+        if allowed is None:
+            return self._raw, self._case, self._norm
+        got = self._scoped.get(allowed)
+        if got is None:
+            got = tuple(self._automaton({k: [i for i in ids if i in allowed] for k, ids in d.items()})
+                        for d in self._keys)
+            self._scoped[allowed] = got
+        return got
 
     @staticmethod
     def _automaton(d: dict[str, list[int]]):
+        if not d:
+            return None
+        d = {k: ids for k, ids in d.items() if ids}
         if not d:
             return None
         a = ahocorasick.Automaton()
@@ -176,9 +192,10 @@ class Lexicon:
         return kept
 
     def _raw_hits(self, text: str, allowed) -> list[tuple[int, int, int]]:
-        hits = self._scan(self._raw, text.lower(), allowed, True)
-        if self._case is not None and _CAPS.search(text):
-            extra = self._scan(self._case, text, allowed, True)
+        raw, case, _ = self._automata(allowed)
+        hits = self._scan(raw, text.lower(), None, True)
+        if case is not None and _CAPS.search(text):
+            extra = self._scan(case, text, None, True)
             if extra:
                 hits = [h for h in extra if not any(s <= h[0] and h[1] <= e for s, e, _ in hits)] + hits
                 hits.sort()
@@ -192,7 +209,7 @@ class Lexicon:
 
     def hits_normalised(self, norm: str, election: str | None = None) -> list[tuple[int, int, int]]:
         """(start, end, entry_id); offsets index ``" " + norm + " "``."""
-        return self._scan(self._norm, " " + norm + " ", self.allowed_ids(election), False)
+        return self._scan(self._automata(self.allowed_ids(election))[2], " " + norm + " ", None, False)
 
     def match(self, text: str, election: str | None = None, normalised: str | None = None) -> list[Match]:
         """Matches over raw and normalised text, raw spans first.  Terms only

@@ -2,6 +2,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from reports.screening import services
 
@@ -23,21 +24,27 @@ class Command(BaseCommand):
         if threshold is not None and not 0 <= threshold <= 1:
             raise CommandError("--threshold harus antara 0 dan 1.")
         try:
+            rows = load_eval_rows(file)
+        except (OSError, KeyError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Berkas {file} tidak dapat dibaca sebagai CSV berkolom text,label: {exc}")
+        try:
             period = services.election_by_slug(election)
             mv = services.model_version_active()
             scorer = services.scorer_for(mv)
-            rows = load_eval_rows(file)
+            default_threshold = services.thresholds_for(period, mv)[0]
         except services.ScreeningError as exc:
             raise CommandError(str(exc))
-        except (OSError, KeyError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Berkas {file} tidak dapat dibaca sebagai CSV berkolom text,label: {exc}")
+        except DatabaseError:
+            # a fresh clone before `make run`: the database is empty or unreachable.  Evaluate with the
+            # committed model and the reference lexicon file (what `screening_load_lexicon` would load).
+            scorer, default_threshold = self._file_scorer(election)
         bad = sorted({r[1] for r in rows} - {"partisan", "political", "other"})
         if bad:
             raise CommandError(f"Label tidak dikenal: {', '.join(bad)} (pakai partisan, political, other).")
         if not rows:
             raise CommandError("Berkas tidak berisi baris berlabel.")
         if threshold is None:
-            threshold = services.thresholds_for(period, mv)[0]
+            threshold = default_threshold
         m = evaluate(file, scorer, election_slug=election, threshold=threshold, rows=rows)
         if options["json"]:
             self.stdout.write(json.dumps({k: m[k] for k in KEYS} | {"model_version": m["model_version"]}, ensure_ascii=False))
@@ -46,3 +53,14 @@ class Command(BaseCommand):
         for k in KEYS:
             v = m[k]
             self.stdout.write(f"{k:18s} {v:.4f}" if isinstance(v, float) else f"{k:18s} {v}")
+
+    def _file_scorer(self, election):
+        from reports.screening.engine.model import Scorer
+
+        scorer = Scorer()
+        if election and election not in scorer.lexicon.elections:
+            known = ", ".join(e for e in scorer.lexicon.elections if e != "any")
+            raise CommandError(f"Pemilihan '{election}' tidak dikenal. Pilihan: {known}.")
+        self.stderr.write("Basis data belum disiapkan (jalankan `make run`, atau `manage.py migrate` lalu "
+                          "`load_reference`): dinilai dengan model aktif dan leksikon rujukan dari berkas.")
+        return scorer, scorer.review_threshold
