@@ -128,16 +128,16 @@ class Lexicon:
             self._scoped[allowed] = got
         return got
 
-    @staticmethod
-    def _automaton(d: dict[str, list[int]]):
+    def _automaton(self, d: dict[str, list[int]]):
         if not d:
             return None
         d = {k: ids for k, ids in d.items() if ids}
         if not d:
             return None
         a = ahocorasick.Automaton()
+        negw = self._negw
         for k, ids in d.items():
-            a.add_word(k, (len(k), tuple(ids)))
+            a.add_word(k, (len(k), tuple(sorted(ids, key=lambda i: (negw[i], i)))))
         a.make_automaton()
         return a
 
@@ -153,21 +153,19 @@ class Lexicon:
             return ids
 
     # -- matching -----------------------------------------------------------
-    def _scan(self, auto, text: str, allowed, boundary: bool) -> list[tuple[int, int, int]]:
+    @staticmethod
+    def _scan(auto, text: str, boundary: bool) -> list[tuple[int, int, int]]:
         """Return (start, end, entry_id) hits: longest non-overlapping first,
-        all entries kept when several share one span."""
+        all entries kept when several share one span (a key's entries are
+        stored sorted by descending weight, then id)."""
         if auto is None:
             return []
-        cand = []
-        n = len(text)
-        negw = self._negw
-        for end_idx, (klen, ids) in auto.iter(text):
-            start = end_idx - klen + 1
-            end = end_idx + 1
-            if not boundary:  # keys are space-padded: report the inner span
-                start += 1
-                end -= 1
-            else:
+        found = []
+        if boundary:  # a raw-text key must not start or end inside a word
+            n = len(text)
+            for end_idx, (klen, ids) in auto.iter(text):
+                start = end_idx - klen + 1
+                end = end_idx + 1
                 if start > 0:
                     a, b = text[start - 1], text[start]
                     if (a.isalnum() or a == "_") and (b.isalnum() or b == "_"):
@@ -176,26 +174,24 @@ class Lexicon:
                     a, b = text[end], text[end - 1]
                     if (a.isalnum() or a == "_") and (b.isalnum() or b == "_"):
                         continue
-            for i in ids:
-                if allowed is None or i in allowed:
-                    cand.append((start, start - end, negw[i], end, i))
-        if len(cand) <= 1:
-            return [(c[0], c[3], c[4]) for c in cand]
-        cand.sort()
-        kept, last_end, last = [], -1, None
-        for c in cand:
-            if c[0] >= last_end:
-                kept.append((c[0], c[3], c[4]))
-                last_end, last = c[3], c
-            elif c[0] == last[0] and c[3] == last[3]:
-                kept.append((c[0], c[3], c[4]))  # same span, another election/side
+                found.append((start, -klen, end, ids))
+        else:  # keys are space-padded: report the inner span
+            found = [(end_idx - klen + 2, -klen, end_idx, ids) for end_idx, (klen, ids) in auto.iter(text)]
+        if len(found) <= 1:
+            return [(s, e, i) for s, _, e, ids in found for i in ids]
+        found.sort()
+        kept, last_end = [], -1
+        for s, _, e, ids in found:
+            if s >= last_end:
+                kept.extend([(s, e, i) for i in ids])
+                last_end = e
         return kept
 
     def _raw_hits(self, text: str, allowed) -> list[tuple[int, int, int]]:
         raw, case, _ = self._automata(allowed)
-        hits = self._scan(raw, text.lower(), None, True)
+        hits = self._scan(raw, text.lower(), True)
         if case is not None and _CAPS.search(text):
-            extra = self._scan(case, text, None, True)
+            extra = self._scan(case, text, True)
             if extra:
                 hits = [h for h in extra if not any(s <= h[0] and h[1] <= e for s, e, _ in hits)] + hits
                 hits.sort()
@@ -209,7 +205,7 @@ class Lexicon:
 
     def hits_normalised(self, norm: str, election: str | None = None) -> list[tuple[int, int, int]]:
         """(start, end, entry_id); offsets index ``" " + norm + " "``."""
-        return self._scan(self._automata(self.allowed_ids(election))[2], " " + norm + " ", None, False)
+        return self._scan(self._automata(self.allowed_ids(election))[2], " " + norm + " ", False)
 
     def match(self, text: str, election: str | None = None, normalised: str | None = None) -> list[Match]:
         """Matches over raw and normalised text, raw spans first.  Terms only
