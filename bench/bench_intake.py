@@ -30,6 +30,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasn_cases.settings")
 
 SECONDS = int(os.environ.get("BENCH_INTAKE_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_INTAKE_CONNECTIONS", "16"))
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
 LUA = r"""
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -87,8 +89,8 @@ def server_env() -> dict:
 def start_gunicorn(port: int, log_name: str = "gunicorn-intake.log") -> subprocess.Popen:
     """gunicorn's stderr (Django's request warnings included) goes to var/bench/<log_name>."""
     gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
-    cmd = [str(gunicorn if gunicorn.exists() else shutil.which("gunicorn")), "kasn_cases.wsgi", "-w", "2",
-           "--threads", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "30"]
+    cmd = [str(gunicorn if gunicorn.exists() else shutil.which("gunicorn")), "kasn_cases.wsgi", "-w", str(WORKERS),
+           "--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "30"]
     log_dir = ROOT / "var" / "bench"
     log_dir.mkdir(parents=True, exist_ok=True)
     with open(log_dir / log_name, "ab") as log:

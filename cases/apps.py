@@ -9,3 +9,4 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases.letters import checks, hooks, tasks  # noqa: F401  (letter hooks, harfbuzz check, batch task)
+        from cases.api import auth  # noqa: F401  (drops a cached API token when it or its user changes)

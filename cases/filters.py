@@ -156,7 +156,7 @@ class CaseFilterSet(filters.FilterSet):
         user = getattr(self.request, "user", None)
         if value == "me" and user is not None and user.is_authenticated:
             return user.pk
-        return int(value) if value.isdigit() else None
+        return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None  # not isdigit(): "7²" is a digit string
 
     def _ref(self, name, value):
         refs = getattr(self, "_refs", None)

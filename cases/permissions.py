@@ -86,6 +86,8 @@ rules.add_perm("cases.view_reporter_identity", is_bawaslu | is_admin)
 rules.add_perm("cases.export", is_bawaslu | is_analyst | is_approver | is_auditor | is_admin | is_bkn)
 rules.add_perm("cases.add_note", is_bawaslu | is_analyst | is_approver | is_bkn | is_admin)
 rules.add_perm("screening.review", is_screening | is_admin)
+# Sending posts to screening (API): Bawaslu monitors social media too; reviewing stays with the reviewers.
+rules.add_perm("screening.ingest", is_screening | is_bawaslu | is_admin)
 rules.add_perm("reports.intake", is_bawaslu | is_admin)
 
 

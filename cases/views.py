@@ -209,7 +209,7 @@ def bulk_assign(request):
     """Assign the ticked cases (each in the user's scope) to one officer; each goes through the workflow."""
     from cases.workflow import ActionNotAllowed, InvalidTransition
 
-    ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()][:PER_PAGE]
+    ids = [int(i) for i in request.POST.getlist("case") if i.isascii() and i.isdigit() and len(i) <= 18][:PER_PAGE]
     officer = User.objects.filter(pk=request.POST.get("officer") or 0, is_active=True).first()
     back = reverse("cases:queue") + ("?" + request.POST.get("query", "") if request.POST.get("query") else "")
     if not ids or officer is None:
@@ -251,7 +251,7 @@ def notifications_bell(request):
 @require_POST
 def notifications_read(request):
     raw = request.POST.getlist("id")
-    ids = [int(i) for i in raw if i.isdigit()] if raw else None
+    ids = [int(i) for i in raw if i.isascii() and i.isdigit() and len(i) <= 18] if raw else None
     if raw and not ids:
         return HttpResponseBadRequest(_("Nomor notifikasi tidak valid."))
     n = notifications_mark_read(actor=request.user, ids=ids)

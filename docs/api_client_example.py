@@ -14,6 +14,10 @@ report.json holds the report fields (see /api/v1/docs/, POST /api/v1/reports/), 
 Every POST carries an Idempotency-Key derived from its content, so re-running the script after a network
 failure never creates a second report or a second copy of a file: the server replays its first answer.
 Errors come back as {"code", "message", "fields"}; the script prints the message and the fields.
+
+Screening clients send social-media posts the same way: call("POST", "/screening/posts/", body=json.dumps(posts)
+.encode(), idempotency_key=...) with a list of up to 1000 objects (platform, post_id, account_handle, url, text,
+posted_at, followers, likes, shares, media_ref); each bad post is named as "<index>.<field>" in errors.fields.
 """
 import hashlib
 import json

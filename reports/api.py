@@ -1,6 +1,6 @@
 """Intake over the API (/api/v1/reports/): submit a report, read one's own, add evidence. Validation is the
 intake form's (reports.forms), writes are reports.services; this module only translates HTTP."""
-import datetime as dt
+import copy
 
 from django.db.models import Q
 from django.urls import path
@@ -88,8 +88,10 @@ class ReportCreateSerializer(serializers.Serializer):
         out = {k: v for k, v in data.items() if k not in ("reporter", "links")}
         out.update({k: reporter.get(k, "") for k in REPORTER_FIELDS})
         out["links"] = "\n".join(data.get("links") or [])
-        out["received_on"] = timezone.localdate().isoformat()
-        return {k: ("" if v is None else v.isoformat() if isinstance(v, dt.date) else v) for k, v in out.items()}
+        out["received_on"] = timezone.localdate()
+        # Dates stay date objects (already parsed above): the form takes them as they are instead of trying each
+        # localised input format in turn.
+        return {k: ("" if v is None else v) for k, v in out.items()}
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -119,6 +121,13 @@ class ReportSerializer(serializers.ModelSerializer):
     case = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     reporter = serializers.SerializerMethodField()
+
+    def get_fields(self):
+        # Introspecting the model is most of a ModelSerializer's cost: do it once per class, copy the result per use.
+        cls = type(self)
+        if "_fields_template" not in cls.__dict__:
+            cls._fields_template = super().get_fields()
+        return copy.deepcopy(cls._fields_template)
 
     class Meta:
         model = Report
@@ -191,6 +200,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             fields={name: cleaned.get(name) for name in services.REPORT_FIELDS}, anonymity=anonymity, pin=None,
             reporter={k: cleaned.get(k) for k in REPORTER_FIELDS} if data["kind"] == ReportKind.LAPORAN else None,
             actor=request.user, channel=Channel.API, kind=data["kind"])
+        report._prefetched_objects_cache = {"evidence": Evidence.objects.none()}  # new: no evidence yet, no query
         body = ReportSerializer(report, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": f"{request.path}{report.pk}/"})
 

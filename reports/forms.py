@@ -7,9 +7,35 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Agency, AgencyKind, Case, ElectionPeriod, ElectionStage, Region, RegionLevel
 from cases.nip import normalise_nip, parse_nip
+from reports import refcache
 from reports.models import Anonymity, ReportKind, Standing
 
 HONEYPOT = "website"
+
+
+class ReferenceChoiceField(forms.ModelChoiceField):
+    """A choice of reference data resolved through reports.refcache instead of one query per submission.
+
+    `cache_name` stands for the field's queryset (the same rows wherever the field is used)."""
+
+    def __init__(self, *args, cache_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache_name = cache_name
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        try:
+            row = refcache.lookup(f"{self.cache_name}:{key}", self.queryset, key, value)
+        except LookupError:
+            return super().to_python(value)
+        if row is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value})
+        return row
 
 
 class HoneypotMixin(forms.Form):
@@ -61,8 +87,8 @@ class RespondentStepForm(HoneypotMixin):
     respondent_name = forms.CharField(label=_("Nama ASN terlapor"), max_length=200)
     respondent_nip = forms.CharField(label=_("NIP (bila diketahui)"), max_length=30, required=False)
     respondent_position = forms.CharField(label=_("Jabatan"), max_length=200, required=False)
-    respondent_agency = forms.ModelChoiceField(label=_("Instansi"), queryset=Agency.objects.none(), required=False,
-                                               empty_label=_("— pilih instansi —"))
+    respondent_agency = ReferenceChoiceField(label=_("Instansi"), queryset=Agency.objects.none(), required=False,
+                                             empty_label=_("— pilih instansi —"), cache_name="intake-agency")
     respondent_agency_text = forms.CharField(label=_("Instansi (bila tidak ada di daftar)"), max_length=200,
                                              required=False)
 
@@ -90,12 +116,12 @@ def _split_links(text: str) -> list:
 
 
 class EventStepForm(HoneypotMixin):
-    election = forms.ModelChoiceField(label=_("Pemilihan"), queryset=ElectionPeriod.objects.all(),
-                                      empty_label=_("— pilih pemilihan —"))
-    stage = forms.ModelChoiceField(label=_("Tahapan"), queryset=ElectionStage.objects.select_related("election"),
-                                   required=False, empty_label=_("— tidak tahu —"))
-    region = forms.ModelChoiceField(label=_("Wilayah kejadian (provinsi/kabupaten/kota)"), queryset=Region.objects.none(),
-                                    empty_label=_("— pilih wilayah —"))
+    election = ReferenceChoiceField(label=_("Pemilihan"), queryset=ElectionPeriod.objects.all(),
+                                    empty_label=_("— pilih pemilihan —"), cache_name="intake-election")
+    stage = ReferenceChoiceField(label=_("Tahapan"), queryset=ElectionStage.objects.select_related("election"),
+                                 required=False, empty_label=_("— tidak tahu —"), cache_name="intake-stage")
+    region = ReferenceChoiceField(label=_("Wilayah kejadian (provinsi/kabupaten/kota)"), queryset=Region.objects.none(),
+                                  empty_label=_("— pilih wilayah —"), cache_name="intake-region")
     occurred_on = forms.DateField(label=_("Tanggal kejadian"), widget=forms.DateInput(attrs={"type": "date"}))
     known_on = forms.DateField(label=_("Tanggal Anda mengetahui kejadian"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Tempat kejadian (atau nama akun/platform)"), max_length=200)

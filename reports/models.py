@@ -241,6 +241,7 @@ class ReportEvent(models.Model):
 class InfoRequestStatus(models.TextChoices):
     OPEN = "open", _("Menunggu jawaban")
     ANSWERED = "answered", _("Dijawab")
+    LAPSED = "lapsed", _("Tidak dijawab sampai batas waktu")
 
 
 class InfoRequest(models.Model):

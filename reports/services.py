@@ -425,3 +425,35 @@ def report_convert_to_finding(*, actor, report: Report) -> Report:
         # Only the lead records the link; the finding carries no path back to any reporter.
         event_record(report=lead, code="report.lead.converted", actor=actor, payload={"finding": finding.pk})
     return finding
+
+
+# --- completion window lapsed (domain §3, step 2a: not completed → not registered) -------------------------------
+
+def lapse_incomplete_reports(today=None) -> int:
+    """Reports still «incomplete» the day after the completion date of every open request become «not
+    registrable», recorded as the system's act with the date, and the reporter is told why. Returns the count."""
+    today = today or timezone.localdate()
+    candidates = (InfoRequest.objects.filter(status=InfoRequestStatus.OPEN, due_on__lt=today,
+                                             report__status=ReportStatus.INCOMPLETE)
+                  .values_list("report_id", flat=True).distinct())
+    lapsed = 0
+    for report_id in list(candidates):
+        with transaction.atomic():
+            report = Report.objects.select_for_update().get(pk=report_id)
+            open_requests = list(report.info_requests.select_for_update().filter(status=InfoRequestStatus.OPEN))
+            if report.status != ReportStatus.INCOMPLETE or not open_requests \
+                    or any(r.due_on >= today for r in open_requests):
+                continue  # answered or re-asked meanwhile, or another request is still within its window
+            due = max(r.due_on for r in open_requests)
+            InfoRequest.objects.filter(pk__in=[r.pk for r in open_requests]).update(status=InfoRequestStatus.LAPSED)
+            reason = _("Laporan tidak dilengkapi sampai batas waktu %(due)s.") % {"due": due.strftime("%d-%m-%Y")}
+            report.checked_at, report.decision_reason = timezone.now(), reason
+            _set_status(report, ReportStatus.NOT_REGISTRABLE, actor=None, code="report.incomplete.lapsed",
+                        note=reason, payload={"due_on": due.isoformat(), "info_requests": [r.pk for r in open_requests]},
+                        fields=("checked_at", "decision_reason"))
+            _mail_reporter(report, _("Laporan Anda tidak dapat diregistrasi"), _(
+                "Laporan Anda tidak dapat diregistrasi karena tidak dilengkapi sampai batas waktu %(due)s.\n"
+                "Anda dapat menyampaikan laporan baru bila pelanggaran masih dalam batas waktu pelaporan.")
+                % {"due": due.strftime("%d-%m-%Y")})
+            lapsed += 1
+    return lapsed

@@ -431,3 +431,29 @@ def test_swagger_ui_is_served_from_vendored_assets(client):
     page = client.get("/api/v1/docs/").content.decode()
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["openapi"].startswith("3.")
+
+
+def test_cached_reference_rows_and_tokens_follow_changes_at_once(world):
+    """Intake reads agencies/regions/elections and tokens from caches: a change must apply to the next request."""
+    token, key = issue("regency")
+    api = client_for(key)
+    assert api.post("/api/v1/reports/", report_body(), format="json").status_code == 201  # caches filled
+    unknown = api.post("/api/v1/reports/", report_body(respondent_agency="PEMKAB-UJI"), format="json")
+    assert unknown.status_code == 422 and "respondent_agency" in unknown.json()["fields"]
+    Agency.objects.create(code="PEMKAB-UJI", name="Pemerintah Kabupaten Uji", kind="regional",
+                          region=Region.objects.get(code="33.01"))
+    added = api.post("/api/v1/reports/", report_body(respondent_agency="PEMKAB-UJI"), format="json")
+    assert added.status_code == 201 and added.json()["respondent_agency"] == "PEMKAB-UJI"
+    token.user.is_active = False
+    token.user.save(update_fields=["is_active"])
+    assert api.post("/api/v1/reports/", report_body(), format="json").status_code == 401
+
+
+def test_case_list_unicode_digit_filters_are_a_field_error_not_a_crash(world):
+    """Found by schemathesis: "7²" passes str.isdigit() but not int(); the filter must answer 422, not 500."""
+    _token, key = issue("national")
+    api = client_for(key)
+    for value in ("7²", "٣", "99999999999999999999999"):
+        response = api.get("/api/v1/cases/", {"assigned": value})
+        assert response.status_code == 422, (value, response.status_code)
+        assert set(response.json()["fields"]) == {"assigned"}

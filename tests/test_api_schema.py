@@ -26,7 +26,7 @@ EXPECTED_PATHS = {
     "/api/v1/respondents/{nip}/", "/api/v1/letters/", "/api/v1/letters/{id}/", "/api/v1/letters/{id}/pdf/",
     "/api/v1/letters/verify/", "/api/v1/regions/", "/api/v1/agencies/", "/api/v1/elections/",
     "/api/v1/violation-types/", "/api/v1/sanction-types/", "/api/v1/deadline-rules/", "/api/v1/holidays/",
-    "/api/v1/statistics/summary/",
+    "/api/v1/statistics/summary/", "/api/v1/screening/posts/", "/api/v1/screening/posts/{id}/",
 }
 
 

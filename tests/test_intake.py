@@ -116,7 +116,7 @@ def test_double_submit_returns_the_same_report(client):
 
 
 def test_submit_is_rate_limited_per_ip_and_the_draft_survives(settings):
-    settings.REPORT_SUBMIT_RATE = "2/m"
+    settings.REPORT_SUBMIT_RATE = "2/h"  # an hour window: a minute boundary mid-test cannot reset the count
     client = Client(REMOTE_ADDR=random_ip())
     for _i in range(2):
         public_report(client)
@@ -378,3 +378,55 @@ def test_report_events_are_append_only(client):
     report, _pin = public_report(client)
     with pytest.raises(DatabaseError), transaction.atomic():
         ReportEvent.objects.filter(report=report).update(code="report.tampered")
+
+
+def test_incomplete_report_lapses_to_not_registrable_the_day_after_its_completion_date(client, bawaslu_officer):
+    """Domain §3 step 2a: not completed within the window → not registered. The sweep does it the day after the
+    date the reporter was given (not on it), as the system's act, tells the reporter why, and closes the request."""
+    from reports.tasks import lapse_incomplete_reports_task
+
+    report, pin = public_report(client)
+    officer = officer_client(bawaslu_officer)
+    due = timezone.localdate() + dt.timedelta(days=2)
+    assert decide(officer, report, outcome="incomplete", question="Lampirkan foto undangan rapat.",
+                  due_on=due.isoformat()).status_code == 302
+    Outbox.objects.all().delete()
+
+    assert services.lapse_incomplete_reports(today=due) == 0  # the last day is still the reporter's
+    report.refresh_from_db()
+    assert report.status == ReportStatus.INCOMPLETE
+
+    assert services.lapse_incomplete_reports(today=due + dt.timedelta(days=1)) == 1
+    report.refresh_from_db()
+    assert report.status == ReportStatus.NOT_REGISTRABLE and report.case is None
+    assert due.strftime("%d-%m-%Y") in report.decision_reason
+    event = report.events.get(code="report.incomplete.lapsed")
+    assert event.actor is None and event.from_status == ReportStatus.INCOMPLETE
+    mail = Outbox.objects.get(to="siti@example.test")
+    assert "tidak dilengkapi sampai batas waktu" in mail.body and report.tracking_code_display in mail.body
+    info = InfoRequest.objects.get(report=report)
+    assert info.status == "lapsed"
+    # the reporter's late answer is refused with a plain message, and nothing changes
+    page = track(client, report, pin).content.decode()
+    assert "Tidak dapat diregistrasi" in page
+    late = client.post(reverse("reports:track_status"), {"action": "answer", "info": info.pk, "answer": "Terlambat."})
+    assert late.status_code in (302, 400)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.NOT_REGISTRABLE
+    assert InfoRequest.objects.get(pk=info.pk).answer == ""
+    # running again (the beat runs hourly) changes nothing
+    assert lapse_incomplete_reports_task.apply().get() == 0
+    assert report.events.filter(code="report.incomplete.lapsed").count() == 1
+
+
+def test_answered_report_does_not_lapse(client, bawaslu_officer):
+    report, pin = public_report(client)
+    officer = officer_client(bawaslu_officer)
+    due = timezone.localdate() + dt.timedelta(days=1)
+    decide(officer, report, outcome="incomplete", question="Sebutkan tanggal kejadian.", due_on=due.isoformat())
+    info = InfoRequest.objects.get(report=report)
+    track(client, report, pin)
+    client.post(reverse("reports:track_status"), {"action": "answer", "info": info.pk, "answer": "12 Januari 2024."})
+    assert services.lapse_incomplete_reports(today=due + dt.timedelta(days=5)) == 0
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FORMAL_CHECK

@@ -1,5 +1,5 @@
 """/api/v1/: the case API, reference data, statistics, schema and Swagger UI, plus the intake endpoints of
-reports.api (included by name, so cases never imports reports)."""
+reports.api and reports.screening.api (included by name, so cases never imports reports)."""
 from django.apps import apps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -27,3 +27,5 @@ urlpatterns = [
 ]
 if apps.is_installed("reports"):
     urlpatterns.append(path("", include("reports.api")))
+if apps.is_installed("reports.screening"):
+    urlpatterns.append(path("screening/", include("reports.screening.api")))

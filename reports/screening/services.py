@@ -144,21 +144,45 @@ def open_text(path) -> io.TextIOBase:
         raise ScreeningError(_("Berkas %(name)s tidak dapat dibuka: %(e)s") % {"name": path, "e": exc.strerror})
 
 
+class PostFieldError(ValueError):
+    """A bad field in one post row; `field` names it (the API reports "<index>.<field>"), str() is the message."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+
+
+MAX_COUNT = 2 ** 63 - 1  # PositiveBigIntegerField
+
+
+def _text(row: dict, name: str) -> str:
+    """A field as stripped text; JSON objects/lists and NUL characters (PostgreSQL refuses them) are refused."""
+    value = row.get(name)
+    if isinstance(value, (dict, list)):
+        raise PostFieldError(name, _("kolom %(f)s harus teks atau angka, bukan objek/daftar") % {"f": name})
+    value = str(value if value is not None else "").strip()
+    if "\x00" in value:
+        raise PostFieldError(name, _("kolom %(f)s tidak boleh memuat karakter NUL") % {"f": name})
+    return value
+
+
 def _count(row: dict, name: str) -> int:
-    raw = str(row.get(name) if row.get(name) is not None else "").strip()
+    raw = _text(row, name)
     if not raw:
         return 0
     try:
         value = int(float(raw))
-    except ValueError:
-        raise ValueError(_("kolom %(f)s harus bilangan bulat, tertulis '%(v)s'") % {"f": name, "v": raw[:40]})
+    except (ValueError, OverflowError):
+        raise PostFieldError(name, _("kolom %(f)s harus bilangan bulat, tertulis '%(v)s'") % {"f": name, "v": raw[:40]})
     if value < 0:
-        raise ValueError(_("kolom %(f)s tidak boleh negatif") % {"f": name})
+        raise PostFieldError(name, _("kolom %(f)s tidak boleh negatif") % {"f": name})
+    if value > MAX_COUNT:
+        raise PostFieldError(name, _("kolom %(f)s terlalu besar") % {"f": name})
     return value
 
 
-def _posted_at(raw) -> dt.datetime | None:
-    raw = str(raw or "").strip()
+def _posted_at(row: dict) -> dt.datetime | None:
+    raw = _text(row, "posted_at")
     if not raw:
         return None
     try:
@@ -166,39 +190,40 @@ def _posted_at(raw) -> dt.datetime | None:
     except ValueError:
         value = None
     if value is None:
-        raise ValueError(_("kolom posted_at harus tanggal-waktu ISO 8601 (mis. 2024-11-20T08:15:00+07:00), "
-                           "tertulis '%(v)s'") % {"v": raw[:40]})
+        raise PostFieldError("posted_at", _("kolom posted_at harus tanggal-waktu ISO 8601 (mis. "
+                                            "2024-11-20T08:15:00+07:00), tertulis '%(v)s'") % {"v": raw[:40]})
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
 def _required(row: dict, *names) -> str:
     for name in names:
-        value = str(row.get(name) or "").strip()
+        value = _text(row, name)
         if value:
             return value
-    raise ValueError(_("kolom %(f)s wajib diisi") % {"f": names[0]})
+    name = next((n for n in names if n in row), names[0])  # the spelling the input used
+    raise PostFieldError(name, _("kolom %(f)s wajib diisi") % {"f": name})
 
 
 _url = URLValidator(schemes=["http", "https"])
 
 
 def parse_post_row(row: dict, elections: dict) -> Post:
-    """One input row to an unsaved Post; ValueError names the faulty field."""
-    url = str(row.get("url") or "").strip()
+    """One input row (CSV, JSONL or API) to an unsaved Post; PostFieldError names the faulty field."""
+    url = _text(row, "url")
     if url:
         try:
             _url(url)
         except ValidationError:
-            raise ValueError(_("kolom url harus alamat http(s) yang sah"))
-    slug = str(row.get("election") or "").strip()
+            raise PostFieldError("url", _("kolom url harus alamat http(s) yang sah"))
+    slug = _text(row, "election")
     if slug and slug not in elections:
-        raise ValueError(_("kolom election: pemilihan '%(s)s' tidak dikenal") % {"s": slug[:40]})
+        raise PostFieldError("election", _("kolom election: pemilihan '%(s)s' tidak dikenal") % {"s": slug[:40]})
     post = Post(
         platform=_required(row, "platform").lower()[:20], post_id=_required(row, "post_id", "id")[:100],
         account_handle=normalise_handle(_required(row, "account", "account_handle", "handle"))[:100],
-        url=url[:500], text=_required(row, "text"), posted_at=_posted_at(row.get("posted_at")),
+        url=url[:500], text=_required(row, "text"), posted_at=_posted_at(row),
         followers=_count(row, "followers"), likes=_count(row, "likes"), shares=_count(row, "shares"),
-        media_ref=str(row.get("media_ref") or "").strip()[:500], election=elections.get(slug))
+        media_ref=_text(row, "media_ref")[:500], election=elections.get(slug))
     post.sha256 = post.compute_sha256()
     return post
 
@@ -235,14 +260,80 @@ def _save_posts(batch: list, result: ImportResult) -> None:
         unique.setdefault((post.platform, post.post_id), post)
     existing = set(Post.objects.filter(post_id__in=[k[1] for k in unique]).values_list("platform", "post_id"))
     new = [p for k, p in unique.items() if k not in existing]
-    accounts = {(a.platform, a.handle): a.pk for a in
-                Account.objects.filter(handle__in={p.account_handle for p in new})}
-    for post in new:
-        post.account_id = accounts.get((post.platform, post.account_handle))
+    _link_accounts(new)
     with transaction.atomic():
         created = Post.objects.bulk_create(new, ignore_conflicts=True)  # a parallel import may have won a row
     result.created += len(created)
     result.existing += len(batch) - len(created)
+
+
+def _link_accounts(posts: list) -> None:
+    accounts = {(a.platform, a.handle): a.pk for a in
+                Account.objects.filter(handle__in={p.account_handle for p in posts})}
+    for post in posts:
+        post.account_id = accounts.get((post.platform, post.account_handle))
+
+
+def _stored_ids(keys) -> dict:
+    """(platform, post id) → pk of the stored posts among `keys`."""
+    rows = Post.objects.filter(post_id__in={k[1] for k in keys}).values_list("platform", "post_id", "pk")
+    return {(platform, post_id): pk for platform, post_id, pk in rows if (platform, post_id) in keys}
+
+
+@dataclass
+class IngestResult:
+    """One outcome per input position: ("created" | "duplicate", post pk) or ("rejected", {field: [messages]})."""
+
+    outcomes: list
+    run: ScoringRun | None = None
+
+
+def posts_ingest(*, actor, rows: list) -> IngestResult:
+    """Store posts sent through the API, each parsed as an import row (same rules as CSV/JSONL): bad rows are
+    reported by field, valid ones saved in one transaction. An existing (platform, post id) is a duplicate and
+    is left unchanged; the stored posts not yet scored are queued for batch scoring after commit."""
+    elections = {e.slug: e for e in ElectionPeriod.objects.all()}
+    parsed = []
+    for row in rows:
+        try:
+            parsed.append(parse_post_row(row, elections))
+        except PostFieldError as exc:
+            parsed.append({exc.field: [str(exc)]})
+    keys = {(p.platform, p.post_id) for p in parsed if isinstance(p, Post)}
+    with transaction.atomic():
+        existing = _stored_ids(keys)
+        new = {}
+        for post in parsed:
+            if isinstance(post, Post) and (post.platform, post.post_id) not in existing:
+                new.setdefault((post.platform, post.post_id), post)
+        _link_accounts(list(new.values()))
+        Post.objects.bulk_create(new.values(), ignore_conflicts=True)  # a parallel request may have won a row
+        stored = _stored_ids(keys)
+        result, first = IngestResult(outcomes=[]), set()
+        for post in parsed:
+            if not isinstance(post, Post):
+                result.outcomes.append(("rejected", post))
+                continue
+            key = (post.platform, post.post_id)
+            created = key in new and key not in first
+            first.add(key)
+            result.outcomes.append(("created" if created else "duplicate", stored[key]))
+        result.run = _queue_scoring(actor, sorted(set(stored.values())))
+    return result
+
+
+def _queue_scoring(actor, post_ids: list) -> ScoringRun | None:
+    """A scoring run for these posts, sent to the workers after commit; a broker outage loses nothing (the
+    chunks stay in the database and a starting worker queues them again), nor does a missing model."""
+    try:
+        run = scoring_run_create(actor=actor, post_ids=post_ids, enqueue=False) if post_ids else None
+    except ScreeningError as exc:
+        log.warning("screening: posts stored but not queued for scoring: %s", exc)
+        return None
+    if run is not None:
+        chunk_ids = list(run.chunks.values_list("pk", flat=True))
+        transaction.on_commit(lambda: _enqueue_chunks(chunk_ids), robust=True)
+    return run
 
 
 # --- ASN account registry ----------------------------------------------------------------------------------------

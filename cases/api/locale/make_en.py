@@ -1,7 +1,7 @@
 """Write and compile the English catalog of the API's own messages: `python cases/api/locale/make_en.py`.
 
 The Indonesian source strings are the msgids; keep this table in step with the gettext calls in cases/api/,
-reports/api.py and issue_api_token (tests/test_api.py checks a few of them in English).
+reports/api.py, reports/screening/api.py and issue_api_token (tests/test_api.py checks a few of them in English).
 """
 import subprocess
 from pathlib import Path
@@ -39,6 +39,25 @@ EN = {
     "Hanya token Bawaslu yang dapat mengirim temuan.": "Only a Bawaslu token may submit a finding (temuan).",
     "Lampirkan berkas bukti pada isian “file” (multipart/form-data).":
         "Attach the evidence file in the “file” field (multipart/form-data).",
+    # reports/screening/api.py and the post-row rules it shares with the CSV/JSONL import (screening/services.py)
+    "Kirim satu objek unggahan atau daftar berisi 1–%(n)d objek unggahan.":
+        "Send one post object or a list of 1–%(n)d post objects.",
+    "Paling banyak %(n)d unggahan per permintaan; terkirim %(got)d. Bagi menjadi beberapa permintaan.":
+        "At most %(n)d posts per request; %(got)d were sent. Split them into several requests.",
+    "Setiap unggahan harus berupa objek JSON.": "Each post must be a JSON object.",
+    "Hanya peninjau penapisan atau Bawaslu yang dapat mengirim unggahan.":
+        "Only screening reviewers or Bawaslu may send posts.",
+    "Hanya peninjau penapisan yang dapat melihat skor unggahan.": "Only screening reviewers may read post scores.",
+    "kolom %(f)s wajib diisi": "field %(f)s is required",
+    "kolom %(f)s harus bilangan bulat, tertulis '%(v)s'": "field %(f)s must be a whole number, got '%(v)s'",
+    "kolom %(f)s tidak boleh negatif": "field %(f)s must not be negative",
+    "kolom %(f)s terlalu besar": "field %(f)s is too large",
+    "kolom %(f)s harus teks atau angka, bukan objek/daftar": "field %(f)s must be text or a number, not an object or list",
+    "kolom %(f)s tidak boleh memuat karakter NUL": "field %(f)s must not contain a NUL character",
+    "kolom posted_at harus tanggal-waktu ISO 8601 (mis. 2024-11-20T08:15:00+07:00), tertulis '%(v)s'":
+        "field posted_at must be an ISO 8601 date-time (e.g. 2024-11-20T08:15:00+07:00), got '%(v)s'",
+    "kolom url harus alamat http(s) yang sah": "field url must be a valid http(s) address",
+    "kolom election: pemilihan '%(s)s' tidak dikenal": "field election: unknown election '%(s)s'",
 }
 
 
