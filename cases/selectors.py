@@ -26,12 +26,42 @@ def case_for_user(user, pk):
 
 # --- officer workspace: queue, home, portals (additive; the scope above is always the starting point) ---------
 
-def case_queue(user, data, *, request=None):
-    """The case queue's FilterSet, bound to `data` over the user's scope (views and API share it)."""
+def case_queue(user, data, *, request=None, defer_fuzzy=False):
+    """The case queue's FilterSet, bound to `data` over the user's scope (views and API share it).
+
+    defer_fuzzy: see CaseFilterSet.filter_q; the caller then pages with `queue_page`, which falls back itself.
+    """
     from cases.filters import CaseFilterSet
 
     base = cases_visible_to(user).select_related("election", "region")
-    return CaseFilterSet(data=data, queryset=base, request=request)
+    filterset = CaseFilterSet(data=data, queryset=base, request=request)
+    filterset.defer_fuzzy = defer_fuzzy
+    return filterset
+
+
+# What a queue row shows (cases/templatetags/queue_rows.py) plus every keyset sort key (cases.pagination.CASE_SORTS):
+# the long text columns (description, search_document) are never read for the list.
+QUEUE_ROW_FIELDS = ("id", "number", "title", "status", "region_code", "next_due", "received_at",
+                    "election", "election__name", "region", "region__name")
+
+
+def queue_page(filterset, *, cursor=None, per_page=50):
+    """(page, queryset it came from) for a valid queue FilterSet built with defer_fuzzy=True.
+
+    The exact search is paged first; only when it has nothing (its first page is empty, or a later page is
+    empty and a probe confirms no exact match is left) does the typo-tolerant fallback run, exactly as
+    CaseFilterSet.filter_q decides without defer_fuzzy. Raises InvalidCursor like keyset_paginate.
+    """
+    from cases.pagination import keyset_paginate
+
+    qs = filterset.qs
+    sort = filterset.sort_value
+    page = keyset_paginate(qs.only(*QUEUE_ROW_FIELDS), sort=sort, cursor=cursor, per_page=per_page)
+    fuzzy = filterset.fuzzy_qs
+    if not page.rows and fuzzy is not None and (cursor is None or not qs.exists()):
+        qs = fuzzy
+        page = keyset_paginate(qs.only(*QUEUE_ROW_FIELDS), sort=sort, cursor=cursor, per_page=per_page)
+    return page, qs
 
 
 def open_cases_visible_to(user):

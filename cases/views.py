@@ -20,7 +20,7 @@ from cases import selectors
 from cases.deadlines import clock_status
 from cases.filters import CLOCK_STATES, SORTS
 from cases.models import CaseStatus, ElectionPeriod, Role, SanctionCategory, User
-from cases.pagination import InvalidCursor, bounded_count, keyset_paginate
+from cases.pagination import InvalidCursor, bounded_count
 from cases.workspace import case_reassign, decree_checked, note_add, notifications_mark_read
 from cases.workspace_forms import CONSEQUENCES, DANGEROUS, NoteForm, form_for
 
@@ -58,17 +58,16 @@ def _queue_total(request, filterset, qs):
 
 @login_required
 def queue(request):
-    filterset = selectors.case_queue(request.user, request.GET, request=request)
+    filterset = selectors.case_queue(request.user, request.GET, request=request, defer_fuzzy=True)
     valid = filterset.is_valid()
-    qs = filterset.qs if valid else filterset.queryset.none()
     page, total, status = None, None, 200
     if valid and not filterset.form.errors:
         try:
-            page = keyset_paginate(qs, sort=filterset.sort_value, cursor=request.GET.get("cursor") or None, per_page=PER_PAGE)
+            page, qs = selectors.queue_page(filterset, cursor=request.GET.get("cursor") or None, per_page=PER_PAGE)
         except InvalidCursor:
             messages.error(request, _("Penanda halaman tidak berlaku (diubah atau untuk urutan lain); "
                                       "daftar ditampilkan dari halaman pertama."))
-            page = keyset_paginate(qs, sort=filterset.sort_value, per_page=PER_PAGE)
+            page, qs = selectors.queue_page(filterset, per_page=PER_PAGE)
         total = _queue_total(request, filterset, qs)
     else:
         status = 400
@@ -79,9 +78,14 @@ def queue(request):
                "statuses": CaseStatus.choices, "clock_states": CLOCK_STATES, "sorts": SORTS,
                "sanction_categories": SanctionCategory.choices, "elections": _elections(),
                "may_assign": may_assign, "today": timezone.localdate(), "overdue_label": _("terlambat"),
-               "officers": selectors.assignable_officers(request.user) if may_assign and page and page.rows else []}
+               "officers": _officer_choices(request.user) if may_assign and page and page.rows else []}
     template = "cases/_queue_rows.html" if request.htmx and request.htmx.target == "queue-results" else "cases/queue.html"
     return render(request, template, context, status=status)
+
+
+def _officer_choices(user):
+    """The bulk-assign select: only what the option shows is read."""
+    return selectors.assignable_officers(user).select_related(None).only("id", "username", "first_name", "last_name")
 
 
 def _elections():
