@@ -128,3 +128,16 @@ def test_sent_posts_are_queued_and_the_worker_scores_them(django_capture_on_comm
     assert any("prabowo" in span["term"].lower() for span in scored["score"]["spans"])
     everyday = api.get(f"{URL}{response.json()['items'][1]['id']}/").json()
     assert everyday["score"]["score"] < scored["score"]["score"]
+
+
+def test_time_zone_offset_outside_real_zones_is_a_field_error_not_a_crash():
+    """Found by the long schemathesis run: "+17:09" parses in Python but PostgreSQL refuses it (500 before)."""
+    api = client_for(reviewer_key())
+    batch = [post_body(1, posted_at="4591-07-27T11:39:22+17:09"), post_body(2, posted_at="2024-01-20T08:15:00-12:00"),
+             post_body(3, posted_at="2024-01-20T08:15:00+14:00")]
+    response = api.post(URL, batch, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert [i["status"] for i in body["items"]] == ["rejected", "created", "created"]
+    assert "-12:00 sampai +14:00" in body["errors"]["fields"]["0.posted_at"][0]
+    assert sorted(Post.objects.values_list("post_id", flat=True)) == ["2", "3"]

@@ -192,7 +192,13 @@ def _posted_at(row: dict) -> dt.datetime | None:
     if value is None:
         raise PostFieldError("posted_at", _("kolom posted_at harus tanggal-waktu ISO 8601 (mis. "
                                             "2024-11-20T08:15:00+07:00), tertulis '%(v)s'") % {"v": raw[:40]})
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if timezone.is_aware(value):
+        offset = value.utcoffset()
+        if not -dt.timedelta(hours=12) <= offset <= dt.timedelta(hours=14):  # real zones span UTC-12 to UTC+14
+            raise PostFieldError("posted_at", _("zona waktu kolom posted_at di luar rentang -12:00 sampai +14:00, "
+                                                "tertulis '%(v)s'") % {"v": raw[:40]})
+        return value
+    return timezone.make_aware(value)
 
 
 def _required(row: dict, *names) -> str:
