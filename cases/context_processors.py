@@ -2,6 +2,7 @@
 import rules
 
 from cases.models import Role
+from cases.selectors import load_page_user
 
 NAV_PERMS = ("reports.intake", "cases.export", "screening.review")
 
@@ -10,10 +11,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
+    if not hasattr(user, "unread_notifications"):
+        # Roles, agency (the header) and the unread count in one query, unless the view has loaded them already.
+        load_page_user(user)
     return {
         "user_roles": user.roles,
         "Role": Role,
-        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
+        "unread_count": user.unread_notifications,
         # The menu's permissions are `rules` permissions (cases.permissions, no Permission rows): asking the
         # rules directly spares ModelBackend's two permission queries on every page for the ones a user lacks.
         "nav_may": {name.replace(".", "_"): rules.has_perm(name, user) for name in NAV_PERMS},

@@ -117,6 +117,17 @@ class CaseFilterSet(filters.FilterSet):
     class Meta:
         fields = []
 
+    def get_form_class(self):
+        """django-filter builds a new form class with new fields for every request; none of these fields depends
+        on the request (fixed choices, no querysets), so the class is built once per FilterSet class. Each form
+        still gets its own copies of the fields (forms.Form deep-copies base_fields)."""
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            cls._form_class = form_class
+        return form_class
+
     # --- validation: each message names the field and the rule (before any filtering) ------------------------
     def is_valid(self):
         if not super().is_valid():

@@ -99,7 +99,10 @@ def _after(qs, key: SortKey, value, pk):
 
 def keyset_paginate(qs, *, sort: str = "", cursor: str | None = None, per_page: int = 50,
                     sorts: dict = CASE_SORTS) -> KeysetPage:
-    """One page of `qs` in the order `sort`, continuing after `cursor` (None for the first page)."""
+    """One page of `qs` in the order `sort`, continuing after `cursor` (None for the first page).
+
+    Rows may be model instances or named tuples (values_list(named=True)) holding `id` and the sort fields.
+    """
     key = sorts.get(sort)
     if key is None:
         raise InvalidCursor
@@ -125,7 +128,7 @@ def keyset_paginate(qs, *, sort: str = "", cursor: str | None = None, per_page: 
         last = rows[-1]
         last_value = getattr(last, key.field)
         last_phase = 1 if key.nullable and last_value is None else 0
-        next_cursor = encode_cursor(sort, last_phase, None if last_phase else key.encode(last_value), last.pk)
+        next_cursor = encode_cursor(sort, last_phase, None if last_phase else key.encode(last_value), last.id)
     return KeysetPage(rows=rows, next_cursor=next_cursor, is_first=cursor is None, per_page=per_page)
 
 

@@ -1,4 +1,7 @@
 """Reads shared by HTML views and the API: scoped querysets first, filters on top."""
+import functools
+
+from django.db.models import F
 from django.http import Http404
 
 from cases.models import Case
@@ -24,6 +27,69 @@ def case_for_user(user, pk):
         raise Http404
 
 
+def load_page_user(user):
+    """Read in one query what every page asks of the signed-in user: roles, region, agency, unread notifications.
+
+    Separately these are four queries per page (User.roles, the scope's user.region, the header's user.agency,
+    the bell's count), and through the ORM one query joining them costs as much to compile as the four: so this
+    is one plain SQL statement, built once from the models' metadata. It fills the caches those attributes
+    fill themselves, with the same rows and rules as User.roles (none when inactive, administrator for a
+    superuser; tests/test_queue_perf.py checks they agree), and leaves the count in `user.unread_notifications`
+    (read by cases.context_processors.navigation).
+    """
+    from django.db import connection
+
+    from cases.models import Agency, Region
+
+    if not user.is_authenticated:
+        return user
+    with connection.cursor() as cursor:
+        cursor.execute(_page_user_sql(), [user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return user
+    user.roles = user.roles_from(row[0])  # the cached_property's value, by the same rule
+    values = row[2:]
+    user.region = _from_row(Region, values[:len(Region._meta.concrete_fields)], connection)
+    user.agency = _from_row(Agency, values[len(Region._meta.concrete_fields):], connection)
+    user.unread_notifications = row[1]
+    return user
+
+
+@functools.cache
+def _page_user_sql():
+    """SELECT group names, unread count, region columns, agency columns FROM the user (names from the models)."""
+    from django.db import connection
+
+    from cases.models import Agency, Notification, Region, User
+
+    qn = connection.ops.quote_name
+    user, region, agency, note = User._meta, Region._meta, Agency._meta, Notification._meta
+    groups = user.get_field("groups")
+    group, through = groups.related_model._meta, groups.remote_field.through._meta
+    columns = [f"r.{qn(f.column)}" for f in region.concrete_fields] + [f"a.{qn(f.column)}" for f in agency.concrete_fields]
+    return (
+        f"SELECT ARRAY(SELECT g.{qn(group.get_field('name').column)} FROM {qn(group.db_table)} g"
+        f" JOIN {qn(through.db_table)} ug ON ug.{qn(through.get_field(groups.m2m_reverse_field_name()).column)}"
+        f" = g.{qn(group.pk.column)} WHERE ug.{qn(through.get_field(groups.m2m_field_name()).column)} = u.{qn(user.pk.column)}),"
+        f" (SELECT COUNT(*) FROM {qn(note.db_table)} n WHERE n.{qn(note.get_field('user').column)} = u.{qn(user.pk.column)}"
+        f" AND n.{qn(note.get_field('read_at').column)} IS NULL), " + ", ".join(columns) +
+        f" FROM {qn(user.db_table)} u"
+        f" LEFT JOIN {qn(region.db_table)} r ON r.{qn(region.pk.column)} = u.{qn(user.get_field('region').column)}"
+        f" LEFT JOIN {qn(agency.db_table)} a ON a.{qn(agency.pk.column)} = u.{qn(user.get_field('agency').column)}"
+        f" WHERE u.{qn(user.pk.column)} = %s"
+    )
+
+
+def _from_row(model, values, connection):
+    """A model instance from its concrete columns in order (None for a NULL join), as the ORM builds it."""
+    if values[0] is None:
+        return None
+    fields = model._meta.concrete_fields
+    values = [f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v for f, v in zip(fields, values)]
+    return model.from_db(connection.alias, [f.attname for f in fields], values)
+
+
 # --- officer workspace: queue, home, portals (additive; the scope above is always the starting point) ---------
 
 def case_queue(user, data, *, request=None, defer_fuzzy=False):
@@ -42,7 +108,14 @@ def case_queue(user, data, *, request=None, defer_fuzzy=False):
 # What a queue row shows (cases/templatetags/queue_rows.py) plus every keyset sort key (cases.pagination.CASE_SORTS):
 # the long text columns (description, search_document) are never read for the list.
 QUEUE_ROW_FIELDS = ("id", "number", "title", "status", "region_code", "next_due", "received_at",
-                    "election", "election__name", "region", "region__name")
+                    "election_id", "election_name", "region_id", "region_name")
+
+
+def queue_rows(qs):
+    """The queue's rows as named tuples of QUEUE_ROW_FIELDS: a page of 50 Case, ElectionPeriod and Region
+    instances cost more to build than the rest of the query; the list only reads these values."""
+    return (qs.select_related(None).annotate(election_name=F("election__name"), region_name=F("region__name"))
+            .values_list(*QUEUE_ROW_FIELDS, named=True))
 
 
 def queue_page(filterset, *, cursor=None, per_page=50):
@@ -56,11 +129,11 @@ def queue_page(filterset, *, cursor=None, per_page=50):
 
     qs = filterset.qs
     sort = filterset.sort_value
-    page = keyset_paginate(qs.only(*QUEUE_ROW_FIELDS), sort=sort, cursor=cursor, per_page=per_page)
+    page = keyset_paginate(queue_rows(qs), sort=sort, cursor=cursor, per_page=per_page)
     fuzzy = filterset.fuzzy_qs
     if not page.rows and fuzzy is not None and (cursor is None or not qs.exists()):
         qs = fuzzy
-        page = keyset_paginate(qs.only(*QUEUE_ROW_FIELDS), sort=sort, cursor=cursor, per_page=per_page)
+        page = keyset_paginate(queue_rows(qs), sort=sort, cursor=cursor, per_page=per_page)
     return page, qs
 
 
@@ -209,7 +282,11 @@ def officer_workload(user):
 
 
 def assignable_officers(user, case=None):
-    """Officers a case may be given to: Bawaslu officers covering the region, and the supervisory staff."""
+    """Officers a case may be given to: Bawaslu officers covering the region, and the supervisory staff.
+
+    `user` is not read (without a case the list is the same for everyone): assignable_officer_options relies
+    on that to compile the query once; change it too if the list ever depends on the user.
+    """
     from django.db.models import Q
 
     from cases.models import Role, User
@@ -219,6 +296,26 @@ def assignable_officers(user, case=None):
         prefixes = [case.region_code[:i] for i in range(2, len(case.region_code) + 1) if i in (2, 5, 8, 13)]
         qs = qs.filter(Q(groups__name__in=[Role.ANALYST, Role.APPROVER]) | Q(region__code__in=prefixes + ["00"]))
     return qs.select_related("agency").order_by("username")
+
+
+def assignable_officer_options(user):
+    """(id, username, first_name, last_name) of assignable_officers(user), for the queue's bulk-assign select.
+
+    The query is the ORM's own for that selector; with no case it has no per-request part, so its SQL is
+    compiled once and run on every request (building and compiling it cost more than running it).
+    """
+    from django.db import connection
+
+    sql, params = _assignable_officers_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@functools.cache
+def _assignable_officers_sql():
+    query = assignable_officers(None).select_related(None).values_list("id", "username", "first_name", "last_name")
+    return query.query.sql_with_params()
 
 
 def prior_cases(case, user, *, limit=10):

@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors
 from cases.deadlines import clock_status
-from cases.filters import CLOCK_STATES, SORTS
-from cases.models import CaseStatus, ElectionPeriod, Role, SanctionCategory, User
+from cases.models import ElectionPeriod, Role, User
 from cases.pagination import InvalidCursor, bounded_count
 from cases.workspace import case_reassign, decree_checked, note_add, notifications_mark_read
 from cases.workspace_forms import CONSEQUENCES, DANGEROUS, NoteForm, form_for
@@ -45,11 +44,14 @@ def home(request):
     return render(request, "cases/home.html", context)
 
 
-def _queue_total(request, filterset, qs):
-    """Exact when small, else an estimate; cached briefly per user and filter so paging does not recount."""
+def _queue_total_key(request, filterset):
     signature = json.dumps(filterset.active(), sort_keys=True, default=str)
-    key = "queue-total:%s:%s" % (request.user.pk, hashlib.sha1(signature.encode()).hexdigest())
-    total = cache.get(key)
+    return "queue-total:%s:%s" % (request.user.pk, hashlib.sha1(signature.encode()).hexdigest())
+
+
+def _queue_total(key, qs, cached):
+    """Exact when small, else an estimate; cached briefly per user and filter so paging does not recount."""
+    total = cached.get(key)
     if total is None:
         total = bounded_count(qs)
         cache.set(key, total, COUNT_CACHE_SECONDS)
@@ -58,9 +60,11 @@ def _queue_total(request, filterset, qs):
 
 @login_required
 def queue(request):
+    selectors.load_page_user(request.user)  # roles and region for the scope, agency and count for the header: one query
     filterset = selectors.case_queue(request.user, request.GET, request=request, defer_fuzzy=True)
     valid = filterset.is_valid()
-    page, total, status = None, None, 200
+    partial = request.htmx and request.htmx.target == "queue-results"  # the results only: no filter form
+    page, total, status, total_key = None, None, 200, None
     if valid and not filterset.form.errors:
         try:
             page, qs = selectors.queue_page(filterset, cursor=request.GET.get("cursor") or None, per_page=PER_PAGE)
@@ -68,32 +72,38 @@ def queue(request):
             messages.error(request, _("Penanda halaman tidak berlaku (diubah atau untuk urutan lain); "
                                       "daftar ditampilkan dari halaman pertama."))
             page, qs = selectors.queue_page(filterset, per_page=PER_PAGE)
-        total = _queue_total(request, filterset, qs)
+        total_key = _queue_total_key(request, filterset)
     else:
         status = 400
+    # The total and the elections list from the cache in one round trip.
+    keys = [k for k in (total_key, None if partial else ELECTIONS_KEY) if k]
+    cached = cache.get_many(keys) if keys else {}
+    if total_key:
+        total = _queue_total(total_key, qs, cached)
     params = request.GET.copy()
     params.pop("cursor", None)
     may_assign = request.user.has_role(Role.BAWASLU, Role.APPROVER, Role.ADMIN)
     context = {"filterset": filterset, "form": filterset.form, "page": page, "total": total, "base_query": params.urlencode(),
-               "statuses": CaseStatus.choices, "clock_states": CLOCK_STATES, "sorts": SORTS,
-               "sanction_categories": SanctionCategory.choices, "elections": _elections(),
+               "elections": [] if partial else _elections(cached),
                "may_assign": may_assign, "today": timezone.localdate(), "overdue_label": _("terlambat"),
                "officers": _officer_choices(request.user) if may_assign and page and page.rows else []}
-    template = "cases/_queue_rows.html" if request.htmx and request.htmx.target == "queue-results" else "cases/queue.html"
+    template = "cases/_queue_rows.html" if partial else "cases/queue.html"
     return render(request, template, context, status=status)
 
 
 def _officer_choices(user):
-    """The bulk-assign select: only what the option shows is read."""
-    return selectors.assignable_officers(user).select_related(None).only("id", "username", "first_name", "last_name")
+    """The bulk-assign select (cases.templatetags.queue_form.officer_options): only what the option shows is read."""
+    return selectors.assignable_officer_options(user)
 
 
-def _elections():
-    key = "queue-elections"
-    rows = cache.get(key)
+ELECTIONS_KEY = "queue-elections"
+
+
+def _elections(cached):
+    rows = cached.get(ELECTIONS_KEY)
     if rows is None:
         rows = list(ElectionPeriod.objects.order_by("-voting_date").values_list("slug", "name"))
-        cache.set(key, rows, 300)
+        cache.set(ELECTIONS_KEY, rows, 300)
     return rows
 
 
@@ -247,7 +257,7 @@ def notifications(request):
 
 @login_required
 def notifications_bell(request):
-    count = request.user.notifications.filter(read_at__isnull=True).count()
+    count = selectors.load_page_user(request.user).unread_notifications  # also what the context processor reads
     return render(request, "cases/_bell.html", {"unread_count": count})
 
 

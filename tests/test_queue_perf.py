@@ -1,5 +1,6 @@
 """The case queue stays cheap as it grows: a bounded number of queries whatever the page holds, and the rows
-built in Python (cases/templatetags/queue_rows.py) are the same HTML the template loop produced."""
+and <option> lists built in Python (cases/templatetags/queue_rows.py, queue_form.py) are the same HTML the
+template loops produced."""
 import datetime as dt
 
 import pytest
@@ -9,13 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases.models import Case, CaseStatus
-from cases.selectors import QUEUE_ROW_FIELDS
-from tests.factories import CaseFactory
+from cases.filters import CLOCK_STATES, SORTS
+from cases.models import Case, CaseStatus, Notification, Role, SanctionCategory, User
+from cases.selectors import load_page_user, queue_rows
+from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("cases:queue")
-MAX_QUERIES = 12  # session/user/roles/region/notifications/agency + rows, total, officers: none of them per row
+# session, user, the page user (roles, region, agency, unread count: one query) + rows, total, officers, elections:
+# none of them per row
+MAX_QUERIES = 10
 
 
 def queue_queries(client, params):
@@ -88,10 +92,115 @@ def test_rows_tag_renders_what_the_template_loop_did(language, may_assign):
     CaseFactory(title="Panjang " * 30, next_due=today + dt.timedelta(days=40), status=CaseStatus.AWAITING_FOLLOW_UP)
     CaseFactory(status=CaseStatus.OVERDUE, next_due=None)
     CaseFactory(status=CaseStatus.CLOSED_SANCTIONED, next_due=None, title="Cafe\u0301 ASN")  # combining accent
-    rows = list(Case.objects.select_related("election", "region").only(*QUEUE_ROW_FIELDS).order_by("id"))
+    cases = list(Case.objects.select_related("election", "region").order_by("id"))
+    rows = list(queue_rows(Case.objects.order_by("id")))
     with translation.override(language):
-        for shown in (rows, []):
-            context = {"rows": shown, "may_assign": may_assign, "today": today,
-                       "overdue_label": translation.gettext("terlambat")}
-            expected = Template(TEMPLATE_LOOP).render(Context(context))
-            assert Template(TAG).render(Context(context)) == expected
+        for loop_rows, tag_rows in ((cases, rows), ([], [])):
+            context = {"may_assign": may_assign, "today": today, "overdue_label": translation.gettext("terlambat")}
+            expected = Template(TEMPLATE_LOOP).render(Context({**context, "rows": loop_rows}))
+            assert Template(TAG).render(Context({**context, "rows": tag_rows})) == expected
+            assert expected.count("<tr>") == (4 if loop_rows else 1)
+    assert "&lt;b&gt;&quot;memilih&quot;&lt;/b&gt; &amp; &#x27;dukungan&#x27;" in Template(TAG).render(Context({"rows": rows}))
+
+
+# The filter form's and bulk-assign select's loops the tags replaced, verbatim from templates/cases/queue.html
+# and _queue_rows.html before the change.
+OPTION_LOOPS = """{% for v, l in statuses %}<option value="{{ v }}" {% if v in form.status.value %}selected{% endif %}>{{ l }}</option>{% endfor %}
+{% for slug, name in elections %}<option value="{{ slug }}" {% if form.election.value == slug %}selected{% endif %}>{{ name }}</option>{% endfor %}
+{% for v, l in sanction_categories %}<option value="{{ v }}" {% if form.sanction_category.value == v %}selected{% endif %}>{{ l }}</option>{% endfor %}
+{% for v, l in clock_states %}<option value="{{ v }}" {% if form.clock_state.value == v %}selected{% endif %}>{{ l }}</option>{% endfor %}
+{% for v, l in sorts %}<option value="{{ v }}" {% if form.sort.value == v %}selected{% endif %}>{{ l }}</option>{% endfor %}
+{% for o in officers %}<option value="{{ o.pk }}">{{ o.get_full_name|default:o.username }} ({{ o.username }})</option>{% endfor %}"""
+OPTION_TAGS = """{% load queue_form %}{% filter_options "status" %}
+{% filter_options "election" elections %}
+{% filter_options "sanction_category" %}
+{% filter_options "clock_state" %}
+{% filter_options "sort" %}
+{% officer_options officers %}"""
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("params", [
+    {}, {"status": ["overdue", "registered"], "clock_state": "due_week", "sort": "-due", "sanction_category": "both"},
+    {"status": "nope", "election": "<x>", "sort": "bogus", "clock_state": "paused"}, {"sort": "", "election": "pilkada"},
+])
+def test_option_tags_render_what_the_template_loops_did(rf, bawaslu_officer, language, params):
+    from cases.selectors import case_queue
+
+    UserFactory(username="o&apos", first_name="Sri <b>", last_name="Wahyuni", roles=[Role.BAWASLU])
+    UserFactory(username="nameless", first_name="", last_name="", roles=[Role.ANALYST])
+    form = case_queue(bawaslu_officer, rf.get(QUEUE, params).GET).form
+    officers_qs = User.objects.filter(is_active=True).order_by("username")
+    elections = [("pilkada", "Pilkada <2026> & \"serentak\""), ("pemilu", "Pemilu")]
+    with translation.override(language):
+        expected = Template(OPTION_LOOPS).render(Context({
+            "form": form, "statuses": CaseStatus.choices, "elections": elections, "clock_states": CLOCK_STATES,
+            "sorts": SORTS, "sanction_categories": SanctionCategory.choices, "officers": list(officers_qs)}))
+        shown = Template(OPTION_TAGS).render(Context({
+            "form": form, "elections": elections,
+            "officers": list(officers_qs.values_list("id", "username", "first_name", "last_name"))}))
+    assert shown == expected
+    assert "Sri &lt;b&gt; Wahyuni (o&amp;apos)" in shown and ("selected" in shown) == bool(params)
+
+
+@pytest.mark.parametrize("fixture", ["bawaslu_officer", "supervisor_analyst", "ppk_liaison", "administrator"])
+def test_page_user_is_read_in_one_query_and_agrees_with_the_model(request, fixture):
+    user = request.getfixturevalue(fixture)
+    Notification.objects.create(user=user, kind="assigned", message="a")
+    Notification.objects.create(user=user, kind="assigned", message="b", read_at=timezone.now())
+    fresh = User.objects.get(pk=user.pk)
+    loaded = User.objects.get(pk=user.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        load_page_user(loaded)
+        roles, region, agency = loaded.roles, loaded.region, loaded.agency
+    assert len(ctx.captured_queries) == 1
+    assert roles == fresh.roles and region == fresh.region and agency == fresh.agency
+    assert loaded.unread_notifications == 1 == fresh.notifications.filter(read_at__isnull=True).count()
+    if agency is not None:
+        assert agency.short_name == fresh.agency.short_name and agency.kind == fresh.agency.kind
+    fresh.is_superuser = True
+    fresh.save()
+    assert Role.ADMIN in load_page_user(User.objects.get(pk=user.pk)).roles == User.objects.get(pk=user.pk).roles
+    fresh.is_active = False
+    fresh.save()
+    inactive = User.objects.get(pk=user.pk)
+    assert load_page_user(inactive).roles == frozenset() == User.objects.get(pk=user.pk).roles
+
+
+# The menu the tag replaced, verbatim from templates/base.html before the change.
+MENU_TEMPLATE = """{% load i18n %}    <a href="{% url 'home' %}">{% translate "Beranda" %}</a>
+    <a href="{% url 'cases:queue' %}">{% translate "Daftar perkara" %}</a>
+    {% if Role.PPK_LIAISON in user_roles or Role.ADMIN in user_roles %}<a href="{% url 'cases:ppk' %}">{% translate "Portal PPK" %}</a>{% endif %}
+    {% if Role.BKN in user_roles or Role.ADMIN in user_roles %}<a href="{% url 'cases:bkn' %}">{% translate "Blokir data" %}</a>{% endif %}
+    {% if Role.KEMENPANRB in user_roles or Role.KEMENDAGRI in user_roles or Role.ADMIN in user_roles %}<a href="{% url 'cases:ministry' %}">{% translate "PPK terlambat" %}</a>{% endif %}
+    {% if Role.BAWASLU in user_roles or Role.ANALYST in user_roles or Role.APPROVER in user_roles or Role.ADMIN in user_roles %}<a href="{% url 'cases:workload' %}">{% translate "Beban kerja" %}</a>{% endif %}
+    {% if nav_may.reports_intake %}<a href="{% url 'reports:intake_queue' %}">{% translate "Penerimaan laporan" %}</a>{% endif %}
+    {% if nav_may.cases_export or Role.KEMENPANRB in user_roles or Role.KEMENDAGRI in user_roles %}<a href="{% url 'stats:dashboard' %}">{% translate "Statistik" %}</a>{% endif %}
+    {% if nav_may.screening_review %}<a href="{% url 'screening:queue' %}">{% translate "Penapisan" %}</a>{% endif %}
+"""
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_menu_tag_renders_what_the_template_did(language):
+    import itertools
+
+    may_sets = [{}, {"reports_intake": True, "cases_export": True, "screening_review": True},
+                {"cases_export": True, "reports_intake": False}, {"screening_review": True}]
+    role_sets = [frozenset()] + [frozenset({r}) for r in Role] + [frozenset(c) for c in itertools.combinations(
+        [Role.BAWASLU, Role.PPK_LIAISON, Role.KEMENDAGRI, Role.ADMIN], 2)]
+    with translation.override(language):
+        for roles, may in itertools.product(role_sets, may_sets):
+            context = {"Role": Role, "user_roles": roles, "nav_may": may}
+            expected = Template(MENU_TEMPLATE).render(Context(context))
+            assert Template("{% load main_nav %}    {% main_nav %}\n").render(Context(context)) == expected, (roles, may)
+
+
+def test_bulk_assign_officers_are_the_selectors_list(bawaslu_officer, supervisor_analyst, ppk_liaison):
+    from cases.selectors import assignable_officer_options, assignable_officers
+
+    UserFactory(username="nonaktif", roles=[Role.BAWASLU], is_active=False)
+    UserFactory(username="dua_peran", roles=[Role.BAWASLU, Role.ANALYST])
+    expected = list(assignable_officers(bawaslu_officer).values_list("id", "username", "first_name", "last_name"))
+    assert assignable_officer_options(bawaslu_officer) == expected
+    names = [row[1] for row in expected]
+    assert names == sorted(names) and "dua_peran" in names and "nonaktif" not in names and "ppk_cilacap" not in names

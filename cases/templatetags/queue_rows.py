@@ -5,6 +5,8 @@ lookups, filters and a `get_status_display()` (which rebuilds and hashes the tra
 half of the page's server time. Labels, the detail URL prefix and dates are resolved once per render here and
 each row is a single string format, with every value escaped exactly as `{{ }}` autoescaping does, so the
 HTML is the same as the template loop it replaces (tests/test_queue_perf.py compares the two).
+
+Rows are cases.selectors.queue_rows tuples (id, number, ..., election_name, region_name), not model instances.
 """
 import unicodedata
 
@@ -12,11 +14,11 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from cases.models import CaseStatus
+from cases.templatetags.queue_form import escape, status_labels
 
 register = template.Library()
 
@@ -39,7 +41,7 @@ def _title(value: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def queue_rows(context, rows):
-    """Rows of the queue table for `rows` (Cases with election and region selected)."""
+    """Rows of the queue table for `rows` (cases.selectors.queue_rows tuples)."""
     from django.utils.translation import gettext
 
     if not rows:
@@ -47,9 +49,9 @@ def queue_rows(context, rows):
     may_assign, today = context.get("may_assign"), context.get("today")
     overdue = '<span class="badge overdue">%s</span>' % escape(context.get("overdue_label", ""))
     base = escape(reverse("cases:queue"))
-    number_text = formats.localize if settings.USE_THOUSAND_SEPARATOR else str
-    status_labels = {value: escape(str(label)) for value, label in CaseStatus.choices}  # str(): once, not per row
-    dates, names = {}, {}
+    localize_numbers = settings.USE_THOUSAND_SEPARATOR
+    labels = status_labels()
+    dates, names, statuses = {}, {}, {}
     out = []
     for c in rows:
         due = c.next_due
@@ -62,16 +64,18 @@ def queue_rows(context, rows):
             due_html = overdue
         else:
             due_html = '<span class="muted">—</span>'
-        pk = escape(number_text(c.pk))
+        pk = escape(formats.localize(c.id)) if localize_numbers else str(c.id)  # digits: nothing to escape
         region = names.get(("r", c.region_id))
         if region is None:
-            region = names[("r", c.region_id)] = escape(c.region.name)
+            region = names[("r", c.region_id)] = escape(c.region_name)
         election = names.get(("e", c.election_id))
         if election is None:
-            election = names[("e", c.election_id)] = escape(c.election.name)
-        status = c.status
+            election = names[("e", c.election_id)] = escape(c.election_name)
+        status = statuses.get(c.status)
+        if status is None:
+            status = statuses[c.status] = escape(c.status)
         out.append(ROW.format(
             checkbox=CHECKBOX.format(pk=pk) if may_assign else "", base=base, pk=pk, number=escape(c.number),
-            title=escape(_title(c.title)), status=escape(status), status_label=status_labels.get(status) or escape(status),
+            title=escape(_title(c.title)), status=status, status_label=labels.get(c.status) or status,
             region=region, region_code=escape(c.region_code), election=election, due=due_html))
     return mark_safe("".join(out))
