@@ -98,7 +98,7 @@ def _kombu_url(url: str) -> str:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "kasn_cases.cache.RedisCache",  # shares client objects (kasn_cases/cache.py)
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_PREFIX", default="kasn"),
     }
@@ -117,6 +117,7 @@ CELERY_IMPORTS = ("cases.tasks_stats",)  # task modules outside the autodiscover
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {"task": "cases.tasks.sweep_deadlines_task", "schedule": 15 * 60},
     "outbox-flush": {"task": "cases.tasks.flush_outbox_task", "schedule": 60},
+    "receipts-issue": {"task": "reports.letters.receipts_issue_due_task", "schedule": 60},  # receipt outbox
     "weekly-summary": {"task": "cases.tasks_stats.weekly_summary_task", "schedule": crontab(day_of_week=1, hour=6, minute=0)},
     "stats-refresh": {"task": "cases.tasks_stats.refresh_stats_task", "schedule": 15 * 60},
     "incomplete-reports-lapse": {"task": "reports.tasks.lapse_incomplete_reports_task", "schedule": 60 * 60},

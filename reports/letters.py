@@ -1,11 +1,17 @@
 """Letters to reporters: a receipt when a report is submitted, a closing notice when its case ends.
 
+Receipts go through an outbox: report_submit sets Report.receipt_due in the submitting transaction, and a worker
+run (queued at most once a second per web process, and by the beat every minute) issues the due receipts.
+
 Lives on the reports side because cases never imports reports. The reporter's identity is printed only for
 reports filed with identity; confidential and anonymous reports get letters that name no one.
 """
 import logging
+import threading
+import time
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from cases.letters.context import bawaslu_agency, bawaslu_for_region, nip_display
@@ -70,18 +76,68 @@ def receipt_issue(report: Report) -> Letter | None:
 
 @shared_task(acks_late=True, name="reports.letters.receipt_issue_task")
 def receipt_issue_task(report_id):
+    """Kept for messages queued before the receipt outbox; issues one report's receipt."""
     report = Report.objects.filter(pk=report_id).first()
     letter = receipt_issue(report) if report else None
+    if report:
+        Report.objects.filter(pk=report.pk, receipt_due=True).update(receipt_due=False)
     return letter.number if letter else None
 
 
+def _issue_due_receipt(report_id) -> bool:
+    """One report's receipt and its outbox flag, in one transaction; a report another worker holds is skipped."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id, receipt_due=True).first()
+        if report is None:
+            return False
+        receipt_issue(report)  # issues nothing when the receipt already exists
+        Report.objects.filter(pk=report_id).update(receipt_due=False)
+    return True
+
+
+def receipts_issue_due(limit: int = 500) -> int:
+    """Issue the receipts still due (reports submitted since the last run), oldest first; returns the count.
+    A receipt that fails to render keeps its flag and is tried again on the next run."""
+    issued = 0
+    due = list(Report.objects.filter(receipt_due=True).order_by("id").values_list("pk", flat=True)[:limit])
+    for report_id in due:
+        try:
+            issued += _issue_due_receipt(report_id)
+        except Exception:
+            log.exception("receipt for report %s not issued; retried on the next run", report_id)
+    return issued
+
+
+@shared_task(acks_late=True, name="reports.letters.receipts_issue_due_task")
+def receipts_issue_due_task():
+    return receipts_issue_due()
+
+
+# A submission asks a worker for the due receipts at most once per RECEIPT_BATCH_SECONDS per process: the task is
+# queued to run that long after the first submission of the window, so every report of the window has committed
+# before it reads the flags. The beat runs it as well (a lost message, a broker that was down).
+RECEIPT_BATCH_SECONDS = 1.0
+_batch_lock = threading.Lock()
+_batch_window_ends = [0.0]
+
+
 def on_report_submitted(report: Report) -> None:
-    """Render the receipt in a worker so the public form answers at once; without a broker, render it here."""
+    """After the report commits: make sure a receipt run is queued; without a broker, issue this receipt here."""
+    if receipts_issue_due_task.app.conf.task_always_eager:  # tasks run in-process, at once: this receipt only
+        _issue_due_receipt(report.pk)
+        return
+    now = time.monotonic()
+    with _batch_lock:
+        if now < _batch_window_ends[0]:
+            return  # a run already queued starts after this commit
+        _batch_window_ends[0] = now + RECEIPT_BATCH_SECONDS * 0.9  # margin against clock drift to the worker
     try:
-        receipt_issue_task.delay(report.pk)
+        receipts_issue_due_task.apply_async(countdown=RECEIPT_BATCH_SECONDS, ignore_result=True)
     except Exception as exc:  # kombu/redis errors vary; the receipt must still be issued
-        log.warning("receipt task not queued (%s); issuing inline", exc)
-        receipt_issue(report)
+        with _batch_lock:
+            _batch_window_ends[0] = 0.0
+        log.warning("receipt run not queued (%s); issuing inline", exc)
+        _issue_due_receipt(report.pk)
 
 
 def on_case_closed(event):

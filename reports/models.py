@@ -99,6 +99,9 @@ class Report(models.Model):
     submitted_ip = models.GenericIPAddressField(null=True, blank=True)  # never for anonymous reports
     submitted_user_agent = models.CharField(max_length=300, blank=True)  # never for anonymous reports
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Outbox of receipts: set in the submitting transaction, cleared once the receipt letter is issued
+    # (reports.letters.receipts_issue_due). The database default keeps inserts without it valid.
+    receipt_due = models.BooleanField(default=False, db_default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
@@ -121,6 +124,7 @@ class Report(models.Model):
                          opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"]),
             models.Index(fields=["election", "respondent_nip"], name="report_election_nip"),
             GinIndex(fields=["description"], name="report_description_trgm", opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["id"], condition=models.Q(receipt_due=True), name="report_receipt_due"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,12 +12,18 @@ import uuid
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 from cases.models import Agency, ElectionPeriod, ElectionStage, Region
 
 VERSION_KEY = "refcache:version"
+
+
+def _version_key() -> str:
+    """One version per database: test databases and the benchmark database share the cache server, and a change
+    to one database's reference rows says nothing about another's."""
+    return f"{VERSION_KEY}:{connection.settings_dict['NAME']}"
 MODELS = (Agency, ElectionPeriod, ElectionStage, Region)
 
 _lock = threading.Lock()
@@ -45,10 +51,11 @@ def _shared_version():
 
 
 def _read_version():
-    version = cache.get(VERSION_KEY)
+    key = _version_key()
+    version = cache.get(key)
     if version is None:  # never set, or the cache was emptied: start a new generation
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key)
     return version
 
 
@@ -65,7 +72,7 @@ def lookup(name: str, queryset, field: str, value):
             _version[0] = version
         table = _tables.get(name)
     if table is None:
-        table = {str(getattr(row, field)): row for row in queryset}
+        table = {str(getattr(row, field)): row for row in queryset.all()}  # a fresh query: never the caller's cache
         with _lock:
             if _version[0] == version:
                 _tables[name] = table
@@ -79,7 +86,7 @@ def invalidate(**kwargs) -> None:
         _tables.clear()
         _version[0] = None
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+        cache.set(_version_key(), uuid.uuid4().hex, None)
     except Exception:
         pass
 

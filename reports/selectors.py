@@ -231,7 +231,8 @@ class PublicStatus:
 def public_status(report: Report) -> PublicStatus:
     """Stage in plain Indonesian; a merged report shows its primary's stage, never another reporter's data."""
     primary = report.primary()
-    label, explanation = PUBLIC_STAGES.get(primary.status, (primary.get_status_display(), ""))
+    stage = PUBLIC_STAGES.get(primary.status)
+    label, explanation = stage if stage else (primary.get_status_display(), "")
     status = PublicStatus(str(label), str(explanation), merged=primary.pk != report.pk)
     if primary.status == ReportStatus.NOT_REGISTRABLE:
         status.reason = primary.decision_reason

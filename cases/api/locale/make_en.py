@@ -56,6 +56,8 @@ EN = {
     "kolom %(f)s tidak boleh memuat karakter NUL": "field %(f)s must not contain a NUL character",
     "kolom posted_at harus tanggal-waktu ISO 8601 (mis. 2024-11-20T08:15:00+07:00), tertulis '%(v)s'":
         "field posted_at must be an ISO 8601 date-time (e.g. 2024-11-20T08:15:00+07:00), got '%(v)s'",
+    "zona waktu kolom posted_at di luar rentang -12:00 sampai +14:00, tertulis '%(v)s'":
+        "the time zone of field posted_at is outside -12:00 to +14:00, got '%(v)s'",
     "kolom url harus alamat http(s) yang sah": "field url must be a valid http(s) address",
     "kolom election: pemilihan '%(s)s' tidak dikenal": "field election: unknown election '%(s)s'",
 }
