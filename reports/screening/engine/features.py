@@ -22,7 +22,6 @@ import math
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
 from operator import itemgetter
 
 import numpy as np
@@ -66,6 +65,7 @@ _NUM = re.compile(r"(?<![\w])\d+(?![\w])")
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_NO_CHARS = np.zeros(0, dtype=np.int32)
 _NUM_CACHE: dict[str, str] = {}
 
 
@@ -154,10 +154,10 @@ class Featuriser:
             n = c.char_ngram[0]
             s = " " + t + " "
             grams = [s[i:i + n] for i in range(max(1, len(s) - n + 1))]
-            ch = tuple(murmurhash3_32(g, seed=1, positive=True) % c.char_features for g in grams)
+            ch = np.fromiter((murmurhash3_32(g, seed=1, positive=True) % c.char_features for g in grams), np.int32)
         else:
-            ch = ()
-        r = (w, ch)
+            ch = _NO_CHARS
+        r = (w, ch, len(ch))  # word hash, char n-gram hashes (int32 array, joined per batch by numpy), their count
         if len(self._tok_cache) > self._CACHE_MAX:
             self._tok_cache.clear()
         self._tok_cache[t] = r
@@ -257,19 +257,21 @@ class Featuriser:
         tget, bget = self._tok_cache.get, self._bi_cache.get
         tok, bigram = self._tok, self._bigram
         w_ind: list[int] = []
-        c_ind: list[int] = []
+        c_parts: list = []  # per token int32 arrays, concatenated once per batch
         w_ptr = [0]
         c_ptr = [0]
-        w_ext, c_ext = w_ind.extend, c_ind.extend
+        c_len = 0
+        w_ext, c_ext = w_ind.extend, c_parts.extend
         w_app, c_app = w_ptr.append, c_ptr.append
-        first, second = itemgetter(0), itemgetter(1)
+        first, second, third = itemgetter(0), itemgetter(1), itemgetter(2)
         for p in prepared:
             toks = p.placeholder.split()
             hs = list(map(tget, toks))  # cached (word hash, char hashes) per token
             if None in hs:
                 hs = [h or tok(t) for h, t in zip(hs, toks)]
             w_ext(map(first, hs))
-            c_ext(chain.from_iterable(map(second, hs)))
+            c_ext(map(second, hs))
+            c_len += sum(map(third, hs))
             if len(toks) > 1:
                 keys = list(zip(toks, toks[1:]))
                 bs = list(map(bget, keys))
@@ -277,10 +279,11 @@ class Featuriser:
                     bs = [b if b is not None else bigram(k) for b, k in zip(bs, keys)]
                 w_ext(bs)
             w_app(len(w_ind))
-            c_app(len(c_ind))
+            c_app(c_len)
         n = len(prepared)
         blocks = [self._block(w_ind, w_ptr, n, c.word_features)]
         if c.use_char:
+            c_ind = np.concatenate(c_parts) if c_parts else _NO_CHARS
             blocks.append(self._block(c_ind, c_ptr, n, c.char_features))
         dense = np.asarray([p.dense for p in prepared], dtype=np.float32).reshape(n, len(DENSE_NAMES))
         blocks.append(sp.csr_matrix(dense * c.dense_scale))
