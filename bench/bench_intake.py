@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.procs import server_cpu_seconds  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasn_cases.settings")
 
 SECONDS = int(os.environ.get("BENCH_INTAKE_SECONDS", "10"))
@@ -112,21 +114,6 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=20)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         os.killpg(proc.pid, signal.SIGKILL)
-
-
-def server_cpu_seconds(proc: subprocess.Popen) -> float:
-    """User + system CPU of gunicorn's master and workers so far (PostgreSQL, Redis and wrk not included)."""
-    import psutil
-
-    total = 0.0
-    parent = psutil.Process(proc.pid)
-    for p in [parent, *parent.children(recursive=True)]:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def wrk(url: str, key: str, seconds: int) -> dict:

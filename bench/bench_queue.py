@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.procs import server_cpu_seconds  # noqa: E402
+
 P95_TARGET_MS = 25.0
 RPS_TARGET = 600.0
 SAMPLES = 300  # timed requests per page for the p95
@@ -161,21 +163,6 @@ def server_times(port, username, path, n=SAMPLES, threads=CLIENTS):
         t.join(timeout=120)
     elapsed = time.perf_counter() - start
     return times, len(times) / elapsed, clients[0].cookies["sessionid"]
-
-
-def server_cpu_seconds(proc) -> float:
-    """User + system CPU of gunicorn's master and workers so far."""
-    import psutil
-
-    total = 0.0
-    parent = psutil.Process(proc.pid)
-    for p in [parent, *parent.children(recursive=True)]:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def wrk_rps(port, path, session) -> tuple[float, int] | None:

@@ -1,6 +1,7 @@
 """Intake over the API (/api/v1/reports/): submit a report, read one's own, add evidence. Validation is the
 intake form's (reports.forms), writes are reports.services; this module only translates HTTP."""
 import copy
+import functools
 
 from django.db.models import Q
 from django.urls import path
@@ -38,20 +39,19 @@ def reports_for_client(user):
     return Report.objects.filter(own if visible.query.is_empty() else own | Q(pk__in=visible.values("pk")))
 
 
-_form_template: list = [None]
+@functools.cache
+def _form_template() -> OfficerReportForm:
+    template = OfficerReportForm()
+    for name, to_field in CODE_FIELDS.items():
+        template.fields[name].to_field_name = to_field
+    return template
 
 
 def _intake_form(data: dict) -> OfficerReportForm:
     """The officer intake form bound to `data`, its references chosen by the codes the API speaks. The fields are
     prepared once per process and shared: cleaning only reads them (Django deep-copies a form's fields for every
     instance, for views that change them; here that copy was a tenth of a submission's CPU)."""
-    template = _form_template[0]
-    if template is None:
-        template = OfficerReportForm()
-        for name, to_field in CODE_FIELDS.items():
-            template.fields[name].to_field_name = to_field
-        _form_template[0] = template
-    form = copy.copy(template)
+    form = copy.copy(_form_template())
     form.is_bound, form.data, form._errors, form._bound_fields_cache = True, data, None, {}
     return form
 

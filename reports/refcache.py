@@ -18,19 +18,11 @@ from django.db.models.signals import post_delete, post_save
 from cases.models import Agency, ElectionPeriod, ElectionStage, Region
 
 VERSION_KEY = "refcache:version"
-
-
-def _version_key() -> str:
-    """One version per database: test databases and the benchmark database share the cache server, and a change
-    to one database's reference rows says nothing about another's."""
-    return f"{VERSION_KEY}:{connection.settings_dict['NAME']}"
 MODELS = (Agency, ElectionPeriod, ElectionStage, Region)
 
 _lock = threading.Lock()
 _tables: dict = {}
 _version = [None]
-
-
 _request = threading.local()  # the version read once per web request (request_started resets it)
 
 
@@ -40,6 +32,12 @@ def _request_started(**kwargs):
 
 def _request_finished(**kwargs):
     _request.active, _request.version = False, None
+
+
+def _version_key() -> str:
+    """One version per database: test databases and the benchmark database share the cache server, and a change
+    to one database's reference rows says nothing about another's."""
+    return f"{VERSION_KEY}:{connection.settings_dict['NAME']}"
 
 
 def _shared_version():
