@@ -120,6 +120,18 @@ def test_search_by_name_nip_number_and_instansi(client, bawaslu_officer):
     assert case.number in numbers(client.get(QUEUE, {"q": "unggah ajakan"}))
 
 
+def test_search_as_you_type_takes_the_last_word_as_a_prefix(client, bawaslu_officer):
+    """An officer typing a name sees it found before the last word is complete; the words already typed are whole
+    words (stemmed), so a short first word no longer drags in every name that merely begins with it."""
+    case = open_case(bawaslu_officer, name="Sri Wahyuni Lestari")
+    other = open_case(bawaslu_officer, name="Sriyani Wahyudi")
+    client.force_login(bawaslu_officer)
+    found = numbers(client.get(QUEUE, {"q": "sri wahyu"}))
+    assert case.number in found and other.number not in found
+    assert {case.number, other.number} <= numbers(client.get(QUEUE, {"q": "sri"}))  # one word: a prefix
+    assert case.number in numbers(client.get(QUEUE, {"q": "wahyuni lest"}))
+
+
 def test_status_clock_and_assigned_filters(client, bawaslu_officer, cilacap_case):
     late = open_case(bawaslu_officer, name="Terlambat Sekali")
     Case.objects.filter(pk=late.pk).update(next_due=timezone.localdate() - dt.timedelta(days=3))
