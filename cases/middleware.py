@@ -3,6 +3,8 @@ import os
 import time
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class ServerTimingMiddleware:
@@ -58,3 +60,23 @@ def database_unavailable_response(request, exception=None):
         response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
     response["Retry-After"] = "30"
     return response
+
+
+_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+class SiteLocaleMiddleware(LocaleMiddleware):
+    """Pages are Indonesian unless the user chose English in the language switcher (the django_language cookie).
+
+    Django's LocaleMiddleware would also follow the browser's Accept-Language, and many officers' browsers are
+    set to English: the site would then change language by itself on one desk and not on the next. The API keeps
+    Accept-Language, which is how a partner system asks for English error messages."""
+
+    def process_request(self, request):
+        if request.path_info.startswith("/api/"):
+            return super().process_request(request)
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in _LANGUAGES:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

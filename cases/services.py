@@ -1,11 +1,12 @@
 """Case side effects: the one audit writer, notifications with their e-mails (outbox), event hooks."""
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.deadlines import holiday_delete, holiday_save  # noqa: F401  (services of the calendar)
 from cases.models import Case, CaseEvent, Notification, Outbox, Role, User
@@ -67,6 +68,15 @@ def responsible_users(case: Case, party: str):
         return users_with_role(Role.PPK_LIAISON, agency_id__in=agencies)
     role = {"bkn": Role.BKN, "kemenpanrb": Role.KEMENPANRB, "kemendagri": Role.KEMENDAGRI}[party]
     return users_with_role(role)
+
+
+@contextmanager
+def system_language():
+    """Build what is stored or sent for other people (notifications, e-mails, closing reasons) in the site's
+    language, Indonesian: the recipients did not choose the acting officer's language, and a record must not change
+    language with whoever happened to act. Error messages for the acting user stay in their own language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 def notify(*, users: Iterable, case: Case | None, kind: str, message: str, dedupe: str | None = None) -> int:

@@ -24,7 +24,7 @@ from cases.models import (
 from cases.models.case import today as local_today
 from cases.nip import normalise_nip, parse_nip
 from cases.permissions import may_act
-from cases.services import event_record, notify, responsible_users
+from cases.services import event_record, notify, responsible_users, system_language
 
 S = CaseStatus
 
@@ -360,8 +360,9 @@ def case_assign(*, actor, case, officer) -> Case:
         previous = getattr(case, f"{field}_id")
         setattr(case, field, officer)
         _finish(case, Action.ASSIGN, actor, payload={"field": field, "from": previous, "to": officer.pk})
-        notify(users=[officer], case=case, kind="assigned",
-               message=_("Anda ditetapkan menangani perkara %(n)s.") % {"n": case.number})
+        with system_language():
+            notify(users=[officer], case=case, kind="assigned",
+                   message=_("Anda ditetapkan menangani perkara %(n)s.") % {"n": case.number})
     return case
 
 
@@ -398,8 +399,9 @@ def case_forward(*, actor, case, conclusion="", on=None) -> Case:
         deadlines.clock_start(case, "SUPERVISOR_EXAM", on=on)
         _finish(case, Action.FORWARD, actor, reason=conclusion,
                 payload={"direct": direct, "supervisory_body": body.code if body else None})
-        notify(users=responsible_users(case, "supervisor"), case=case, kind="forwarded",
-               message=_("Perkara %(n)s diteruskan kepada lembaga pengawas.") % {"n": case.number})
+        with system_language():
+            notify(users=responsible_users(case, "supervisor"), case=case, kind="forwarded",
+                   message=_("Perkara %(n)s diteruskan kepada lembaga pengawas.") % {"n": case.number})
     return case
 
 
@@ -468,8 +470,9 @@ def case_draft_recommendation(*, actor, case, track=None, proven=True, violation
         _finish(case, Action.DRAFT_RECOMMENDATION, actor, payload={
             "track": track.pk, "proven": proven, "category": rec.category,
             "violation_types": [v.code for v in types]})
-        notify(users=responsible_users(case, "approver"), case=case, kind="recommendation_drafted",
-               message=_("Draf rekomendasi perkara %(n)s menunggu persetujuan.") % {"n": case.number})
+        with system_language():
+            notify(users=responsible_users(case, "approver"), case=case, kind="recommendation_drafted",
+                   message=_("Draf rekomendasi perkara %(n)s menunggu persetujuan.") % {"n": case.number})
     return rec
 
 
@@ -527,9 +530,10 @@ def case_issue_recommendation(*, actor, case, on=None) -> Case:
         _finish(case, Action.ISSUE_RECOMMENDATION, actor, to=S.AWAITING_FOLLOW_UP, payload={
             "supervisory_body": body.code if body else None,
             "tracks": {t.pk: {"proven": r.proven, "sanction": r.sanction_text()} for t, r in zip(tracks, recs)}})
-        message = _("Rekomendasi perkara %(n)s diterbitkan: mohon tindak lanjut.") % {"n": case.number}
-        notify(users=responsible_users(case, "ppk"), case=case, kind="recommendation_issued", message=message)
-        notify(users=responsible_users(case, "bawaslu"), case=case, kind="recommendation_issued", message=message)
+        with system_language():
+            message = _("Rekomendasi perkara %(n)s diterbitkan: mohon tindak lanjut.") % {"n": case.number}
+            notify(users=responsible_users(case, "ppk"), case=case, kind="recommendation_issued", message=message)
+            notify(users=responsible_users(case, "bawaslu"), case=case, kind="recommendation_issued", message=message)
     return case
 
 
@@ -547,8 +551,9 @@ def case_record_not_proven(*, actor, case, reason="", on=None) -> Case:
         case.closed_at, case.close_reason = timezone.now(), reason[:200]
         _finish(case, Action.RECORD_NOT_PROVEN, actor, to=S.CLOSED_NOT_PROVEN, reason=reason,
                 payload={"outcome": S.CLOSED_NOT_PROVEN, "tracks": prior})
-        notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
-               message=_("Perkara %(n)s dinyatakan tidak terbukti.") % {"n": case.number})
+        with system_language():
+            notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
+                   message=_("Perkara %(n)s dinyatakan tidak terbukti.") % {"n": case.number})
     return case
 
 
@@ -598,8 +603,9 @@ def case_record_sanction(*, actor, case, track=None, sanction_type, decree_numbe
         _finish(case, Action.RECORD_SANCTION, actor, to=None if waiting else S.FOLLOWED_UP, payload={
             "track": track.pk, "sanction_type": sanction_type.code, "decree_number": record.decree_number,
             "decree_date": decree_date, "signer": record.signer_name})
-        notify(users=responsible_users(case, "supervisor"), case=case, kind="sanction_recorded",
-               message=_("PPK mencatat keputusan sanksi pada perkara %(n)s.") % {"n": case.number})
+        with system_language():
+            notify(users=responsible_users(case, "supervisor"), case=case, kind="sanction_recorded",
+                   message=_("PPK mencatat keputusan sanksi pada perkara %(n)s.") % {"n": case.number})
     return case
 
 
@@ -650,8 +656,9 @@ def case_send_reminder(*, actor, case, on=None) -> Case:
             deadlines.clock_stop(case, ["REMINDER_RESPONSE"], on=on, track=track, state=ClockState.STOPPED)
             deadlines.clock_start(case, "REMINDER_RESPONSE", on=on, track=track)
         _finish(case, Action.SEND_REMINDER, actor, payload={"tracks": [t.pk for t in tracks]})
-        notify(users=responsible_users(case, "ppk"), case=case, kind="reminder",
-               message=_("Pengingat: rekomendasi perkara %(n)s belum ditindaklanjuti.") % {"n": case.number})
+        with system_language():
+            notify(users=responsible_users(case, "ppk"), case=case, kind="reminder",
+                   message=_("Pengingat: rekomendasi perkara %(n)s belum ditindaklanjuti.") % {"n": case.number})
     return case
 
 
@@ -666,8 +673,9 @@ def case_request_block(*, actor, case, track=None) -> Case:
         track.block_requested_at, track.blocked_at, track.unblocked_at = timezone.now(), None, None
         track.save(update_fields=["block_requested_at", "blocked_at", "unblocked_at"])
         _finish(case, Action.REQUEST_BLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
-        notify(users=responsible_users(case, "bkn"), case=case, kind="block_requested",
-               message=_("Permintaan pemblokiran data %(who)s (perkara %(n)s).") % {"who": track.respondent.name, "n": case.number})
+        with system_language():
+            notify(users=responsible_users(case, "bkn"), case=case, kind="block_requested",
+                   message=_("Permintaan pemblokiran data %(who)s (perkara %(n)s).") % {"who": track.respondent.name, "n": case.number})
     return case
 
 
@@ -681,8 +689,9 @@ def case_record_block(*, actor, case, track=None) -> Case:
         track.blocked_at = timezone.now()
         track.save(update_fields=["blocked_at"])
         _finish(case, Action.RECORD_BLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
-        notify(users=responsible_users(case, "ppk"), case=case, kind="blocked",
-               message=_("Data kepegawaian %(who)s diblokir sampai rekomendasi ditindaklanjuti.") % {"who": track.respondent.name})
+        with system_language():
+            notify(users=responsible_users(case, "ppk"), case=case, kind="blocked",
+                   message=_("Data kepegawaian %(who)s diblokir sampai rekomendasi ditindaklanjuti.") % {"who": track.respondent.name})
     return case
 
 
@@ -699,8 +708,9 @@ def case_unblock(*, actor, case, track=None) -> Case:
         track.unblocked_at = timezone.now()
         track.save(update_fields=["unblocked_at"])
         _finish(case, Action.UNBLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
-        notify(users=responsible_users(case, "ppk"), case=case, kind="unblocked",
-               message=_("Blokir data %(who)s dibuka.") % {"who": track.respondent.name})
+        with system_language():
+            notify(users=responsible_users(case, "ppk"), case=case, kind="unblocked",
+                   message=_("Blokir data %(who)s dibuka.") % {"who": track.respondent.name})
     return case
 
 
@@ -726,8 +736,9 @@ def case_escalate(*, actor, case, reason="") -> Case:
             "conflict_of_interest": case.conflict_of_interest})
         for code in targets:
             party = "kemenpanrb" if code == "KEMENPANRB" else "kemendagri"
-            notify(users=responsible_users(case, party), case=case, kind="escalated",
-                   message=_("Eskalasi: PPK belum menindaklanjuti rekomendasi perkara %(n)s.") % {"n": case.number})
+            with system_language():
+                notify(users=responsible_users(case, party), case=case, kind="escalated",
+                       message=_("Eskalasi: PPK belum menindaklanjuti rekomendasi perkara %(n)s.") % {"n": case.number})
     return case
 
 
@@ -785,11 +796,13 @@ def case_close_sanctioned(*, actor, case, on=None) -> Case:
             _refuse(_("Data %(who)s masih diblokir: buka blokir terlebih dahulu.") % {"who": ", ".join(blocked)},
                     Action.CLOSE_SANCTIONED, case)
         deadlines.clock_stop_all(case, on=_today(on))
-        case.closed_at, case.close_reason = timezone.now(), str(S.CLOSED_SANCTIONED.label)
+        with system_language():  # stored, read later by others
+            case.closed_at, case.close_reason = timezone.now(), str(S.CLOSED_SANCTIONED.label)
         _finish(case, Action.CLOSE_SANCTIONED, actor, to=S.CLOSED_SANCTIONED,
                 payload={"outcome": S.CLOSED_SANCTIONED, "tracks": {}})
-        notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
-               message=_("Perkara %(n)s selesai: sanksi dijatuhkan.") % {"n": case.number})
+        with system_language():
+            notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
+                   message=_("Perkara %(n)s selesai: sanksi dijatuhkan.") % {"n": case.number})
     return case
 
 
@@ -803,8 +816,9 @@ def case_close_other(*, actor, case, reason="", on=None) -> Case:
         case.closed_at, case.close_reason = timezone.now(), reason[:200]
         _finish(case, Action.CLOSE_OTHER, actor, to=S.CLOSED_OTHER, reason=reason,
                 payload={"outcome": S.CLOSED_OTHER, "tracks": prior})
-        notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
-               message=_("Perkara %(n)s ditutup: %(r)s") % {"n": case.number, "r": reason})
+        with system_language():
+            notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
+                   message=_("Perkara %(n)s ditutup: %(r)s") % {"n": case.number, "r": reason})
     return case
 
 

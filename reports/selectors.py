@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.deadlines import add_days
 from cases.models import DeadlineRule, Role
@@ -207,13 +208,18 @@ def candidate_cases(user, report: Report, limit: int = 10):
 
 # --- what the reporter sees ----------------------------------------------------------------------------------
 
-PUBLIC_STAGES = {
-    ReportStatus.SUBMITTED: (_("Diterima"), _("Laporan Anda sudah kami terima dan menunggu kajian awal oleh Bawaslu.")),
-    ReportStatus.FORMAL_CHECK: (_("Kajian awal"), _("Bawaslu sedang memeriksa syarat formal dan materiel laporan Anda.")),
-    ReportStatus.INCOMPLETE: (_("Perlu dilengkapi"), _("Bawaslu meminta Anda melengkapi laporan sebelum batas waktu di bawah.")),
-    ReportStatus.REGISTERED: (_("Teregistrasi"), _("Laporan Anda memenuhi syarat dan sudah diregistrasi untuk ditangani.")),
-    ReportStatus.NOT_REGISTRABLE: (_("Tidak dapat diregistrasi"), _("Laporan Anda tidak memenuhi syarat untuk diregistrasi.")),
-    ReportStatus.LEAD: (_("Informasi awal (lead)"), _(
+PUBLIC_STAGES = {  # lazy: a module constant, translated per request
+    ReportStatus.SUBMITTED: (gettext_lazy("Diterima"),
+        gettext_lazy("Laporan Anda sudah kami terima dan menunggu kajian awal oleh Bawaslu.")),
+    ReportStatus.FORMAL_CHECK: (gettext_lazy("Kajian awal"),
+        gettext_lazy("Bawaslu sedang memeriksa syarat formal dan materiel laporan Anda.")),
+    ReportStatus.INCOMPLETE: (gettext_lazy("Perlu dilengkapi"),
+        gettext_lazy("Bawaslu meminta Anda melengkapi laporan sebelum batas waktu di bawah.")),
+    ReportStatus.REGISTERED: (gettext_lazy("Teregistrasi"),
+        gettext_lazy("Laporan Anda memenuhi syarat dan sudah diregistrasi untuk ditangani.")),
+    ReportStatus.NOT_REGISTRABLE: (gettext_lazy("Tidak dapat diregistrasi"),
+        gettext_lazy("Laporan Anda tidak memenuhi syarat untuk diregistrasi.")),
+    ReportStatus.LEAD: (gettext_lazy("Informasi awal (lead)"), gettext_lazy(
         "Laporan tanpa identitas pelapor diterima sebagai informasi awal: tidak dapat diregistrasi sebagai laporan, "
         "tetapi Bawaslu dapat menindaklanjutinya sebagai temuan dari pengawasannya sendiri.")),
 }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Outbox, Role
+from cases.services import system_language
 from reports.evidence import StoredFile
 from reports.models import (
     Anonymity, Channel, Evidence, InfoRequest, InfoRequestStatus, Report, ReportEvent, ReportKind, ReportStatus,
@@ -345,9 +346,10 @@ def report_request_info(*, actor, report: Report, question: str, due_on) -> Info
         _set_status(report, ReportStatus.INCOMPLETE, actor=actor, code="report.checked.incomplete", note=question,
                     payload={"info_request": info.pk, "due_on": due_on.isoformat()},
                     fields=("checked_at", "checked_by", "decision_reason"))
-        _mail_reporter(report, _("Laporan Anda perlu dilengkapi"), _(
-            "Bawaslu meminta Anda melengkapi laporan paling lambat %(due)s:\n\n%(q)s\n\n"
-            "Jawab melalui halaman pelacakan dengan kode dan PIN Anda.") % {"due": due_on.strftime("%d-%m-%Y"), "q": question})
+        with system_language():
+            _mail_reporter(report, _("Laporan Anda perlu dilengkapi"), _(
+                "Bawaslu meminta Anda melengkapi laporan paling lambat %(due)s:\n\n%(q)s\n\n"
+                "Jawab melalui halaman pelacakan dengan kode dan PIN Anda.") % {"due": due_on.strftime("%d-%m-%Y"), "q": question})
     return info
 
 
@@ -359,8 +361,9 @@ def report_mark_not_registrable(*, actor, report: Report, reason: str) -> Report
         _decided(report, actor, reason)
         _set_status(report, ReportStatus.NOT_REGISTRABLE, actor=actor, code="report.checked.not_registrable",
                     note=reason, fields=("checked_at", "checked_by", "decision_reason"))
-        _mail_reporter(report, _("Laporan Anda tidak dapat diregistrasi"),
-                       _("Laporan Anda tidak dapat diregistrasi.\nAlasan: %(r)s") % {"r": reason})
+        with system_language():
+            _mail_reporter(report, _("Laporan Anda tidak dapat diregistrasi"),
+                           _("Laporan Anda tidak dapat diregistrasi.\nAlasan: %(r)s") % {"r": reason})
     return report
 
 
@@ -424,8 +427,9 @@ def report_register(*, actor, report: Report, case: Case | None = None) -> Case:
         _set_status(report, ReportStatus.REGISTERED, actor=actor, code="report.registered",
                     payload={"case": case.pk, "case_number": case.number},
                     fields=("case", "checked_at", "checked_by", "decision_reason"))
-        _mail_reporter(report, _("Laporan Anda telah diregistrasi"),
-                       _("Laporan Anda telah diregistrasi dan sedang ditangani Bawaslu."))
+        with system_language():
+            _mail_reporter(report, _("Laporan Anda telah diregistrasi"),
+                           _("Laporan Anda telah diregistrasi dan sedang ditangani Bawaslu."))
     return case
 
 
@@ -507,9 +511,10 @@ def lapse_incomplete_reports(today=None) -> int:
             _set_status(report, ReportStatus.NOT_REGISTRABLE, actor=None, code="report.incomplete.lapsed",
                         note=reason, payload={"due_on": due.isoformat(), "info_requests": [r.pk for r in open_requests]},
                         fields=("checked_at", "decision_reason"))
-            _mail_reporter(report, _("Laporan Anda tidak dapat diregistrasi"), _(
-                "Laporan Anda tidak dapat diregistrasi karena tidak dilengkapi sampai batas waktu %(due)s.\n"
-                "Anda dapat menyampaikan laporan baru bila pelanggaran masih dalam batas waktu pelaporan.")
-                % {"due": due.strftime("%d-%m-%Y")})
+            with system_language():
+                _mail_reporter(report, _("Laporan Anda tidak dapat diregistrasi"), _(
+                    "Laporan Anda tidak dapat diregistrasi karena tidak dilengkapi sampai batas waktu %(due)s.\n"
+                    "Anda dapat menyampaikan laporan baru bila pelanggaran masih dalam batas waktu pelaporan.")
+                    % {"due": due.strftime("%d-%m-%Y")})
             lapsed += 1
     return lapsed

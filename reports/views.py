@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -29,7 +30,8 @@ DRAFT = "report_draft"
 RECEIPT = "report_receipt"
 TRACKED = "tracked_report"
 STEPS = {1: ReporterStepForm, 2: RespondentStepForm, 3: EventStepForm}
-STEP_TITLES = {1: _("Identitas pelapor"), 2: _("Terlapor"), 3: _("Kejadian"), 4: _("Bukti dan kirim")}
+STEP_TITLES = {1: gettext_lazy("Identitas pelapor"), 2: gettext_lazy("Terlapor"), 3: gettext_lazy("Kejadian"),
+               4: gettext_lazy("Bukti dan kirim")}  # lazy: a module constant, translated per request
 
 
 def _rate(setting, default):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.letters.context import letter_context
@@ -53,7 +53,8 @@ def letter_issue(*, actor, kind, agency, case=None, track=None, tracks=None, sif
         raise ValidationError({"kind": _("Jenis surat \u201c%(k)s\u201d tidak dikenal.") % {"k": kind}})
     tracks = list(tracks if tracks is not None else ([track] if track is not None else []))
     on = on or timezone.localdate()
-    context = letter_context(kind, agency=agency, actor=actor, case=case, tracks=tracks, on=on)
+    with translation.override("id"):  # an official letter is Indonesian, whatever language its issuer reads
+        context = letter_context(kind, agency=agency, actor=actor, case=case, tracks=tracks, on=on)
     context.update(extra or {})
     token = verify_token_new()
     context.update(sifat=sifat, verify_url=verify_url(token), verify_code=verify_code_display(token))

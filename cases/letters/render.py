@@ -406,13 +406,15 @@ def build_template_context(kind: str, context: dict) -> dict:
 def _render_html(kind: str, context: dict, *, inline_css: bool) -> str:
     _ensure_django()
     from django.template.loader import render_to_string
+    from django.utils import translation
 
-    ctx = build_template_context(kind, context)
-    ctx["inline_css"] = inline_css
-    if ctx["verify_url"]:
-        make_qr = qr_svg_data_uri if inline_css else qr_png_data_uri  # see qr_png_data_uri
-        ctx["qr_data_uri"] = make_qr(ctx["verify_url"])
-    return render_to_string(f"letters/{kind.lower()}.html", ctx)
+    with translation.override("id"):  # an official letter is Indonesian, whatever language its issuer reads
+        ctx = build_template_context(kind, context)
+        ctx["inline_css"] = inline_css
+        if ctx["verify_url"]:
+            make_qr = qr_svg_data_uri if inline_css else qr_png_data_uri  # see qr_png_data_uri
+            ctx["qr_data_uri"] = make_qr(ctx["verify_url"])
+        return render_to_string(f"letters/{kind.lower()}.html", ctx)
 
 
 def render_letter_html(kind: str, context: dict) -> str:
