@@ -204,3 +204,24 @@ def test_bulk_assign_officers_are_the_selectors_list(bawaslu_officer, supervisor
     assert assignable_officer_options(bawaslu_officer) == expected
     names = [row[1] for row in expected]
     assert names == sorted(names) and "dua_peran" in names and "nonaktif" not in names and "ppk_cilacap" not in names
+
+
+@pytest.mark.django_db
+def test_filterset_instances_share_no_filter_and_methods_run_on_their_own_filterset():
+    """The per-request copy of the filters is shallow (cheaper); two requests must still not share a filter, and a
+    method filter must call the method of its own FilterSet, with its own data."""
+    from django.http import QueryDict
+
+    from cases.filters import CaseFilterSet
+    from cases.models import Region
+
+    cilacap = CaseFactory(region=Region.objects.get(code="33.01"))
+    jakarta = CaseFactory(region=Region.objects.get(code="31.71"))
+    a = CaseFilterSet(QueryDict("region=33"), queryset=Case.objects.all())
+    b = CaseFilterSet(QueryDict("region=31"), queryset=Case.objects.all())
+    assert a.filters["region"] is not b.filters["region"]
+    assert a.filters["region"].filter.f is a.filters["region"] and a.filters["region"].parent is a
+    assert "parent" not in CaseFilterSet.base_filters["region"].__dict__
+    assert a.is_valid() and b.is_valid()
+    assert set(a.qs.values_list("pk", flat=True)) == {cilacap.pk}
+    assert set(b.qs.values_list("pk", flat=True)) == {jakarta.pk}
