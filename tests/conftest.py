@@ -165,3 +165,15 @@ def _fresh_cache():
         cache.clear()
     except Exception:  # a test about a missing Redis reports that itself
         pass
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a page requested in English activates English for the thread (as
+    Django's LocaleMiddleware does), and a service test run after it would otherwise build English messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
