@@ -79,12 +79,18 @@ def system_language():
         yield
 
 
-def notify(*, users: Iterable, case: Case | None, kind: str, message: str, dedupe: str | None = None) -> int:
+def notify(*, users: Iterable, case: Case | None, kind: str, message, params: dict | None = None,
+           dedupe: str | None = None) -> int:
     """In-app notification plus an outbox e-mail per user, in the caller's transaction.
+
+    `message` is a gettext_lazy template (with `params` for its %(name)s fields), written in the site's language
+    whatever language the acting user reads (see system_language); a plain str is stored as it is.
 
     With `dedupe`, each (dedupe, user) is written at most once even from concurrent transactions:
     the unique index makes the second writer wait, then fail, and it skips the e-mail too.
     """
+    with system_language():
+        message = str(message) % params if params is not None else str(message)
     written = 0
     for user in users:
         key = f"{dedupe}:u{user.pk}" if dedupe else None

@@ -360,9 +360,8 @@ def case_assign(*, actor, case, officer) -> Case:
         previous = getattr(case, f"{field}_id")
         setattr(case, field, officer)
         _finish(case, Action.ASSIGN, actor, payload={"field": field, "from": previous, "to": officer.pk})
-        with system_language():
-            notify(users=[officer], case=case, kind="assigned",
-                   message=_("Anda ditetapkan menangani perkara %(n)s.") % {"n": case.number})
+        notify(users=[officer], case=case, kind="assigned",
+               message=gettext_lazy("Anda ditetapkan menangani perkara %(n)s."), params={"n": case.number})
     return case
 
 
@@ -399,9 +398,8 @@ def case_forward(*, actor, case, conclusion="", on=None) -> Case:
         deadlines.clock_start(case, "SUPERVISOR_EXAM", on=on)
         _finish(case, Action.FORWARD, actor, reason=conclusion,
                 payload={"direct": direct, "supervisory_body": body.code if body else None})
-        with system_language():
-            notify(users=responsible_users(case, "supervisor"), case=case, kind="forwarded",
-                   message=_("Perkara %(n)s diteruskan kepada lembaga pengawas.") % {"n": case.number})
+        notify(users=responsible_users(case, "supervisor"), case=case, kind="forwarded",
+               message=gettext_lazy("Perkara %(n)s diteruskan kepada lembaga pengawas."), params={"n": case.number})
     return case
 
 
@@ -470,9 +468,8 @@ def case_draft_recommendation(*, actor, case, track=None, proven=True, violation
         _finish(case, Action.DRAFT_RECOMMENDATION, actor, payload={
             "track": track.pk, "proven": proven, "category": rec.category,
             "violation_types": [v.code for v in types]})
-        with system_language():
-            notify(users=responsible_users(case, "approver"), case=case, kind="recommendation_drafted",
-                   message=_("Draf rekomendasi perkara %(n)s menunggu persetujuan.") % {"n": case.number})
+        notify(users=responsible_users(case, "approver"), case=case, kind="recommendation_drafted",
+               message=gettext_lazy("Draf rekomendasi perkara %(n)s menunggu persetujuan."), params={"n": case.number})
     return rec
 
 
@@ -530,10 +527,10 @@ def case_issue_recommendation(*, actor, case, on=None) -> Case:
         _finish(case, Action.ISSUE_RECOMMENDATION, actor, to=S.AWAITING_FOLLOW_UP, payload={
             "supervisory_body": body.code if body else None,
             "tracks": {t.pk: {"proven": r.proven, "sanction": r.sanction_text()} for t, r in zip(tracks, recs)}})
-        with system_language():
-            message = _("Rekomendasi perkara %(n)s diterbitkan: mohon tindak lanjut.") % {"n": case.number}
-            notify(users=responsible_users(case, "ppk"), case=case, kind="recommendation_issued", message=message)
-            notify(users=responsible_users(case, "bawaslu"), case=case, kind="recommendation_issued", message=message)
+        message = gettext_lazy("Rekomendasi perkara %(n)s diterbitkan: mohon tindak lanjut.")
+        for party in ("ppk", "bawaslu"):
+            notify(users=responsible_users(case, party), case=case, kind="recommendation_issued", message=message,
+                   params={"n": case.number})
     return case
 
 
@@ -551,9 +548,8 @@ def case_record_not_proven(*, actor, case, reason="", on=None) -> Case:
         case.closed_at, case.close_reason = timezone.now(), reason[:200]
         _finish(case, Action.RECORD_NOT_PROVEN, actor, to=S.CLOSED_NOT_PROVEN, reason=reason,
                 payload={"outcome": S.CLOSED_NOT_PROVEN, "tracks": prior})
-        with system_language():
-            notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
-                   message=_("Perkara %(n)s dinyatakan tidak terbukti.") % {"n": case.number})
+        notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
+               message=gettext_lazy("Perkara %(n)s dinyatakan tidak terbukti."), params={"n": case.number})
     return case
 
 
@@ -603,9 +599,8 @@ def case_record_sanction(*, actor, case, track=None, sanction_type, decree_numbe
         _finish(case, Action.RECORD_SANCTION, actor, to=None if waiting else S.FOLLOWED_UP, payload={
             "track": track.pk, "sanction_type": sanction_type.code, "decree_number": record.decree_number,
             "decree_date": decree_date, "signer": record.signer_name})
-        with system_language():
-            notify(users=responsible_users(case, "supervisor"), case=case, kind="sanction_recorded",
-                   message=_("PPK mencatat keputusan sanksi pada perkara %(n)s.") % {"n": case.number})
+        notify(users=responsible_users(case, "supervisor"), case=case, kind="sanction_recorded",
+               message=gettext_lazy("PPK mencatat keputusan sanksi pada perkara %(n)s."), params={"n": case.number})
     return case
 
 
@@ -656,9 +651,8 @@ def case_send_reminder(*, actor, case, on=None) -> Case:
             deadlines.clock_stop(case, ["REMINDER_RESPONSE"], on=on, track=track, state=ClockState.STOPPED)
             deadlines.clock_start(case, "REMINDER_RESPONSE", on=on, track=track)
         _finish(case, Action.SEND_REMINDER, actor, payload={"tracks": [t.pk for t in tracks]})
-        with system_language():
-            notify(users=responsible_users(case, "ppk"), case=case, kind="reminder",
-                   message=_("Pengingat: rekomendasi perkara %(n)s belum ditindaklanjuti.") % {"n": case.number})
+        notify(users=responsible_users(case, "ppk"), case=case, kind="reminder",
+               message=gettext_lazy("Pengingat: rekomendasi perkara %(n)s belum ditindaklanjuti."), params={"n": case.number})
     return case
 
 
@@ -673,9 +667,8 @@ def case_request_block(*, actor, case, track=None) -> Case:
         track.block_requested_at, track.blocked_at, track.unblocked_at = timezone.now(), None, None
         track.save(update_fields=["block_requested_at", "blocked_at", "unblocked_at"])
         _finish(case, Action.REQUEST_BLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
-        with system_language():
-            notify(users=responsible_users(case, "bkn"), case=case, kind="block_requested",
-                   message=_("Permintaan pemblokiran data %(who)s (perkara %(n)s).") % {"who": track.respondent.name, "n": case.number})
+        notify(users=responsible_users(case, "bkn"), case=case, kind="block_requested",
+               message=gettext_lazy("Permintaan pemblokiran data %(who)s (perkara %(n)s)."), params={"who": track.respondent.name, "n": case.number})
     return case
 
 
@@ -689,9 +682,8 @@ def case_record_block(*, actor, case, track=None) -> Case:
         track.blocked_at = timezone.now()
         track.save(update_fields=["blocked_at"])
         _finish(case, Action.RECORD_BLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
-        with system_language():
-            notify(users=responsible_users(case, "ppk"), case=case, kind="blocked",
-                   message=_("Data kepegawaian %(who)s diblokir sampai rekomendasi ditindaklanjuti.") % {"who": track.respondent.name})
+        notify(users=responsible_users(case, "ppk"), case=case, kind="blocked",
+               message=gettext_lazy("Data kepegawaian %(who)s diblokir sampai rekomendasi ditindaklanjuti."), params={"who": track.respondent.name})
     return case
 
 
@@ -708,9 +700,8 @@ def case_unblock(*, actor, case, track=None) -> Case:
         track.unblocked_at = timezone.now()
         track.save(update_fields=["unblocked_at"])
         _finish(case, Action.UNBLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
-        with system_language():
-            notify(users=responsible_users(case, "ppk"), case=case, kind="unblocked",
-                   message=_("Blokir data %(who)s dibuka.") % {"who": track.respondent.name})
+        notify(users=responsible_users(case, "ppk"), case=case, kind="unblocked",
+               message=gettext_lazy("Blokir data %(who)s dibuka."), params={"who": track.respondent.name})
     return case
 
 
@@ -736,9 +727,8 @@ def case_escalate(*, actor, case, reason="") -> Case:
             "conflict_of_interest": case.conflict_of_interest})
         for code in targets:
             party = "kemenpanrb" if code == "KEMENPANRB" else "kemendagri"
-            with system_language():
-                notify(users=responsible_users(case, party), case=case, kind="escalated",
-                       message=_("Eskalasi: PPK belum menindaklanjuti rekomendasi perkara %(n)s.") % {"n": case.number})
+            notify(users=responsible_users(case, party), case=case, kind="escalated",
+                   message=gettext_lazy("Eskalasi: PPK belum menindaklanjuti rekomendasi perkara %(n)s."), params={"n": case.number})
     return case
 
 
@@ -797,12 +787,12 @@ def case_close_sanctioned(*, actor, case, on=None) -> Case:
                     Action.CLOSE_SANCTIONED, case)
         deadlines.clock_stop_all(case, on=_today(on))
         with system_language():  # stored, read later by others
-            case.closed_at, case.close_reason = timezone.now(), str(S.CLOSED_SANCTIONED.label)
+            case.close_reason = str(S.CLOSED_SANCTIONED.label)
+        case.closed_at = timezone.now()
         _finish(case, Action.CLOSE_SANCTIONED, actor, to=S.CLOSED_SANCTIONED,
                 payload={"outcome": S.CLOSED_SANCTIONED, "tracks": {}})
-        with system_language():
-            notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
-                   message=_("Perkara %(n)s selesai: sanksi dijatuhkan.") % {"n": case.number})
+        notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
+               message=gettext_lazy("Perkara %(n)s selesai: sanksi dijatuhkan."), params={"n": case.number})
     return case
 
 
@@ -816,9 +806,8 @@ def case_close_other(*, actor, case, reason="", on=None) -> Case:
         case.closed_at, case.close_reason = timezone.now(), reason[:200]
         _finish(case, Action.CLOSE_OTHER, actor, to=S.CLOSED_OTHER, reason=reason,
                 payload={"outcome": S.CLOSED_OTHER, "tracks": prior})
-        with system_language():
-            notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
-                   message=_("Perkara %(n)s ditutup: %(r)s") % {"n": case.number, "r": reason})
+        notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
+               message=gettext_lazy("Perkara %(n)s ditutup: %(r)s"), params={"n": case.number, "r": reason})
     return case
 
 

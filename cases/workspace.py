@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Case, Note, Notification, User
-from cases.services import event_record, notify, system_language
+from cases.services import event_record, notify
 
 MENTION_RE = re.compile(r"(?<![\w@])@([\w.\-]{2,150})")
 NOTE_MAX = 5000
@@ -38,9 +39,8 @@ def note_add(*, actor, case: Case, body: str) -> Note:
         if mentioned:
             note.mentions.set(mentioned)
             who = actor.get_full_name() or actor.username
-            with system_language():
-                notify(users=mentioned, case=case, kind="mention",
-                       message=_("%(who)s menyebut Anda dalam catatan perkara %(n)s.") % {"who": who, "n": case.number})
+            notify(users=mentioned, case=case, kind="mention",
+                   message=gettext_lazy("%(who)s menyebut Anda dalam catatan perkara %(n)s."), params={"who": who, "n": case.number})
         event_record(case=case, actor=actor, code="case.note.added",
                      payload={"note": note.pk, "mentions": [u.username for u in mentioned]})
     return note
