@@ -137,6 +137,17 @@ def test_a_browser_asking_for_english_still_gets_indonesian_pages_until_the_user
 
 
 @pytest.mark.django_db
+def test_an_unknown_language_in_the_cookie_or_the_switcher_leaves_the_pages_indonesian(client, bawaslu_officer):
+    case = open_case(bawaslu_officer)
+    client.force_login(bawaslu_officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx-tampered"
+    assert_language(officer_pages(client, case), "id")
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})  # not offered: ignored, not stored
+    assert_language(officer_pages(client, case), "id")
+
+
+@pytest.mark.django_db
 def test_menu_and_queue_options_follow_each_switch(client, bawaslu_officer):
     """The menu and the filter options are kept per language (cases/templatetags): switching never mixes them."""
     open_case(bawaslu_officer)
