@@ -27,7 +27,7 @@ def case_for_user(user, pk):
         raise Http404
 
 
-def load_page_user(user):
+def load_page_user(user, *, refresh=False):
     """Read in one query what every page asks of the signed-in user: roles, region, agency, unread notifications.
 
     Separately these are four queries per page (User.roles, the scope's user.region, the header's user.agency,
@@ -36,29 +36,55 @@ def load_page_user(user):
     fill themselves, with the same rows and rules as User.roles (none when inactive, administrator for a
     superuser; tests/test_queue_perf.py checks they agree), and leaves the count in `user.unread_notifications`
     (read by cases.context_processors.navigation).
+
+    A signed-in request's user comes already loaded (cases.auth_backend.PageUserBackend reads the user row in the
+    same statement), so this reads nothing unless `refresh` asks for the count again (after marking notifications).
     """
     from django.db import connection
 
-    from cases.models import Agency, Region
-
-    if not user.is_authenticated:
+    if not user.is_authenticated or (not refresh and hasattr(user, "unread_notifications")):
         return user
     with connection.cursor() as cursor:
         cursor.execute(_page_user_sql(), [user.pk])
         row = cursor.fetchone()
     if row is None:
         return user
+    _fill_page_user(user, row, connection)
+    return user
+
+
+def page_user_by_id(user_id):
+    """The User of `user_id` with what load_page_user fills, in one statement; None if there is none (the
+    authentication backend's get_user)."""
+    from django.db import connection
+
+    from cases.models import User
+
+    with connection.cursor() as cursor:
+        cursor.execute(_page_user_sql(with_user=True), [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n = len(User._meta.concrete_fields)
+    user = _from_row(User, row[:n], connection)
+    _fill_page_user(user, row[n:], connection)
+    return user
+
+
+def _fill_page_user(user, row, connection):
+    from cases.models import Agency, Region
+
     user.roles = user.roles_from(row[0])  # the cached_property's value, by the same rule
     values = row[2:]
     user.region = _from_row(Region, values[:len(Region._meta.concrete_fields)], connection)
     user.agency = _from_row(Agency, values[len(Region._meta.concrete_fields):], connection)
     user.unread_notifications = row[1]
-    return user
 
 
 @functools.cache
-def _page_user_sql():
-    """SELECT group names, unread count, region columns, agency columns FROM the user (names from the models)."""
+def _page_user_sql(with_user=False):
+    """SELECT [user columns,] group names, unread count, region columns, agency columns FROM the user (names
+    from the models)."""
     from django.db import connection
 
     from cases.models import Agency, Notification, Region, User
@@ -68,8 +94,9 @@ def _page_user_sql():
     groups = user.get_field("groups")
     group, through = groups.related_model._meta, groups.remote_field.through._meta
     columns = [f"r.{qn(f.column)}" for f in region.concrete_fields] + [f"a.{qn(f.column)}" for f in agency.concrete_fields]
+    user_columns = "".join(f"u.{qn(f.column)}, " for f in user.concrete_fields) if with_user else ""
     return (
-        f"SELECT ARRAY(SELECT g.{qn(group.get_field('name').column)} FROM {qn(group.db_table)} g"
+        f"SELECT {user_columns}ARRAY(SELECT g.{qn(group.get_field('name').column)} FROM {qn(group.db_table)} g"
         f" JOIN {qn(through.db_table)} ug ON ug.{qn(through.get_field(groups.m2m_reverse_field_name()).column)}"
         f" = g.{qn(group.pk.column)} WHERE ug.{qn(through.get_field(groups.m2m_field_name()).column)} = u.{qn(user.pk.column)}),"
         f" (SELECT COUNT(*) FROM {qn(note.db_table)} n WHERE n.{qn(note.get_field('user').column)} = u.{qn(user.pk.column)}"

@@ -257,7 +257,7 @@ def notifications(request):
 
 @login_required
 def notifications_bell(request):
-    count = selectors.load_page_user(request.user).unread_notifications  # also what the context processor reads
+    count = selectors.load_page_user(request.user, refresh=True).unread_notifications  # also what the context processor reads
     return render(request, "cases/_bell.html", {"unread_count": count})
 
 

@@ -167,6 +167,43 @@ def test_page_user_is_read_in_one_query_and_agrees_with_the_model(request, fixtu
     assert load_page_user(inactive).roles == frozenset() == User.objects.get(pk=user.pk).roles
 
 
+def test_signed_in_page_reads_its_user_once_with_roles_region_and_count(client, bawaslu_officer):
+    """The session's user row and the page data (roles, region, agency, unread count) come in one statement:
+    no second query for the user alone, none for its groups."""
+    from cases.models import User as UserModel
+
+    Notification.objects.create(user=bawaslu_officer, kind="assigned", message="a")
+    client.force_login(bawaslu_officer)
+    client.get(QUEUE)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(QUEUE, {"received_from": "2000-01-03"}).content.decode()
+    user_table = connection.ops.quote_name(UserModel._meta.db_table)
+    reads = [q["sql"] for q in ctx.captured_queries if f"FROM {user_table}" in q["sql"]]
+    assert len(reads) == 1 and "ARRAY(SELECT" in reads[0]
+    assert not any("auth_group" in q["sql"] and "ARRAY(SELECT" not in q["sql"] for q in ctx.captured_queries)
+    assert "Notifikasi: 1 belum dibaca" in body  # the bell counts the one unread notification
+
+
+def test_session_user_that_was_deactivated_or_removed_is_signed_out(client, bawaslu_officer):
+    client.force_login(bawaslu_officer)
+    assert client.get(QUEUE).status_code == 200
+    User.objects.filter(pk=bawaslu_officer.pk).update(is_active=False)
+    assert client.get(QUEUE).status_code == 302  # to the login page, not a page for an inactive account
+    session = client.session
+    session["_auth_user_id"] = "999999999"  # a user removed since
+    session.save()
+    assert client.get(QUEUE).status_code == 302
+
+
+def test_bell_after_marking_read_counts_again(client, bawaslu_officer):
+    note = Notification.objects.create(user=bawaslu_officer, kind="assigned", message="a")
+    client.force_login(bawaslu_officer)
+    before = client.get(reverse("cases:notifications_bell")).content.decode()
+    after = client.post(reverse("cases:notifications_read"), {"id": note.pk}, HTTP_HX_REQUEST="true",
+                        HTTP_HX_TARGET="bell").content.decode()
+    assert "Notifikasi: 1 belum dibaca" in before and "Notifikasi: 0 belum dibaca" in after
+
+
 # The menu the tag replaced, verbatim from templates/base.html before the change.
 MENU_TEMPLATE = """{% load i18n %}    <a href="{% url 'home' %}">{% translate "Beranda" %}</a>
     <a href="{% url 'cases:queue' %}">{% translate "Daftar perkara" %}</a>
