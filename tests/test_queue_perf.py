@@ -262,3 +262,28 @@ def test_filterset_instances_share_no_filter_and_methods_run_on_their_own_filter
     assert a.is_valid() and b.is_valid()
     assert set(a.qs.values_list("pk", flat=True)) == {cilacap.pk}
     assert set(b.qs.values_list("pk", flat=True)) == {jakarta.pk}
+
+
+@pytest.mark.django_db
+def test_filter_forms_share_no_field_state_between_requests():
+    """The filter form's fields are copied without their choice lists (cheaper); one request's errors, widget
+    attributes or bound values must never show on another's form."""
+    from django.http import QueryDict
+
+    from cases.filters import CaseFilterSet
+
+    bad = CaseFilterSet(QueryDict("sort=nonsense&status=nonsense&received_from=2024-13-01"), queryset=Case.objects.all())
+    good = CaseFilterSet(QueryDict("sort=due&status=awaiting_follow_up"), queryset=Case.objects.all())
+    assert not bad.is_valid() and {"sort", "status", "received_from"} <= set(bad.form.errors)
+    bad.form.fields["sort"].widget.attrs["aria-invalid"] = "true"
+    bad.form.fields["sort"].error_messages["invalid_choice"] = "changed"
+    assert good.is_valid() and not good.form.errors
+    for name in ("sort", "status", "received_from"):
+        assert good.form.fields[name] is not bad.form.fields[name]
+        assert good.form.fields[name].widget is not bad.form.fields[name].widget
+    assert "aria-invalid" not in good.form.fields["sort"].widget.attrs
+    assert good.form.fields["sort"].error_messages["invalid_choice"] != "changed"
+    fresh = CaseFilterSet(QueryDict("sort=nonsense"), queryset=Case.objects.all())
+    assert not fresh.is_valid() and "changed" not in str(fresh.form.errors["sort"])
+    assert [c for c, _label in good.form.fields["status"].choices] == [c for c, _label in CaseStatus.choices]
+    assert good.form.cleaned_data["status"] == ["awaiting_follow_up"] and good.form.cleaned_data["sort"] == "due"
