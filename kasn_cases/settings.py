@@ -75,6 +75,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cases.context_processors.navigation",
             ],
+            # Constant {% translate %} and {% url %} tags written once per language (cases/templatetags/memo_tags.py).
+            "libraries": {"i18n": "cases.templatetags.memo_tags"},
+            "builtins": ["cases.templatetags.memo_url"],
         },
     },
 ]
