@@ -82,6 +82,10 @@ TEMPLATES = [
     },
 ]
 
+# templates.W003 warns when one library name has two modules: "i18n" above replaces Django's on purpose
+# (tests/test_memo_tags.py checks that it is the only such name).
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
+
 DATABASES = {"default": env.db_url("DATABASE_URL", default=_services.get("DATABASE_URL", ""))}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

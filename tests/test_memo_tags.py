@@ -98,3 +98,12 @@ def test_pages_are_the_same_html_as_with_djangos_tags(client, bawaslu_officer, l
     for page, mine, stock in zip(paths, ours, theirs):
         assert mine == stock, page
     assert ("<h1>Daftar perkara</h1>" if language == "id" else "<h1>Cases</h1>") in ours[1]
+
+
+def test_i18n_is_the_only_library_name_given_twice():
+    """templates.W003 is silenced for the intended replacement of `i18n`; any other clash must still show."""
+    from django.template import engines as configured
+
+    backend = configured["django"]
+    clashes = backend._check_for_template_tags_with_the_same_name()
+    assert [c.id for c in clashes] == ["templates.W003"] and "'i18n' is used for multiple" in clashes[0].msg
