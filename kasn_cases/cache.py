@@ -4,6 +4,7 @@ django.core.cache.backends.redis builds a new redis.Redis for every cache call (
 about 170 response callbacks): a third of the cost of a cache GET. The connection pools are shared already and a
 redis-py client is safe to share between threads, so the client objects are kept too.
 """
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -25,3 +26,26 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedRedisCacheClient
+
+
+# --- one round trip for what a request reads from the cache anyway --------------------------------------------
+
+_request_readers = []  # (keys(): list of cache keys or [], accept(values: dict)), see read_with_requests
+
+
+def read_with_requests(keys, accept) -> None:
+    """Register a reader of per-request cache values (reports.refcache: the reference-data version): `keys()`
+    names the keys this request will read (none outside a request), `accept(values)` takes what was found."""
+    _request_readers.append((keys, accept))
+
+
+def with_request_keys(keys) -> dict:
+    """cache.get_many(keys), with the keys registered readers will read in this request fetched in the same
+    round trip and handed to them; returns only `keys`' values. Each request still reads the shared values
+    afresh: nothing is kept between requests."""
+    extra = [(reader_keys(), accept) for reader_keys, accept in _request_readers]
+    values = cache.get_many(list(keys) + [k for more, _accept in extra for k in more])
+    for more, accept in extra:
+        if more:
+            accept({k: values[k] for k in more if k in values})
+    return {k: values[k] for k in keys if k in values}

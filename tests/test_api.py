@@ -454,6 +454,30 @@ def test_cached_reference_rows_and_tokens_follow_changes_at_once(world):
     assert api.post("/api/v1/reports/", report_body(), format="json").status_code == 401
 
 
+def test_token_read_from_the_cache_is_the_same_client_and_a_bad_cache_entry_reads_the_database(world):
+    """The cached token (plain column values, one round trip with the reference version) acts exactly as the
+    token read from the database: same service user, agency, region and scope; a cache entry that cannot be
+    read (another code version, garbage) falls back to the database instead of failing the request."""
+    from django.core.cache import cache
+
+    from cases.api.auth import _cache_key, _token_for
+
+    token, key = issue("regency")
+    api = client_for(key)
+    first = api.get("/api/v1/cases/").json()
+    assert cache.get(_cache_key(token.prefix)) is not None  # filled by the first request
+    cached = _token_for(token.prefix)
+    assert (cached.pk, cached.user.pk, cached.user.agency.code, cached.user.region.code) == \
+        (token.pk, token.user.pk, token.agency.code, token.region.code)
+    assert cached.matches(key) and cached.user.roles == token.user.roles
+    assert api.get("/api/v1/cases/").json() == first  # same scope from the cached copy
+    cache.set(_cache_key(token.prefix), ("not", "a", "token"), 60)
+    assert api.get("/api/v1/cases/").json() == first
+    assert api.post("/api/v1/reports/", report_body(), format="json").status_code == 201
+    api_token_revoke(actor=None, token=token)
+    assert api.get("/api/v1/cases/").status_code == 401
+
+
 def test_case_list_unicode_digit_filters_are_a_field_error_not_a_crash(world):
     """Found by schemathesis: "7²" passes str.isdigit() but not int(); the filter must answer 422, not 500."""
     _token, key = issue("national")

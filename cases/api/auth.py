@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from cases.models import ApiToken, Role, User
+from kasn_cases.cache import with_request_keys
+
+from cases.models import Agency, ApiToken, Region, Role, User
 from cases.models.api import hash_key
 
 KEY_PREFIX = "ntr"
@@ -65,25 +67,54 @@ def _split(raw: str) -> str | None:
 
 
 def _cache_key(prefix: str) -> str:
-    return f"apitoken:v1:{prefix}"
+    return f"apitoken:v2:{prefix}"  # v2: column values (v1 held pickled model instances)
+
+
+_PACKED = ((ApiToken, None), (User, "user"), (Region, "region"), (Agency, "agency"))
+
+
+def _pack(token: ApiToken) -> tuple:
+    """The token, its service user and the user's region and agency as plain column values: unpickling four model
+    instances cost more than the rest of the authentication (tests/test_api.py checks the round trip)."""
+    user = token.user
+    rows = [token, user, user.region if user.region_id else None, user.agency if user.agency_id else None]
+    return tuple(None if obj is None else tuple(getattr(obj, f.attname) for f in model._meta.concrete_fields)
+                 for obj, (model, _name) in zip(rows, _PACKED))
+
+
+def _unpack(packed) -> ApiToken:
+    db = ApiToken.objects.db
+    token, user, region, agency = (
+        None if values is None else model.from_db(db, [f.attname for f in model._meta.concrete_fields], values)
+        for values, (model, _name) in zip(packed, _PACKED))
+    ApiToken._meta.get_field("user").set_cached_value(token, user)
+    User._meta.get_field("region").set_cached_value(user, region)
+    User._meta.get_field("agency").set_cached_value(user, agency)
+    return token
 
 
 def _cache_set(token: ApiToken) -> None:
     try:
-        cache.set(_cache_key(token.prefix), token, TOKEN_CACHE_SECONDS)
+        cache.set(_cache_key(token.prefix), _pack(token), TOKEN_CACHE_SECONDS)
     except Exception:  # the cache is an optimisation: without Redis every request reads the database
         pass
 
 
 def _token_for(prefix: str) -> ApiToken | None:
+    """The token of `prefix` from the shared cache, else the database. The same round trip to the cache also
+    brings what kasn_cases.cache.with_request_keys adds for this request (the reference-data version)."""
     try:
-        token = cache.get(_cache_key(prefix))
+        packed = with_request_keys([_cache_key(prefix)]).get(_cache_key(prefix))
     except Exception:
-        token = None
-    if token is None:
-        token = ApiToken.objects.select_related("user", "user__region", "user__agency").filter(prefix=prefix).first()
-        if token is not None:
-            _cache_set(token)
+        packed = None
+    if packed is not None:
+        try:
+            return _unpack(packed)
+        except Exception:  # a value from another version of the code: read the database
+            pass
+    token = ApiToken.objects.select_related("user", "user__region", "user__agency").filter(prefix=prefix).first()
+    if token is not None:
+        _cache_set(token)
     return token
 
 
