@@ -11,8 +11,5 @@ class PageUserBackend(ModelBackend):
     def get_user(self, user_id):
         from cases.selectors import page_user_by_id
 
-        try:
-            user = page_user_by_id(int(user_id))
-        except (TypeError, ValueError, OverflowError):  # a session value that is no user id
-            return None
+        user = page_user_by_id(user_id)  # already an int: django.contrib.auth.get_user converts the session value
         return user if user is not None and self.user_can_authenticate(user) else None

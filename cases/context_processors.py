@@ -11,9 +11,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    if not hasattr(user, "unread_notifications"):
-        # Roles, agency (the header) and the unread count in one query, unless the view has loaded them already.
-        load_page_user(user)
+    load_page_user(user)  # roles, agency (the header), unread count: read with the session's user, or now
     return {
         "user_roles": user.roles,
         "Role": Role,

@@ -60,7 +60,6 @@ def _queue_total(key, qs, cached):
 
 @login_required
 def queue(request):
-    selectors.load_page_user(request.user)  # roles and region for the scope, agency and count for the header: one query
     filterset = selectors.case_queue(request.user, request.GET, request=request, defer_fuzzy=True)
     valid = filterset.is_valid()
     partial = request.htmx and request.htmx.target == "queue-results"  # the results only: no filter form
@@ -257,7 +256,7 @@ def notifications(request):
 
 @login_required
 def notifications_bell(request):
-    count = selectors.load_page_user(request.user, refresh=True).unread_notifications  # also what the context processor reads
+    count = selectors.load_page_user(request.user).unread_notifications  # read with the session's user
     return render(request, "cases/_bell.html", {"unread_count": count})
 
 
@@ -270,6 +269,7 @@ def notifications_read(request):
         return HttpResponseBadRequest(_("Nomor notifikasi tidak valid."))
     n = notifications_mark_read(actor=request.user, ids=ids)
     if request.htmx:
+        selectors.load_page_user(request.user, refresh=True)  # the count read with the user is now stale
         return notifications_bell(request)
     messages.success(request, _("%(n)d notifikasi ditandai sudah dibaca.") % {"n": n})
     target = request.POST.get("next") or ""

@@ -70,7 +70,7 @@ def _cache_key(prefix: str) -> str:
     return f"apitoken:v2:{prefix}"  # v2: column values (v1 held pickled model instances)
 
 
-_PACKED = ((ApiToken, None), (User, "user"), (Region, "region"), (Agency, "agency"))
+_PACKED = (ApiToken, User, Region, Agency)  # the order of _pack's rows
 
 
 def _pack(token: ApiToken) -> tuple:
@@ -79,14 +79,14 @@ def _pack(token: ApiToken) -> tuple:
     user = token.user
     rows = [token, user, user.region if user.region_id else None, user.agency if user.agency_id else None]
     return tuple(None if obj is None else tuple(getattr(obj, f.attname) for f in model._meta.concrete_fields)
-                 for obj, (model, _name) in zip(rows, _PACKED))
+                 for obj, model in zip(rows, _PACKED))
 
 
 def _unpack(packed) -> ApiToken:
     db = ApiToken.objects.db
     token, user, region, agency = (
         None if values is None else model.from_db(db, [f.attname for f in model._meta.concrete_fields], values)
-        for values, (model, _name) in zip(packed, _PACKED))
+        for values, model in zip(packed, _PACKED))
     ApiToken._meta.get_field("user").set_cached_value(token, user)
     User._meta.get_field("region").set_cached_value(user, region)
     User._meta.get_field("agency").set_cached_value(user, agency)
