@@ -1,0 +1,80 @@
+"""The least any page of this kind must do, served through the project's own settings and middleware.
+
+Only bench/bench_floor.py loads this (DJANGO_SETTINGS_MODULE=bench.floor_settings); the application never does.
+
+- /floor/page/: a signed-in page that does nothing: session, user, CSRF, locale, the whole middleware stack, and a
+  body as long as the queue page's.
+- /floor/sql/?<queue query>: the same, plus the one statement the queue runs for that query (built by the
+  application's own selectors once per query string, then only executed), each row written as one line of HTML.
+- /floor/intake/: a token POST that reads the token from the cache, parses the JSON body and INSERTs it in a
+  transaction (committed, as the real intake's report), answering 201 with JSON.
+"""
+import functools
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpResponse, JsonResponse
+from django.urls import path
+from django.utils.html import escape
+from django.views.decorators.csrf import csrf_exempt
+
+from kasn_cases.urls import urlpatterns as project_urls
+
+BODY_BYTES = 38_000  # about the queue page's length (third page, 50 rows)
+FLOOR_TABLE = "bench_floor_intake"
+
+
+@login_required
+def page(request):
+    return HttpResponse("<!doctype html><title>floor</title>" + "x" * BODY_BYTES)
+
+
+@functools.lru_cache(maxsize=64)
+def _queue_sql(user_id, query_string):
+    """The SQL and parameters of the queue's row query for this user and query string (compiled once)."""
+    from django.http import QueryDict
+
+    from cases import selectors
+    from cases.models import User
+    from cases.pagination import CASE_SORTS, _after, decode_cursor
+
+    data = QueryDict(query_string)
+    filterset = selectors.case_queue(User.objects.get(pk=user_id), data)
+    filterset.is_valid()
+    sort = filterset.sort_value
+    key = CASE_SORTS[sort]
+    qs = selectors.queue_rows(filterset.qs, key.field)
+    if key.nullable:
+        qs = qs.filter(**{f"{key.field}__isnull": False})
+    if data.get("cursor"):
+        _phase, value, pk = decode_cursor(data["cursor"], sort, key)
+        qs = _after(qs, key, value, pk)
+    return qs.order_by(*key.order_by())[:51].query.sql_with_params()
+
+
+@login_required
+def sql(request):
+    statement, params = _queue_sql(request.user.pk, request.META.get("QUERY_STRING", ""))
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    html = "".join("<tr>%s</tr>" % "".join("<td>%s</td>" % escape(v) for v in row) for row in rows[:50])
+    return HttpResponse("<!doctype html><title>floor</title><table>" + html + "</table>"
+                        + "x" * max(0, BODY_BYTES - len(html)))
+
+
+@csrf_exempt
+def intake(request):
+    token = request.headers.get("Authorization", "").removeprefix("Token ")
+    if request.method != "POST" or cache.get("floor-token:" + token) is None:
+        return JsonResponse({"code": "unauthorized"}, status=401)
+    body = json.loads(request.body)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {FLOOR_TABLE} (body) VALUES (%s) RETURNING id", [json.dumps(body)])
+        new_id = cursor.fetchone()[0]
+    return JsonResponse({"id": new_id, "status": "received"}, status=201)
+
+
+urlpatterns = [path("floor/page/", page), path("floor/sql/", sql), path("floor/intake/", intake), *project_urls]
