@@ -8,6 +8,8 @@ Only bench/bench_floor.py loads this (DJANGO_SETTINGS_MODULE=bench.floor_setting
   application's own selectors once per query string, then only executed), each row written as one line of HTML.
 - /floor/intake/: a token POST that reads the token from the cache, parses the JSON body and INSERTs it in a
   transaction (committed, as the real intake's report), answering 201 with JSON.
+- /floor/intake-drf/: the same INSERT behind the project's REST framework defaults, as every API view has them:
+  the API token authentication, the per-client throttle, the JSON parser and renderer, the error handler.
 """
 import functools
 import json
@@ -19,6 +21,8 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from kasn_cases.urls import urlpatterns as project_urls
 
@@ -65,16 +69,24 @@ def sql(request):
                         + "x" * max(0, BODY_BYTES - len(html)))
 
 
+def _insert(body) -> int:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {FLOOR_TABLE} (body) VALUES (%s) RETURNING id", [json.dumps(body)])
+        return cursor.fetchone()[0]
+
+
 @csrf_exempt
 def intake(request):
     token = request.headers.get("Authorization", "").removeprefix("Token ")
     if request.method != "POST" or cache.get("floor-token:" + token) is None:
         return JsonResponse({"code": "unauthorized"}, status=401)
-    body = json.loads(request.body)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {FLOOR_TABLE} (body) VALUES (%s) RETURNING id", [json.dumps(body)])
-        new_id = cursor.fetchone()[0]
-    return JsonResponse({"id": new_id, "status": "received"}, status=201)
+    return JsonResponse({"id": _insert(json.loads(request.body)), "status": "received"}, status=201)
 
 
-urlpatterns = [path("floor/page/", page), path("floor/sql/", sql), path("floor/intake/", intake), *project_urls]
+class DrfIntake(APIView):
+    def post(self, request):
+        return Response({"id": _insert(request.data), "status": "received"}, status=201)
+
+
+urlpatterns = [path("floor/page/", page), path("floor/sql/", sql), path("floor/intake/", intake),
+               path("floor/intake-drf/", DrfIntake.as_view()), *project_urls]
