@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from cases import selectors
@@ -151,7 +151,8 @@ def case_detail(request, pk):
 @login_required
 def case_print(request, pk):
     case = selectors.case_for_user(request.user, pk)
-    return render(request, "cases/print.html", _case_context(request, case))
+    return render(request, "cases/print.html", {"items": [_case_context(request, case)],
+                                                "back": reverse("cases:detail", args=[case.pk])})
 
 
 @login_required
@@ -216,15 +217,21 @@ def note_create(request, pk):
     return render(request, "cases/detail.html", _case_context(request, case, note_form=form), status=400)
 
 
+def _ticked(request) -> tuple[list[int], str]:
+    """(ids of the cases ticked in the queue, at most a page of them; the queue URL to go back to)."""
+    ids = [int(i) for i in request.POST.getlist("case") if i.isascii() and i.isdigit() and len(i) <= 18][:PER_PAGE]
+    back = reverse("cases:queue") + ("?" + request.POST.get("query", "") if request.POST.get("query") else "")
+    return ids, back
+
+
 @login_required
 @require_POST
 def bulk_assign(request):
     """Assign the ticked cases (each in the user's scope) to one officer; each goes through the workflow."""
     from cases.workflow import ActionNotAllowed, InvalidTransition
 
-    ids = [int(i) for i in request.POST.getlist("case") if i.isascii() and i.isdigit() and len(i) <= 18][:PER_PAGE]
+    ids, back = _ticked(request)
     officer = User.objects.filter(pk=request.POST.get("officer") or 0, is_active=True).first()
-    back = reverse("cases:queue") + ("?" + request.POST.get("query", "") if request.POST.get("query") else "")
     if not ids or officer is None:
         messages.error(request, _("Pilih sedikitnya satu perkara dan satu petugas untuk penugasan massal."))
         return redirect(back)
@@ -241,6 +248,33 @@ def bulk_assign(request):
     for line in refused:
         messages.error(request, line)
     return redirect(back)
+
+
+@login_required
+@require_POST
+def bulk_letters(request):
+    """The letters of the ticked cases (those in the user's scope) on the batch printing page, where the officer
+    picks the kind and the output and sees how many letters that is before printing."""
+    ids, back = _ticked(request)
+    visible = sorted(selectors.cases_visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    if not visible:
+        messages.error(request, _("Pilih sedikitnya satu perkara untuk mencetak suratnya."))
+        return redirect(back)
+    return redirect(reverse("letters:batch") + "?" + urlencode({"case_ids": ",".join(map(str, visible))}))
+
+
+@login_required
+@require_POST
+def print_selected(request):
+    """The printable view of every ticked case (those in the user's scope) in one page, each on a new sheet: one
+    tab to print, where opening a tab per case was stopped by the browser's pop-up blocker after the first."""
+    ids, back = _ticked(request)
+    cases = {c.pk: c for c in selectors.cases_visible_to(request.user).select_related("election", "region").filter(pk__in=ids)}
+    if not cases:
+        messages.error(request, _("Pilih sedikitnya satu perkara untuk dicetak."))
+        return redirect(back)
+    items = [_case_context(request, cases[pk]) for pk in ids if pk in cases]
+    return render(request, "cases/print.html", {"items": items, "back": back})
 
 
 # --- notifications ---------------------------------------------------------------------------------------------

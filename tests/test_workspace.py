@@ -388,3 +388,57 @@ def test_english_interface_is_available(client, bawaslu_officer):
     client.force_login(bawaslu_officer)
     client.post(reverse("set_language"), {"language": "en", "next": QUEUE})
     assert client.get(QUEUE).status_code == 200
+
+
+# --- bulk printing from the queue ---------------------------------------------------------------------------------
+
+def test_print_letters_of_ticked_cases_opens_the_batch_page_with_only_cases_in_scope(
+        client, bawaslu_officer, supervisor_analyst, supervisor_approver, cilacap_case, banyumas_case):
+    from cases.letters.issue import letter_issue
+    from cases.models import Letter
+
+    mine = to_awaiting(cilacap_case, bawaslu_officer, supervisor_analyst, supervisor_approver)
+    letter_issue(actor=supervisor_approver, kind="RECOMMENDATION", agency=Agency.objects.get(code="BKN"), case=mine,
+                 tracks=list(mine.tracks.select_related("respondent", "agency")))
+    issued = Letter.objects.filter(case=mine).count()
+    assert issued >= 1
+    client.force_login(bawaslu_officer)
+    queue = client.get(QUEUE).content.decode()
+    assert "Cetak surat perkara terpilih" in queue and reverse("cases:bulk_letters") in queue
+    # The other regency's case id, typed into the request by hand, is dropped: it is not in this officer's scope.
+    response = client.post(reverse("cases:bulk_letters"), {"case": [mine.pk, banyumas_case.pk], "query": "status="})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("letters:batch") + f"?case_ids={mine.pk}"
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert page.status_code == 200 and f'value="{mine.pk}"' in body and f"<strong>{issued}</strong>" in body
+
+
+def test_print_letters_with_nothing_ticked_says_so_and_keeps_the_filters(client, bawaslu_officer, banyumas_case):
+    client.force_login(bawaslu_officer)
+    for data in ({"query": "status=registered"}, {"case": ["abc", "-1"], "query": "status=registered"},
+                 {"case": [banyumas_case.pk], "query": "status=registered"}):  # only a case outside the scope
+        response = client.post(reverse("cases:bulk_letters"), data)
+        assert response.status_code == 302 and response["Location"] == QUEUE + "?status=registered"
+        assert "Pilih sedikitnya satu perkara untuk mencetak suratnya." in client.get(response["Location"]).content.decode()
+    assert client.get(reverse("cases:bulk_letters")).status_code == 405
+
+
+def test_print_selected_cases_in_one_page_each_on_its_own_sheet(client, bawaslu_officer, bawaslu_province,
+                                                                cilacap_case, banyumas_case):
+    client.force_login(bawaslu_province)
+    response = client.post(reverse("cases:print_selected"), {"case": [banyumas_case.pk, cilacap_case.pk]})
+    body = response.content.decode()
+    assert response.status_code == 200 and body.count('<article class="print-case">') == 2
+    assert body.index(banyumas_case.number) < body.index(cilacap_case.number)  # in the order ticked
+    assert "Kembali ke daftar perkara" in body
+    client.force_login(bawaslu_officer)  # Cilacap only: the other regency's case is left out, not shown
+    body = client.post(reverse("cases:print_selected"), {"case": [banyumas_case.pk, cilacap_case.pk]}).content.decode()
+    assert cilacap_case.number in body and banyumas_case.number not in body
+    assert body.count('<article class="print-case">') == 1
+    nothing = client.post(reverse("cases:print_selected"), {"case": [banyumas_case.pk]})
+    assert nothing.status_code == 302
+    assert "Pilih sedikitnya satu perkara untuk dicetak." in client.get(nothing["Location"]).content.decode()
+    assert client.get(reverse("cases:print_selected")).status_code == 405
+    single = client.get(reverse("cases:print", args=[cilacap_case.pk])).content.decode()
+    assert single.count('<article class="print-case">') == 1 and "Kembali ke halaman perkara" in single

@@ -1,4 +1,4 @@
-/* Officer workspace: saved queue filters (kept in this browser), print of selected cases, bell refresh.
+/* Officer workspace: saved queue filters (kept in this browser), bell refresh.
    Everything works without this file; it only adds conveniences. */
 (function () {
   "use strict";
@@ -34,13 +34,6 @@
       var name = window.prompt(document.documentElement.lang === "en" ? "Name for this filter" : "Nama filter ini");
       if (!name) return;
       var list = load(); list.unshift({name: name.slice(0, 60), query: params.toString()}); store(list); render(box);
-    });
-    document.addEventListener("click", function (ev) {
-      var btn = ev.target.closest && ev.target.closest("[data-print-selected]");
-      if (!btn) return;
-      btn.form.querySelectorAll("input[name=case]:checked").forEach(function (cb) {
-        window.open(window.location.pathname.replace(/\/$/, "") + "/" + cb.value + "/print/", "_blank");
-      });
     });
     // A swapped-in results table: move focus to it so keyboard and screen-reader users follow the change.
     document.body.addEventListener("htmx:afterSwap", function (ev) {
