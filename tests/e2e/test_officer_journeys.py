@@ -186,3 +186,25 @@ def test_queue_is_usable_on_a_phone_and_by_keyboard(page, people):
     assert page.evaluate("document.activeElement.className") == "skip"
     shot(page, "mobile-01-queue")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_bawaslu_officer_prints_the_ticked_cases_in_one_tab_and_their_letters(page, people):
+    first, second = new_case(people["bawaslu"], name="Terlapor Cetak Satu"), new_case(people["bawaslu"], name="Terlapor Cetak Dua")
+    login(page, "bawaslu_cilacap")
+    page.goto(page.base + "/cases/")
+    page.check(f"input[name=case][value='{first.pk}']")
+    page.check(f"input[name=case][value='{second.pk}']")
+    with page.context.expect_page() as opened:
+        page.click("button:has-text('Cetak halaman perkara terpilih')")
+    printed = opened.value
+    printed.wait_for_load_state()
+    assert printed.locator("article.print-case").count() == 2
+    assert printed.locator(f"h1:has-text('{first.number}')").count() == 1
+    assert printed.locator(f"h1:has-text('{second.number}')").count() == 1
+    printed.screenshot(path=str(ARTIFACTS / "bawaslu-05-print-selected.png"), full_page=True)
+    assert len(page.context.pages) == 2  # the queue and one print tab, not a tab per case
+    printed.close()
+    page.click("button:has-text('Cetak surat perkara terpilih')")
+    page.wait_for_selector("h1:has-text('Cetak surat massal')")
+    assert sorted(page.input_value("input[name=case_ids]").split(",")) == sorted([str(first.pk), str(second.pk)])
+    shot(page, "bawaslu-06-batch-letters")
