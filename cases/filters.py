@@ -144,7 +144,8 @@ class CaseFilterSet(filters.FilterSet):
 
     status = filters.MultipleChoiceFilter(label=_("Status"), choices=CaseStatus.choices, distinct=False)
     election = filters.CharFilter(label=_("Pemilihan"), method="filter_election", max_length=40)
-    stage = filters.NumberFilter(label=_("Tahapan"), field_name="stage_id")
+    stage = filters.NumberFilter(label=_("Tahapan"), field_name="stage_id", error_messages={
+        "invalid": _("Tahapan diisi dengan nomor tahapan dari daftar, mis. 17.")})
     region = filters.CharFilter(label=_("Wilayah (kode, termasuk di bawahnya)"), method="filter_region", max_length=13)
     agency = filters.CharFilter(label=_("Instansi (kode)"), method="filter_agency", max_length=40)
     violation = filters.CharFilter(label=_("Jenis pelanggaran (kode)"), method="filter_violation", max_length=40)

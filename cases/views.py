@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors
 from cases.deadlines import clock_status
-from cases.models import ElectionPeriod, Role, User
+from cases.models import ElectionPeriod, ElectionStage, Role, User
 from cases.pagination import InvalidCursor, bounded_count
 from cases.workspace import case_reassign, decree_checked, note_add, notifications_mark_read
 from cases.workspace_forms import CONSEQUENCES, DANGEROUS, NoteForm, form_for
@@ -74,18 +74,22 @@ def queue(request):
         total_key = _queue_total_key(request, filterset)
     else:
         status = 400
-    # The total and the elections list from the cache in one round trip.
-    keys = [k for k in (total_key, None if partial else ELECTIONS_KEY) if k]
+    # The total and the elections and stages lists from the cache in one round trip.
+    keys = [k for k in (total_key, *((None, None) if partial else (ELECTIONS_KEY, STAGES_KEY))) if k]
     cached = cache.get_many(keys) if keys else {}
     if total_key:
         total = _queue_total(total_key, qs, cached)
     params = request.GET.copy()
     params.pop("cursor", None)
     may_assign = request.user.has_role(Role.BAWASLU, Role.APPROVER, Role.ADMIN)
+    # The bulk-assign select and the "assigned" filter list the same officers.
+    officers = _officer_choices(request.user) if may_assign and (not partial or (page and page.rows)) else []
     context = {"filterset": filterset, "form": filterset.form, "page": page, "total": total, "base_query": params.urlencode(),
-               "elections": [] if partial else _elections(cached),
                "may_assign": may_assign, "today": timezone.localdate(), "overdue_label": _("terlambat"),
-               "officers": _officer_choices(request.user) if may_assign and page and page.rows else []}
+               "officers": officers if page and page.rows else []}
+    if not partial:
+        context.update(elections=_elections(cached), stages=_stages(cached),
+                       assigned_choices=_assigned_choices(filterset.form["assigned"].value(), officers))
     template = "cases/_queue_rows.html" if partial else "cases/queue.html"
     return render(request, template, context, status=status)
 
@@ -104,6 +108,39 @@ def _elections(cached):
         rows = list(ElectionPeriod.objects.order_by("-voting_date").values_list("slug", "name"))
         cache.set(ELECTIONS_KEY, rows, 300)
     return rows
+
+
+STAGES_KEY = "queue-stages"
+
+
+def _stages(cached):
+    """The stage filter's <optgroup>s, an election each, newest first, none chosen (queue_form.stage_options)."""
+    from cases.templatetags.queue_form import stage_groups_html
+
+    html = cached.get(STAGES_KEY)
+    if html is None:
+        groups = {}
+        for election, pk, name in (ElectionStage.objects.order_by("-election__voting_date", "election_id", "starts_on", "id")
+                                   .values_list("election__name", "id", "name")):
+            groups.setdefault(election, []).append((pk, name))
+        html = stage_groups_html(groups.items())
+        cache.set(STAGES_KEY, html, 300)
+    return html
+
+
+def _officer_label(first_name, last_name, username):
+    return "%s (%s)" % (("%s %s" % (first_name, last_name)).strip() or username, username)
+
+
+def _assigned_choices(chosen, officers):
+    """The "assigned" filter's options after "anyone": me, then the officers this user may assign to; an officer
+    chosen elsewhere (the workload page links here with their id) stays listed and selected, so changing another
+    filter keeps it."""
+    choices = [("me", _("Saya"))] + [(str(pk), _officer_label(first, last, username))
+                                      for pk, username, first, last in officers]
+    if chosen and chosen not in {value for value, _label in choices} and chosen.isascii() and chosen.isdigit():
+        choices.append((chosen, _("Petugas nomor %(n)s") % {"n": chosen}))
+    return choices
 
 
 def _case_context(request, case, *, forms=None, note_form=None):

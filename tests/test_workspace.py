@@ -442,3 +442,30 @@ def test_print_selected_cases_in_one_page_each_on_its_own_sheet(client, bawaslu_
     assert client.get(reverse("cases:print_selected")).status_code == 405
     single = client.get(reverse("cases:print", args=[cilacap_case.pk])).content.decode()
     assert single.count('<article class="print-case">') == 1 and "Kembali ke halaman perkara" in single
+
+
+def test_stage_and_assigned_officer_filters_are_in_the_form_and_stay_chosen(client, bawaslu_province, bawaslu_officer,
+                                                                          cilacap_case, banyumas_case):
+    from cases.models import ElectionStage
+
+    stage = ElectionStage.objects.get(election__slug="pilkada-2024", slug="campaign")
+    Case.objects.filter(pk=cilacap_case.pk).update(stage=stage)
+    workflow.perform("assign", actor=bawaslu_province, case=cilacap_case, officer=bawaslu_officer)
+    client.force_login(bawaslu_province)
+    body = client.get(QUEUE, {"stage": stage.pk}).content.decode()
+    assert numbers_in(body) == {cilacap_case.number}
+    assert f'<option value="{stage.pk}" selected>{stage.name}</option>' in body
+    assert '<optgroup label="Pemilihan Serentak Nasional 2024 (Gubernur, Bupati, Wali Kota)">' in body
+    # The workload page's link: the officer is chosen in the select, so changing another filter keeps it.
+    body = client.get(QUEUE, {"assigned": bawaslu_officer.pk}).content.decode()
+    assert numbers_in(body) == {cilacap_case.number}
+    assert re.search(rf'<option value="{bawaslu_officer.pk}" selected>[^<]*\({re.escape(bawaslu_officer.username)}\)</option>', body)
+    bad_stage, bad_officer = client.get(QUEUE, {"stage": "kampanye"}), client.get(QUEUE, {"assigned": "siapa"})
+    assert bad_stage.status_code == 400
+    assert 'id="e-stage">Tahapan diisi dengan nomor tahapan dari daftar' in bad_stage.content.decode()
+    assert bad_officer.status_code == 400
+    assert 'id="e-assigned">Isi \u201cditugaskan\u201d dengan \u201cme\u201d' in bad_officer.content.decode()
+
+
+def numbers_in(body):
+    return set(re.findall(r"NTR-\d{4}-\d{6}", body.split('<table class="list queue">')[1]))

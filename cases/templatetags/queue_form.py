@@ -1,4 +1,5 @@
-"""`{% filter_options "status" %}` and `{% officer_options officers %}`: the queue's <option> lists, built in Python.
+"""`{% filter_options "status" %}`, `{% stage_options stages %}` and `{% officer_options officers %}`: the queue's
+<option> lists, built in Python.
 
 Through the template engine every option re-resolved the chosen value (`{% if v in form.status.value %}` builds
 the BoundField value once per option) and rendered a lazily translated label; the form has ~40 options, the
@@ -71,6 +72,27 @@ def filter_options(context, name, choices=None):
     options = _fixed(name) if choices is None else [(value, escape(value), escape(str(label))) for value, label in choices]
     return mark_safe("".join(OPTION.format(html_value, "selected" if _is_chosen(value, chosen, multiple) else "", label)
                              for value, html_value, label in options))
+
+
+def stage_groups_html(groups) -> str:
+    """An <optgroup> per election with its stages' <option>s, none chosen, from (election name, [(id, name), ...])
+    groups (kept in the cache as HTML: only the chosen option changes from request to request)."""
+    out = []
+    for election, rows in groups:
+        out.append('<optgroup label="%s">' % escape(election))
+        out += [OPTION.format(int(pk), "", escape(name)) for pk, name in rows]
+        out.append("</optgroup>")
+    return "".join(out)
+
+
+@register.simple_tag(takes_context=True)
+def stage_options(context, groups_html):
+    """The stage filter's options (stage_groups_html) with the form's stage chosen."""
+    chosen = str(context["form"]["stage"].value() or "")
+    if chosen.isascii() and chosen.isdigit():
+        groups_html = groups_html.replace(OPTION.format(chosen, "", "")[:-len("</option>")],
+                                          OPTION.format(chosen, "selected", "")[:-len("</option>")], 1)
+    return mark_safe(groups_html)
 
 
 @register.simple_tag
