@@ -37,8 +37,10 @@ def home(request):
     """Officers see what needs them now; everyone else the public landing page."""
     if not request.user.is_authenticated:
         return render(request, "public_home.html")
+    from cases.home import sections_for
+
     user = request.user
-    context = {"buckets": selectors.home_buckets(user)}
+    context = {"buckets": selectors.home_buckets(user), "sections": sections_for(user)}
     if user.has_role(Role.PPK_LIAISON):
         context["pending_tracks"] = list(selectors.liaison_tracks(user, pending_only=True)[:20])
     return render(request, "cases/home.html", context)

@@ -228,6 +228,23 @@ def test_post_text_is_escaped_in_the_queue(client, tmp_path, lexicon, screening_
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
+def test_home_page_shows_the_reviewer_the_waiting_hits_and_nobody_else(client, posts_file, lexicon, screening_reviewer,
+                                                                      bawaslu_officer):
+    home = reverse("home")
+    client.force_login(screening_reviewer)
+    assert "Tidak ada temuan penapisan yang menunggu." in client.get(home).content.decode()
+    call_command("screening_import", str(posts_file), verbosity=0)
+    score_all()
+    page = client.get(home).content.decode()
+    card = page.split('id="h-screening"')[1].split("</section>")[0]
+    assert "@budi_asn" in card and "@siti_guru" in card and "@andi_dinas" not in card  # everyday posts: no hit
+    assert card.index("@budi_asn") < card.index("@siti_guru")  # score × reach, as the screening queue
+    assert "2 kelompok unggahan menunggu keputusan" in card and reverse("screening:queue") in card
+    client.force_login(bawaslu_officer)  # not a reviewer: no card, no post text on the home page
+    page = client.get(home).content.decode()
+    assert 'id="h-screening"' not in page and "@budi_asn" not in page
+
+
 # --- bad input and scope --------------------------------------------------------------------------------------
 
 def test_bad_decisions_and_filters_get_indonesian_messages(client, posts_file, lexicon, screening_reviewer):

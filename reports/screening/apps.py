@@ -7,3 +7,6 @@ class ScreeningConfig(AppConfig):
     label = "screening"
     verbose_name = "Penapisan konten"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from reports.screening import home  # noqa: F401  (the reviewer's card on the home page)

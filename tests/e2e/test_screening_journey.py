@@ -48,10 +48,15 @@ def screened(transactional_db, tmp_path):
 
 def test_reviewer_confirms_a_post_as_a_finding(page, screened):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.goto(page.base + "/login/?next=/screening/")
+    page.goto(page.base + "/login/")
     page.fill("input[name=username]", screened.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")  # the home page: what needs the reviewer now
+    card = page.locator("section", has=page.locator("#h-screening"))
+    assert "@budi_asn" in card.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "screening-00-home.png"), full_page=True)
+    card.get_by_role("link", name="Buka antrean penapisan").click()
     page.wait_for_url("**/screening/")
     first = page.locator("article.hit").first
     assert "@budi_asn" in first.inner_text() and "Budi Santoso" in first.inner_text()

@@ -1,0 +1,17 @@
+"""Sections other apps add to the officers' home page ("what needs me now"), so that cases imports none of them.
+
+A section is a callable taking the signed-in user and returning None (nothing for this user) or a dict with
+"template" (rendered in a card on the home page) and that template's context.
+"""
+from collections.abc import Callable
+
+SECTIONS: list[Callable] = []
+
+
+def register(section: Callable) -> Callable:
+    SECTIONS.append(section)
+    return section
+
+
+def sections_for(user) -> list[dict]:
+    return [ctx for ctx in (section(user) for section in SECTIONS) if ctx]
