@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from reports import letters  # noqa: F401  (receipt on submission, closing notice on case close)
+        from reports import home, letters  # noqa: F401  (home card; receipt on submission, closing notice on close)

@@ -125,6 +125,10 @@ class Report(models.Model):
             models.Index(fields=["election", "respondent_nip"], name="report_election_nip"),
             GinIndex(fields=["description"], name="report_description_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["id"], condition=models.Q(receipt_due=True), name="report_receipt_due"),
+            # The home page's "awaiting the check" card: the waiting reports oldest first (reports.home).
+            models.Index(fields=["received_at", "id"], include=["region_code"], name="report_waiting_received",
+                         condition=models.Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.FORMAL_CHECK,
+                                                        ReportStatus.INCOMPLETE])),
         ]
         constraints = [
             models.CheckConstraint(

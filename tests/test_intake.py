@@ -364,6 +364,34 @@ def test_out_of_region_officer_gets_404_and_queue_is_scoped(client, bawaslu_offi
         reverse("reports:intake_queue")).content.decode()
 
 
+def test_home_page_lists_reports_awaiting_the_check_for_intake_officers_in_scope(client, bawaslu_officer,
+                                                                                 bawaslu_other_regency, auditor):
+    home = reverse("home")
+    assert "Tidak ada laporan yang menunggu kajian." in officer_client(bawaslu_officer).get(home).content.decode()
+    report, _pin = public_report(client)
+    page = officer_client(bawaslu_officer).get(home).content.decode()
+    card = page.split('id="h-intake"')[1].split("</section>")[0]
+    assert report.tracking_code_display in card and "1 laporan, yang terlama di atas" in card
+    assert reverse("reports:intake_detail", args=[report.pk]) in card
+    assert report.tracking_code_display not in officer_client(bawaslu_other_regency).get(home).content.decode()
+    assert 'id="h-intake"' not in officer_client(auditor).get(home).content.decode()  # no intake permission
+    decide(officer_client(bawaslu_officer), report, outcome="lead")  # decided: no longer waiting
+    assert report.tracking_code_display not in officer_client(bawaslu_officer).get(home).content.decode()
+
+
+def test_home_page_counts_waiting_reports_only_up_to_a_cap(client, bawaslu_officer, monkeypatch):
+    from reports import home as reports_home
+
+    monkeypatch.setattr(reports_home, "HOME_REPORTS", 1)
+    monkeypatch.setattr(reports_home, "COUNT_UP_TO", 1)
+    first, _pin = public_report(client)
+    client.cookies.clear()
+    second, _pin = public_report(client)
+    card = officer_client(bawaslu_officer).get(reverse("home")).content.decode().split('id="h-intake"')[1]
+    assert "lebih dari 1 laporan, yang terlama di atas" in card
+    assert first.tracking_code_display in card and second.tracking_code_display not in card  # the oldest first
+
+
 def test_wrong_status_answers_409_and_changes_nothing(client, bawaslu_officer):
     report, _pin = public_report(client)
     officer = officer_client(bawaslu_officer)
