@@ -22,7 +22,7 @@ def cases_visible_to(user):
 def case_for_user(user, pk):
     """One case in scope, else 404 (the user may not know it exists)."""
     try:
-        return cases_visible_to(user).select_related("election", "region").get(pk=pk)
+        return cases_visible_to(user).select_related("election", "region", "stage").get(pk=pk)
     except (Case.DoesNotExist, ValueError):
         raise Http404
 

@@ -308,7 +308,8 @@ def print_selected(request):
     """The printable view of every ticked case (those in the user's scope) in one page, each on a new sheet: one
     tab to print, where opening a tab per case was stopped by the browser's pop-up blocker after the first."""
     ids, back = _ticked(request)
-    cases = {c.pk: c for c in selectors.cases_visible_to(request.user).select_related("election", "region").filter(pk__in=ids)}
+    cases = {c.pk: c for c in selectors.cases_visible_to(request.user).select_related("election", "region", "stage")
+             .filter(pk__in=ids)}
     if not cases:
         messages.error(request, _("Pilih sedikitnya satu perkara untuk dicetak."))
         return redirect(back)
