@@ -120,3 +120,54 @@ def test_broker_down_the_receipt_is_issued_in_the_request(monkeypatch):
     pk = created.json()["id"]
     assert Letter.objects.filter(kind=LetterKind.RECEIPT, subject_ref=f"report:{pk}").exists()
     assert not Report.objects.get(pk=pk).receipt_due
+
+
+@pytest.mark.django_db
+def test_insert_parameters_are_what_django_would_save_for_every_field():
+    """reports.services._db_values keeps str/bool/int attributes as they are and sends everything else through
+    Field.get_db_prep_save(Field.pre_save()): the parameters must equal Django's for every field and value kind."""
+    import datetime as dt
+    import ipaddress
+
+    import time_machine
+    from django.utils.translation import gettext_lazy
+
+    from cases.models import ElectionPeriod, Region
+
+    def django_values(obj, skip=()):
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in services._insert_fields(type(obj))
+                if f.name not in skip]
+
+    ensure_reference_data()
+    report = Report(election=ElectionPeriod.objects.get(slug="pilkada-2024"), region=Region.objects.get(code="33.01"),
+                    region_code="33.01", respondent_name=gettext_lazy("Nama terlapor"), respondent_nip="",
+                    description="Uraian " * 5, occurred_on=dt.date(2024, 10, 1), known_on=None,
+                    received_at=dt.datetime(2024, 10, 2, 9, 30, tzinfo=dt.timezone.utc), submitted_ip="10.1.2.3",
+                    receipt_due=True, failed_pin_attempts=0, idempotency_key=None, links="")
+    reporter = Reporter(report=report, name="Siti", address="Jl. Merdeka 1", email="")
+    event = ReportEvent(report=report, code="report.submitted", to_status="submitted", payload={"kind": "laporan", "n": 1})
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone.utc), tick=False):
+        for obj, skip in ((report, ()), (reporter, {"report"}), (event, {"report"})):
+            fast, full = services._db_values(obj, skip=skip), django_values(obj, skip=skip)
+            assert [repr(v) for v in fast] == [repr(v) for v in full], type(obj).__name__
+    assert ipaddress.ip_address("10.1.2.3")  # the IP field went through Django's own path (str -> inet adapter)
+
+
+@pytest.mark.django_db
+def test_a_lone_surrogate_in_any_text_field_is_refused_naming_the_field_in_both_languages():
+    import json as _json
+
+    ensure_reference_data()
+    _token, key = issue("regency")
+    body = report_body(respondent_name="Budi \ud83d", reporter={"name": "Siti \ud83d", "address": "Jl. Merdeka 1",
+                                                                "standing": "voter"},
+                       links=["https://x.com/\ud83d"])
+    response = client_for(key).post("/api/v1/reports/", _json.dumps(body), content_type="application/json")
+    assert response.status_code == 422, response.content
+    fields = response.json()["fields"]
+    expected = ["Teks berisi karakter surrogate U+D83D yang tidak sah; kirim teks Unicode yang utuh."]
+    assert fields["respondent_name"] == expected and fields["reporter.name"] == expected
+    assert fields["links.0"] == expected
+    english = client_for(key, lang="en").post("/api/v1/reports/", _json.dumps(body), content_type="application/json")
+    assert english.status_code == 422 and "surrogate character U+D83D" in english.json()["fields"]["respondent_name"][0]
+    assert not Report.objects.exists()

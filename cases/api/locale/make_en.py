@@ -60,6 +60,9 @@ EN = {
         "the time zone of field posted_at is outside -12:00 to +14:00, got '%(v)s'",
     "kolom url harus alamat http(s) yang sah": "field url must be a valid http(s) address",
     "kolom election: pemilihan '%(s)s' tidak dikenal": "field election: unknown election '%(s)s'",
+    # reports/api.py: DRF's surrogate check, with a message in both languages
+    "Teks berisi karakter surrogate U+{code_point:X} yang tidak sah; kirim teks Unicode yang utuh.":
+        "The text holds an invalid surrogate character U+{code_point:X}; send whole Unicode text.",
 }
 
 
