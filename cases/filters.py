@@ -139,6 +139,11 @@ class _FieldsCopiedShallow(dict):
         return out
 
 
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in the current time zone (Asia/Jakarta unless changed)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 class CaseFilterSet(filters.FilterSet):
     """The case queue's filters. Scope is NOT applied here: pass a queryset already scoped by selectors."""
 
@@ -266,11 +271,16 @@ class CaseFilterSet(filters.FilterSet):
             return qs.none()
         return qs.filter(Q(bawaslu_owner_id=user_id) | Q(supervisor_owner_id=user_id))
 
+    # Received on a day = from that day's midnight to the next one's, in the site's time zone: the same rows as
+    # received_at__date (which converts every row's timestamp, a full scan at 1,000,000 cases: 0.4-0.6 s), as a
+    # range the (received_at, id) index serves.
     def filter_received_from(self, qs, name, value):
-        return qs.filter(received_at__date__gte=value)
+        return qs.filter(received_at__gte=_day_start(value))
 
     def filter_received_to(self, qs, name, value):
-        return qs.filter(received_at__date__lte=value)
+        if value >= dt.date.max:
+            return qs
+        return qs.filter(received_at__lt=_day_start(value + dt.timedelta(days=1)))
 
     def filter_reached(self, qs, name, value):
         return qs.filter(REACHED[value])

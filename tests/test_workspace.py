@@ -470,3 +470,32 @@ def test_stage_and_assigned_officer_filters_are_in_the_form_and_stay_chosen(clie
 
 def numbers_in(body):
     return set(re.findall(r"NTR-\d{4}-\d{6}", body.split('<table class="list queue">')[1]))
+
+
+def test_received_date_filters_match_the_calendar_day_in_jakarta_at_the_boundaries(client, bawaslu_officer):
+    """The received-date filters are ranges on received_at (served by its index); they must give the rows the
+    calendar date in the site's time zone gives, including just before and at midnight WIB, and take any date."""
+    from cases.filters import CaseFilterSet
+
+    wib = dt.timezone(dt.timedelta(hours=7))
+    stamps = [dt.datetime(2026, 3, 9, 23, 59, 59, 999999, tzinfo=wib), dt.datetime(2026, 3, 10, 0, 0, tzinfo=wib),
+              dt.datetime(2026, 3, 10, 23, 59, 59, tzinfo=wib), dt.datetime(2026, 3, 11, 0, 0, tzinfo=wib),
+              dt.datetime(2026, 3, 10, 17, 0, tzinfo=dt.timezone.utc)]  # 00:00 WIB on the 11th
+    cases = [open_case(bawaslu_officer, name=f"Batas {i}") for i in range(len(stamps))]
+    for case, stamp in zip(cases, stamps):
+        Case.objects.filter(pk=case.pk).update(received_at=stamp)
+    ids = {c.pk for c in cases}
+    for start, end in (("2026-03-10", "2026-03-10"), ("2026-03-10", None), (None, "2026-03-10"), ("2026-03-11", None),
+                       ("0001-01-01", "9999-12-31"), ("9999-12-31", None), (None, "0001-01-01")):
+        data = {k: v for k, v in (("received_from", start), ("received_to", end)) if v}
+        filterset = CaseFilterSet(data, queryset=Case.objects.filter(pk__in=ids))
+        assert filterset.is_valid(), filterset.form.errors
+        expected = Case.objects.filter(pk__in=ids)
+        if start:
+            expected = expected.filter(received_at__date__gte=dt.date.fromisoformat(start))
+        if end:
+            expected = expected.filter(received_at__date__lte=dt.date.fromisoformat(end))
+        assert set(filterset.qs.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True)), data
+    client.force_login(bawaslu_officer)
+    on_the_tenth = numbers(client.get(QUEUE, {"received_from": "2026-03-10", "received_to": "2026-03-10"}))
+    assert on_the_tenth == {cases[1].number, cases[2].number}
