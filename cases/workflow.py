@@ -157,7 +157,7 @@ def _next_case_id() -> int:
 
 def case_open(*, actor, election, region, title, description="", occurred_on=None, place="", is_finding=False,
               social_media=False, respondents=(), bawaslu_office=None, received_at=None, register=True,
-              search_text="") -> Case:
+              search_text="", stage=None) -> Case:
     """Create a case (status received), its respondents' tracks, and optionally register it.
 
     respondents: dicts {"nip": str | None, "name", "position", "agency": Agency}; an unknown or missing NIP
@@ -167,7 +167,8 @@ def case_open(*, actor, election, region, title, description="", occurred_on=Non
     with transaction.atomic():
         pk = _next_case_id()
         case = Case.objects.create(
-            pk=pk, number=f"NTR-{timezone.localtime(received_at).year}-{pk:06d}", election=election, region=region,
+            pk=pk, number=f"NTR-{timezone.localtime(received_at).year}-{pk:06d}", election=election, stage=stage,
+            region=region,
             region_code=region.code, bawaslu_office=bawaslu_office or _actor_bawaslu_office(actor),
             title=title, description=description, occurred_on=occurred_on, place=place, is_finding=is_finding,
             social_media=social_media, received_at=received_at, status=S.RECEIVED)

@@ -458,7 +458,7 @@ def report_register(*, actor, report: Report, case: Case | None = None) -> Case:
             raise InvalidReportTransition(_("Pilih instansi terlapor dari daftar sebelum registrasi."))
         if case is None:
             case = workflow.case_open(
-                actor=actor, election=report.election, region=report.region, title=_title(report),
+                actor=actor, election=report.election, stage=report.stage, region=report.region, title=_title(report),
                 description=report.description, occurred_on=report.occurred_on, place=report.place,
                 is_finding=report.kind == ReportKind.TEMUAN, social_media=bool(report.link_list),
                 respondents=[_respondent_entry(report)], bawaslu_office=_office(actor),

@@ -176,7 +176,11 @@ def decide(client, report, **data):
 
 
 def test_named_report_checked_and_registered_opens_a_case_with_clocks(client, bawaslu_officer):
+    from cases.models import ElectionStage
+
     report, pin = public_report(client, respondent=respondent_step(respondent_nip=NIP))
+    campaign = ElectionStage.objects.get(election=report.election, slug="campaign")
+    Report.objects.filter(pk=report.pk).update(stage=campaign)  # the stage the reporter chose
     officer = officer_client(bawaslu_officer)
     page = officer.get(reverse("reports:intake_detail", args=[report.pk])).content.decode()
     assert "Siti Rahmawati" in page and "Tepat waktu" in page
@@ -188,6 +192,7 @@ def test_named_report_checked_and_registered_opens_a_case_with_clocks(client, ba
     assert report.status == ReportStatus.REGISTERED and report.case is not None
     case = report.case
     assert case.status == CaseStatus.REGISTERED and case.region.code == "33.01"
+    assert case.stage == campaign  # the queue's stage filter finds it
     assert case.clocks.exists()
     respondent = Respondent.objects.get(nip=NIP)
     assert not respondent.verified and case.tracks.filter(respondent=respondent).exists()
