@@ -1,5 +1,6 @@
 """Demo data: one login per role, realistic spread, idempotent re-run."""
 import pytest
+from django.db.models import F
 from django.core.management import call_command
 
 from cases.demo.users import DEMO_USERS
@@ -23,6 +24,10 @@ def test_load_demo_creates_consistent_cases_and_is_idempotent():
         assert CaseEvent.objects.filter(case=case).exists()
     sanctioned = Case.objects.filter(status=CaseStatus.CLOSED_SANCTIONED).first()
     assert sanctioned.tracks.get().sanction.decree_number
+    # Every demo case has a stage of its own election (the queue's stage filter finds them), most in the campaign.
+    assert not Case.objects.filter(stage__isnull=True).exists()
+    assert not Case.objects.exclude(stage__election=F("election")).exists()
+    assert Case.objects.filter(stage__slug="campaign").count() > Case.objects.count() / 3
 
 
 @pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import (
-    Agency, AgencyKind, Respondent, CaseStatus, ClockState, DeadlineRule, ElectionPeriod, Region, SanctionType, SupervisoryBody,
-    TrackStatus, User, ViolationType,
+    Agency, AgencyKind, Respondent, CaseStatus, ClockState, DeadlineRule, ElectionPeriod, ElectionStage, Region, SanctionType,
+    SupervisoryBody, TrackStatus, User, ViolationType,
 )
 
 FIRST = ("Agus Budi Dedi Eko Fajar Hadi Indra Joko Kurniawan Lukman Made Nyoman Putu Rahmat Slamet Teguh Wahyu Yusuf "
@@ -94,6 +94,25 @@ class Generator:
         statuses, weights = zip(*STATUS_WEIGHTS.items())
         self.statuses, self.status_weights = statuses, weights
         self.election_slugs, self.election_weights = zip(*ELECTION_WEIGHTS.items())
+        self.stages, self._stage_ids = {}, {}  # election id -> its stages in date order; -> {slug: id}
+        for stage in ElectionStage.objects.filter(election__in=self.elections.values()).order_by("starts_on", "id"):
+            self.stages.setdefault(stage.election_id, []).append(stage)
+
+    # Outside every stage's dates (open demo cases are dated around today), the stage a case is given: the campaign
+    # most often, as in the reports of past elections. Taken from the case id, not the random sequence, so the
+    # rest of the demo stays as it was for a seed.
+    STAGE_SHARES = (("campaign", 60), ("pre_candidacy", 85), ("quiet_period", 95), ("voting", 100))
+
+    def stage(self, election, occurred_on, case_id):
+        stages = self.stages.get(election.id, [])
+        for stage in stages:
+            if stage.starts_on and stage.ends_on and stage.starts_on <= occurred_on <= stage.ends_on:
+                return stage.id
+        by_slug = self._stage_ids.get(election.id)
+        if by_slug is None:
+            by_slug = self._stage_ids[election.id] = {stage.slug: stage.id for stage in stages}
+        pick = (case_id * 7919) % 100
+        return next((by_slug.get(slug) for slug, upto in self.STAGE_SHARES if pick < upto), None)
 
     def region(self):
         # A third of the demo sits in Jawa Tengah (and a share in Cilacap) so demo users see work.
@@ -231,10 +250,12 @@ class Generator:
                 year = stamps[0].year
                 number = f"NTR-{year}-{case_id:07d}"
                 title = f"{position} {act_text}"
+                occurred_on = stamps[0] - dt.timedelta(days=rng.randint(1, 5))
                 buffers["cases_case"].append((
-                    case_id, number, election.id, None, reg_id, reg_code, self.bawaslu_by_code.get(reg_code), status,
+                    case_id, number, election.id, self.stage(election, occurred_on, case_id), reg_id, reg_code,
+                    self.bawaslu_by_code.get(reg_code), status,
                     title, f"Terlapor {resp_name}, {position} pada {agency_name}, diduga {act_text}.",
-                    stamps[0] - dt.timedelta(days=rng.randint(1, 5)), reg_name, False, social,
+                    occurred_on, reg_name, False, social,
                     stamp_dt[0], stamp_dt[1] if reached >= 2 else None, stamp_dt[2] if reached >= 3 else None,
                     stamp_dt[3] if reached >= 4 else None, stamp_dt[4] if reached >= 5 else None, closed_at,
                     "" if not closed else status, due, False, "", None, None,
