@@ -130,15 +130,13 @@ def _stages(cached):
     return html
 
 
-def _officer_label(first_name, last_name, username):
-    return "%s (%s)" % (("%s %s" % (first_name, last_name)).strip() or username, username)
-
-
 def _assigned_choices(chosen, officers):
     """The "assigned" filter's options after "anyone": me, then the officers this user may assign to; an officer
     chosen elsewhere (the workload page links here with their id) stays listed and selected, so changing another
     filter keeps it."""
-    choices = [("me", _("Saya"))] + [(str(pk), _officer_label(first, last, username))
+    from cases.templatetags.queue_form import officer_label
+
+    choices = [("me", _("Saya"))] + [(str(pk), officer_label(first, last, username))
                                       for pk, username, first, last in officers]
     if chosen and chosen not in {value for value, _label in choices} and chosen.isascii() and chosen.isdigit():
         choices.append((chosen, _("Petugas nomor %(n)s") % {"n": chosen}))

@@ -82,16 +82,15 @@ class _SurrogateCheck(ProhibitSurrogateCharactersValidator):
 
 
 def _with_fast_surrogate_check(fields) -> None:
-    """Swap DRF's surrogate-character validator for _SurrogateCheck in `fields` and their nested serializers."""
+    """Swap DRF's surrogate-character validator for _SurrogateCheck in `fields`, list children and nested
+    serializers."""
     for field in fields.values():
-        field.validators = [_SurrogateCheck() if type(v) is ProhibitSurrogateCharactersValidator else v
-                            for v in field.validators]
+        for target in (field, getattr(field, "child", None)):
+            if target is not None:
+                target.validators = [_SurrogateCheck() if type(v) is ProhibitSurrogateCharactersValidator else v
+                                     for v in target.validators]
         if isinstance(field, serializers.Serializer):
             _with_fast_surrogate_check(field.fields)
-        child = getattr(field, "child", None)
-        if child is not None:
-            child.validators = [_SurrogateCheck() if type(v) is ProhibitSurrogateCharactersValidator else v
-                                for v in child.validators]
 
 
 class ReportCreateSerializer(serializers.Serializer):

@@ -95,13 +95,18 @@ def stage_options(context, groups_html):
     return mark_safe(groups_html)
 
 
+def officer_label(first_name, last_name, username) -> str:
+    """How an officer is named in the queue's selects: "Full Name (username)", the username alone without a name."""
+    full_name = ("%s %s" % (first_name, last_name)).strip()  # User.get_full_name()
+    return "%s (%s)" % (full_name or username, username)
+
+
 @register.simple_tag
 def officer_options(officers):
     """<option>s of the bulk-assign select from (id, username, first_name, last_name) rows."""
     number_text = formats.localize if settings.USE_THOUSAND_SEPARATOR else str
     out = []
     for pk, username, first_name, last_name in officers:
-        full_name = ("%s %s" % (first_name, last_name)).strip()  # User.get_full_name()
-        out.append('<option value="%s">%s (%s)</option>' % (escape(number_text(pk)), escape(full_name or username),
-                                                            escape(username)))
+        out.append('<option value="%s">%s</option>' % (escape(number_text(pk)),
+                                                     escape(officer_label(first_name, last_name, username))))
     return mark_safe("".join(out))
