@@ -87,7 +87,7 @@ TEMPLATES = [
 SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 
 DATABASES = {"default": env.db_url("DATABASE_URL", default=_services.get("DATABASE_URL", ""))}
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+DATABASES["default"]["ENGINE"] = "kasn_cases.db"  # django.db.backends.postgresql with a cheaper health check
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool("DB_SERVER_SIDE_BINDING", default=True)

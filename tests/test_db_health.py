@@ -1,0 +1,76 @@
+"""The per-request connection check (kasn_cases.db): a connection the server ended is replaced before the request
+uses it, and a healthy one is reused without a statement sent to ask."""
+import json
+import tempfile
+import time
+
+import psycopg
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.test import RequestFactory
+
+from cases.api.auth import api_token_issue
+from cases.models import Agency, Role
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wsgi_get(path: str, key: str) -> tuple[str, dict]:
+    """One request through Django's WSGI handler, as gunicorn calls it: request_started closes or flags old
+    connections (the test client leaves that step out)."""
+    environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD="GET", HTTP_AUTHORIZATION=f"Token {key}",
+                                             HTTP_HOST="testserver")
+    status = []
+    response = WSGIHandler()(environ, lambda s, headers, exc_info=None: status.append(s))
+    try:
+        body = b"".join(response)
+    finally:
+        response.close()  # request_finished: Django keeps the connection (CONN_MAX_AGE) for the next request
+    return status[0], json.loads(body)
+
+
+@pytest.fixture
+def key():
+    _token, key = api_token_issue(actor=None, name="klien uji koneksi", agency=Agency.objects.get(code="BAWASLU-33.01"),
+                                  role=Role.BAWASLU)
+    return key
+
+
+def backend_pid() -> int:
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid
+
+
+def test_a_connection_the_server_ended_is_replaced_before_the_next_request(key, settings):
+    status, _body = wsgi_get("/api/v1/elections/", key)
+    assert status.startswith("200")
+    old_pid = backend_pid()
+    params = connection.get_connection_params()
+    with psycopg.connect(**{k: v for k, v in params.items() if k not in ("cursor_factory", "context")},
+                         autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", [old_pid]).fetchone()[0] is True
+    deadline = time.monotonic() + 5  # PostgreSQL ends the backend asynchronously
+    while time.monotonic() < deadline and connection.is_usable():
+        time.sleep(0.02)
+
+    status, body = wsgi_get("/api/v1/elections/", key)
+
+    assert status.startswith("200"), body  # not the 503 "database unavailable" answer
+    assert any(e["slug"] == "pilkada-2024" for e in body["results"])
+    assert backend_pid() != old_pid
+
+
+def test_a_healthy_connection_is_reused_without_asking_the_server(key):
+    assert wsgi_get("/api/v1/elections/", key)[0].startswith("200")
+    pid = backend_pid()
+    with tempfile.TemporaryFile() as trace:  # libpq's protocol trace: every message sent to the server
+        connection.connection.pgconn.trace(trace.fileno())
+        try:
+            assert connection.is_usable()
+        finally:
+            connection.connection.pgconn.untrace()
+        trace.seek(0)
+        assert trace.read() == b""  # no SELECT 1
+    assert wsgi_get("/api/v1/elections/", key)[0].startswith("200")
+    assert backend_pid() == pid
