@@ -74,3 +74,16 @@ def test_a_healthy_connection_is_reused_without_asking_the_server(key):
         assert trace.read() == b""  # no SELECT 1
     assert wsgi_get("/api/v1/elections/", key)[0].startswith("200")
     assert backend_pid() == pid
+
+
+def test_a_connection_left_in_a_failed_transaction_is_not_taken_as_usable():
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.execute("BEGIN")
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        raw.execute("SELECT 1 / 0")
+    try:
+        assert not connection.is_usable()  # as Django's own check: SELECT 1 fails in an aborted transaction
+    finally:
+        raw.execute("ROLLBACK")
+    assert connection.is_usable()

@@ -11,6 +11,7 @@ network partition) is missed by both checks alike: `SELECT 1` would hang on it t
 import select
 
 from django.db.backends.postgresql import base
+from psycopg.pq import TransactionStatus
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -18,6 +19,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         conn = self.connection
         if conn is None or conn.closed or conn.broken:
             return False
+        if conn.info.transaction_status != TransactionStatus.IDLE:  # inside or after a failed transaction: ask
+            return super().is_usable()
         poller = select.poll()  # not select.select: it refuses descriptors above 1023
         try:
             poller.register(conn.fileno(), select.POLLIN | select.POLLPRI)
