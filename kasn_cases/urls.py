@@ -6,6 +6,7 @@ from django.urls import include, path
 from cases import views as case_views
 
 urlpatterns = [
+    path("api/v1/", include("cases.api.urls")),  # first: the busiest prefix (partner systems' intake)
     path("", case_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -15,7 +16,6 @@ urlpatterns = [
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("cases.api.urls")),
     path("cases/", include("cases.urls")),
     path("stats/", include("cases.urls_stats")),
     path("", include("cases.urls_public")),

@@ -19,13 +19,13 @@ router.register("deadline-rules", views.DeadlineRuleViewSet, basename="api-deadl
 router.register("holidays", views.HolidayViewSet, basename="api-holiday")
 
 urlpatterns = [
+    # Intake first: URL resolution tries the patterns in order, and report submissions are most of the API's traffic.
+    *([path("", include("reports.api"))] if apps.is_installed("reports") else []),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("respondents/<str:nip>/", views.RespondentView.as_view(), name="api-respondent"),
     path("statistics/summary/", views.StatisticsSummaryView.as_view(), name="api-statistics-summary"),
     *router.urls,
 ]
-if apps.is_installed("reports"):
-    urlpatterns.append(path("", include("reports.api")))
 if apps.is_installed("reports.screening"):
     urlpatterns.append(path("screening/", include("reports.screening.api")))
