@@ -56,6 +56,26 @@ def test_reference_data_loaded_and_idempotent():
     assert DeadlineRule.for_clock("PPK_FOLLOW_UP", "pilkada", __import__("datetime").date(2024, 12, 1)).length == 14
 
 
+@pytest.mark.parametrize("reset_sequences", [False, True])  # as pytest-django flushes, and as a test may ask
+@pytest.mark.django_db(transaction=True)
+def test_reference_rows_come_back_unchanged_after_a_flush_and_new_rows_get_new_ids(reset_sequences):
+    """The suite's restore after a transactional test's flush (tests.conftest) gives back the reference data
+    load_reference made, ids and all, and a row added afterwards does not collide with a restored id."""
+    from django.contrib.auth.models import Group
+
+    from tests.conftest import restore_reference
+
+    models = (Region, Agency, ElectionPeriod, ViolationType, DeadlineRule, Holiday, Group)
+    snapshot = lambda: {m.__name__: sorted(m.objects.values_list()) for m in models}
+    before = snapshot()
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=reset_sequences)
+    assert not Region.objects.exists()
+    restore_reference()
+    assert snapshot() == before
+    region = Region.objects.create(code="99", name="Uji", level="province")
+    assert region.pk > max(pk for pk, *_rest in before["Region"])
+
+
 @pytest.mark.django_db
 def test_officer_edit_of_holiday_survives_reload():
     day = Holiday.objects.filter(cuti_bersama=True).first()
