@@ -91,6 +91,12 @@ DATABASES["default"]["ENGINE"] = "kasn_cases.db"  # django.db.backends.postgresq
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool("DB_SERVER_SIDE_BINDING", default=True)
+# A statement run this many times on one connection is prepared on the server (psycopg's default threshold; Django
+# turns preparing off unless asked): PostgreSQL then skips parsing and planning it. The intake's one INSERT went from
+# 527-554 to 601-611 req/s (bench/bench_intake.py, alternating runs). "off" behind a pooler that cannot keep prepared
+# statements (PgBouncer before 1.21 in transaction mode).
+_prepare = env.str("DB_PREPARE_THRESHOLD", default="5").strip().lower()
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None if _prepare in ("", "off", "none") else int(_prepare)
 if EMBEDDED:
     # Several local test runs may share the embedded server: one test database each.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}

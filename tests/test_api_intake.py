@@ -47,6 +47,30 @@ def test_report_reporter_and_event_are_written_in_one_statement():
 
 
 @pytest.mark.django_db
+def test_a_submission_repeated_on_one_connection_runs_as_a_prepared_statement():
+    """psycopg prepares a statement a connection has run five times (DB_PREPARE_THRESHOLD); Django would turn that
+    off. PostgreSQL then keeps the submission's plan instead of parsing and planning it on every POST."""
+    _token, key = issue("regency")
+    api = client_for(key)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    connection.connection._prepared.clear()
+
+    def prepared_inserts():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+            return [s for (s,) in cursor.fetchall() if 'INSERT INTO "reports_report"' in s]
+
+    for _ in range(4):
+        assert api.post("/api/v1/reports/", report_body(), format="json").status_code == 201
+    assert prepared_inserts() == []
+    for _ in range(2):
+        assert api.post("/api/v1/reports/", report_body(), format="json").status_code == 201
+    assert len(prepared_inserts()) == 1
+    assert Report.objects.count() == 6
+
+
+@pytest.mark.django_db
 def test_a_taken_tracking_code_is_replaced_not_refused(monkeypatch):
     _token, key = issue("regency")
     api = client_for(key)

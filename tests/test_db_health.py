@@ -7,6 +7,7 @@ import time
 import psycopg
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django import db as django_db
 from django.db import connection
 from django.test import RequestFactory
 
@@ -87,3 +88,36 @@ def test_a_connection_left_in_a_failed_transaction_is_not_taken_as_usable():
     finally:
         raw.execute("ROLLBACK")
     assert connection.is_usable()
+
+
+@pytest.mark.parametrize("in_transaction", [False, True])
+def test_a_prepared_query_survives_a_migration_that_changes_a_column_type(in_transaction):
+    """A statement run five times is prepared; another connection then widens a column it returns (as a migration
+    would). Outside a transaction the query still answers; inside one it fails once, and after the rollback it
+    answers again, on the same connection."""
+    params = connection.get_connection_params()
+    with psycopg.connect(**{k: v for k, v in params.items() if k not in ("cursor_factory", "context")},
+                         autocommit=True) as other:
+        other.execute("CREATE TABLE test_replan (id int, name varchar(10))")
+        other.execute("INSERT INTO test_replan VALUES (1, 'Cilacap')")
+        try:
+            def read():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT id, name FROM test_replan WHERE id = %s", [1])
+                    return cursor.fetchall()
+
+            for _ in range(6):
+                assert read() == [(1, "Cilacap")]
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%test_replan%%'")
+                assert cursor.fetchone()[0] == 1
+            other.execute("ALTER TABLE test_replan ALTER COLUMN name TYPE varchar(40)")
+            if in_transaction:
+                with pytest.raises(django_db.NotSupportedError, match="result type"):
+                    with django_db.transaction.atomic():
+                        read()
+            assert read() == [(1, "Cilacap")]
+            assert read() == [(1, "Cilacap")]
+        finally:
+            connection.close()
+            other.execute("DROP TABLE test_replan")

@@ -7,14 +7,40 @@ is not silent: PostgreSQL sends an error message and closes the socket, which th
 connection has nothing to read. So: nothing to read -> usable, without asking; anything to read (a closure, or a
 notice that arrived in between) -> Django's own check, `SELECT 1`, decides. A connection cut without a word (a
 network partition) is missed by both checks alike: `SELECT 1` would hang on it too.
+
+Statements a connection repeats are prepared (settings: DB_PREPARE_THRESHOLD). A migration that changes the type of a
+column such a statement returns makes PostgreSQL refuse the prepared plan ("cached plan must not change result
+type"), and psycopg would send the same prepared statement again on every later call. ReplanningCursor forgets the
+connection's prepared statements on that error and, outside a transaction (nothing ran), runs the statement once
+more; inside one it re-raises (the transaction is aborted) and the rollback forgets them.
 """
 import select
 
 from django.db.backends.postgresql import base
+from psycopg import errors
 from psycopg.pq import TransactionStatus
 
 
+class ReplanningCursor(base.ServerBindingCursor):
+    def execute(self, query, params=None, **kwargs):
+        try:
+            return super().execute(query, params, **kwargs)
+        except errors.FeatureNotSupported as exc:
+            if exc.diag.source_function != "RevalidateCachedQuery":  # not localised, unlike the message
+                raise
+            self.connection._prepared.clear()  # psycopg then sends DEALLOCATE ALL after the next statement
+            if self.connection.info.transaction_status != TransactionStatus.IDLE:
+                raise
+            return super().execute(query, params, **kwargs)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        if params.get("cursor_factory") is base.ServerBindingCursor:
+            params["cursor_factory"] = ReplanningCursor
+        return params
+
     def is_usable(self):
         conn = self.connection
         if conn is None or conn.closed or conn.broken:
