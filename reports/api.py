@@ -4,6 +4,8 @@ import copy
 import functools
 import re
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
@@ -41,9 +43,26 @@ def reports_for_client(user):
     return Report.objects.filter(own if visible.query.is_empty() else own | Q(pk__in=visible.values("pk")))
 
 
+class _ApiIntakeForm(OfficerReportForm):
+    def _clean_fields(self):
+        """Django's Form._clean_fields (BSD licence) without a BoundField made for each field just to read its
+        value: a field that is not disabled and cleans as forms.Field does reads the widget's value directly."""
+        for name, field in self.fields.items():
+            try:
+                if field.disabled or type(field)._clean_bound_field is not forms.Field._clean_bound_field:
+                    self.cleaned_data[name] = field._clean_bound_field(self[name])
+                else:
+                    self.cleaned_data[name] = field.clean(
+                        field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name)))
+                if hasattr(self, "clean_%s" % name):
+                    self.cleaned_data[name] = getattr(self, "clean_%s" % name)()
+            except ValidationError as e:
+                self.add_error(name, e)
+
+
 @functools.cache
 def _form_template() -> OfficerReportForm:
-    template = OfficerReportForm()
+    template = _ApiIntakeForm()
     for name, to_field in CODE_FIELDS.items():
         template.fields[name].to_field_name = to_field
     return template
