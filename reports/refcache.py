@@ -6,13 +6,13 @@ checks a shared version (read once per web request, with the API token when ther
 version, and so does emptying the cache, so no process uses a row changed elsewhere. Without the cache server the
 database is read as before. Callers get a copy, never the shared instance.
 """
-import copy
 import threading
 import uuid
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
+from django.db.models.base import ModelState
 from django.db.models.signals import post_delete, post_save
 
 from cases.models import Agency, ElectionPeriod, ElectionStage, Region
@@ -87,7 +87,20 @@ def lookup(name: str, queryset, field: str, value):
             if _version[0] == version:
                 _tables[name] = table
     row = table.get(str(value))
-    return copy.copy(row) if row is not None else None
+    return _clone(row) if row is not None else None
+
+
+def _clone(row):
+    """copy.copy(row): the same shallow copy, with its own ModelState and related-object cache as
+    Model.__getstate__ makes them, without copy's detour through pickling (Model.__reduce__, the app registry,
+    __setstate__'s version check), which cost more than the rest of a lookup."""
+    clone = object.__new__(type(row))
+    clone.__dict__.update(row.__dict__)
+    state = clone._state = object.__new__(ModelState)
+    state.__dict__.update(row._state.__dict__)
+    if "fields_cache" in state.__dict__:
+        state.fields_cache = dict(state.fields_cache)
+    return clone
 
 
 def invalidate(**kwargs) -> None:
