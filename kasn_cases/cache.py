@@ -39,13 +39,28 @@ def read_with_requests(keys, accept) -> None:
     _request_readers.append((keys, accept))
 
 
-def with_request_keys(keys) -> dict:
+def with_request_keys(keys, also=None) -> dict:
     """cache.get_many(keys), with the keys registered readers will read in this request fetched in the same
     round trip and handed to them; returns only `keys`' values. Each request still reads the shared values
-    afresh: nothing is kept between requests."""
+    afresh: nothing is kept between requests. `also` (an object with queue(pipeline) and accept(results), such as
+    cases.api.throttling.WindowCount) puts its own commands in the same round trip when the cache is Redis."""
     extra = [(reader_keys(), accept) for reader_keys, accept in _request_readers]
-    values = cache.get_many(list(keys) + [k for more, _accept in extra for k in more])
+    wanted = list(keys) + [k for more, _accept in extra for k in more]
+    values = cache.get_many(wanted) if also is None or not isinstance(cache._cache, RedisCacheClient) \
+        else _get_many_with(wanted, also)
     for more, accept in extra:
         if more:
             accept({k: values[k] for k in more if k in values})
     return {k: values[k] for k in keys if k in values}
+
+
+def _get_many_with(keys, also) -> dict:
+    """RedisCacheClient.get_many (an MGET of the versioned keys, values unpickled) in one pipeline with `also`'s
+    commands."""
+    backend = cache._cache
+    with backend.get_client(write=True).pipeline(transaction=False) as pipe:
+        pipe.mget([cache.make_and_validate_key(k) for k in keys])
+        also.queue(pipe)
+        found, *results = pipe.execute()
+    also.accept(results)
+    return {k: backend._serializer.loads(v) for k, v in zip(keys, found) if v is not None}

@@ -402,6 +402,24 @@ def test_throttling_per_client(world, redis_client):
     assert client_for(other_key).get("/api/v1/regions/33/").status_code == 200  # another client is not affected
 
 
+def test_a_wrong_key_with_a_clients_prefix_does_not_use_up_its_rate(world, redis_client):
+    _token, key = issue("regency", throttle_rate="3/min")
+    wrong = key[:-4] + ("aaaa" if not key.endswith("aaaa") else "bbbb")  # same prefix, another secret
+    assert [client_for(wrong).get("/api/v1/regions/33/").status_code for _ in range(5)] == [401] * 5
+    api = client_for(key)
+    assert [api.get("/api/v1/regions/33/").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize("rate", ["2/hour", "2/day"])
+def test_a_rate_over_another_window_than_the_default_is_kept_from_the_first_request(world, redis_client, rate):
+    """The request is counted with the token lookup, over the window the process expects (the default rate's
+    minute for a token not seen yet); a token whose rate has another window is counted over its own."""
+    _token, key = issue("regency", throttle_rate=rate)
+    api = client_for(key)
+    assert [api.get("/api/v1/regions/33/").status_code for _ in range(3)] == [200, 200, 429]
+    assert api.get("/api/v1/regions/33/").status_code == 429
+
+
 def test_issue_api_token_command_prints_the_key_once(world, capsys):
     call_command("issue_api_token", "--agency", "BAWASLU-33.01", "--name", "SIGAP Cilacap")
     key = capsys.readouterr().out.strip()

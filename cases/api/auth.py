@@ -17,6 +17,7 @@ from rest_framework import authentication, exceptions
 
 from kasn_cases.cache import with_request_keys
 
+from cases.api import throttling
 from cases.models import Agency, ApiToken, Region, Role, User
 from cases.models.api import hash_key
 
@@ -100,11 +101,12 @@ def _cache_set(token: ApiToken) -> None:
         pass
 
 
-def _token_for(prefix: str) -> ApiToken | None:
+def _token_for(prefix: str, count=None) -> ApiToken | None:
     """The token of `prefix` from the shared cache, else the database. The same round trip to the cache also
-    brings what kasn_cases.cache.with_request_keys adds for this request (the reference-data version)."""
+    brings what kasn_cases.cache.with_request_keys adds for this request (the reference-data version), and counts
+    the request for the throttle (`count`, a cases.api.throttling.WindowCount)."""
     try:
-        packed = with_request_keys([_cache_key(prefix)]).get(_cache_key(prefix))
+        packed = with_request_keys([_cache_key(prefix)], also=count).get(_cache_key(prefix))
     except Exception:
         packed = None
     if packed is not None:
@@ -156,13 +158,21 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("Kunci token API tidak sah."))
         prefix = _split(raw)
-        token = _token_for(prefix) if prefix else None
-        if token is None or not token.matches(raw):
-            raise exceptions.AuthenticationFailed(_("Kunci token API tidak sah."))
-        if token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed(_("Token API ini sudah dicabut; minta token baru kepada administrator."))
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("Pengguna layanan token ini dinonaktifkan."))
+        count = throttling.token_count(prefix) if prefix else None
+        token = _token_for(prefix, count) if prefix else None
+        try:
+            if token is None or not token.matches(raw):
+                raise exceptions.AuthenticationFailed(_("Kunci token API tidak sah."))
+            if token.revoked_at is not None:
+                raise exceptions.AuthenticationFailed(
+                    _("Token API ini sudah dicabut; minta token baru kepada administrator."))
+            if not token.user.is_active:
+                raise exceptions.AuthenticationFailed(_("Pengguna layanan token ini dinonaktifkan."))
+        except exceptions.AuthenticationFailed:
+            if count is not None:
+                count.take_back()  # a wrong key must not use up the rate of the client whose prefix it names
+            raise
+        request.window_count = count  # for cases.api.throttling.ClientRateThrottle
         self._touch(token)
         return token.user, token
 
