@@ -5,11 +5,13 @@ import time
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from cases.models import Letter, LetterKind
 from reports import letters, services
 from reports.letters import receipts_issue_due
 from reports.models import Report, ReportEvent, Reporter
+from reports.selectors import standing_label
 from tests.test_api import client_for, issue, report_body
 from tests.test_intake_reliability import broker, isolated_redis_url
 from tests.workflow_support import ensure_reference_data
@@ -193,3 +195,10 @@ def test_a_lone_surrogate_in_any_text_field_is_refused_naming_the_field_in_both_
     english = client_for(key, lang="en").post("/api/v1/reports/", _json.dumps(body), content_type="application/json")
     assert english.status_code == 422 and "surrogate character U+D83D" in english.json()["fields"]["respondent_name"][0]
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("value", ["voter", "monitor", "participant", "", "lain"])
+def test_standing_label_is_the_models_display_value(value, language):
+    with translation.override(language):
+        assert standing_label(value) == Reporter(standing=value).get_standing_display()

@@ -27,3 +27,4 @@ def test_a_looked_up_row_is_a_copy_the_caller_may_change():
     assert "region" not in second._state.fields_cache
     assert second.region.code == "33.01"  # read from the database, not the first caller's object
     assert refcache.lookup("test:agencies", queryset, "code", "TIDAK-ADA") is None
+
