@@ -173,15 +173,35 @@ def _int_adapter(field):
     return type(prepared) if prepared == 1 and isinstance(prepared, int) else None
 
 
+def _aware(value) -> bool:
+    return value.tzinfo is not None
+
+
+def _as_is_date(field):
+    """For a DateField or DateTimeField that sets no value of its own (no auto_now or auto_now_add): PostgreSQL's
+    backend hands a date, or an aware datetime, to psycopg as it is (DateField.get_prep_value keeps a date,
+    DateTimeField's keeps an aware datetime and warns about a naive one: those take Django's path)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return None
+    if type(field) is models.DateField:
+        return (dt.date, None)
+    if type(field) is models.DateTimeField:
+        return (dt.datetime, None, _aware)
+    return None
+
+
 @functools.cache
 def _value_plan(model, skip: frozenset) -> tuple:
-    """(attname, field, (type kept, conversion) or None) for each inserted field of `model` not in `skip`."""
+    """(attname, field, (type kept, conversion[, check]) or None) for each inserted field of `model` not in
+    `skip`."""
     plan = []
     for f in _insert_fields(model):
         if f.name in skip:
             continue
         if type(f) in _AS_IS:
             fast = (_AS_IS[type(f)], None)
+        elif _as_is_date(f) is not None:
+            fast = _as_is_date(f)
         else:
             adapter = _int_adapter(f)
             fast = None if adapter is None else (int, None if adapter is int else adapter)
@@ -195,7 +215,7 @@ def _db_values(obj, skip=frozenset()) -> list:
     out = []
     for attname, field, fast in _value_plan(type(obj), frozenset(skip)):
         value = getattr(obj, attname)
-        if fast is not None and (value is None or type(value) is fast[0]):
+        if fast is not None and (value is None or type(value) is fast[0] and (len(fast) == 2 or fast[2](value))):
             out.append(value if value is None or fast[1] is None else fast[1](value))
         else:
             out.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
