@@ -111,6 +111,9 @@ class RespondentStepForm(HoneypotMixin):
         return data
 
 
+_validate_link = URLValidator(schemes=["http", "https"])
+
+
 def _split_links(text: str) -> list:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -135,10 +138,9 @@ class EventStepForm(HoneypotMixin):
 
     def clean_links(self):
         links = _split_links(self.cleaned_data.get("links"))
-        validate = URLValidator(schemes=["http", "https"])
         for link in links:
             try:
-                validate(link)
+                _validate_link(link)
             except ValidationError:
                 raise ValidationError(_("Tautan «%(link)s» bukan alamat web yang sah (harus diawali http:// atau "
                                         "https://).") % {"link": link[:80]})
