@@ -420,6 +420,20 @@ def test_a_rate_over_another_window_than_the_default_is_kept_from_the_first_requ
     assert api.get("/api/v1/regions/33/").status_code == 429
 
 
+@pytest.mark.parametrize("accept, query, status", [
+    (None, "", 200), ("*/*", "", 200), ("application/json", "", 200), (" application/json ", "", 200),
+    ("application/json; indent=2", "", 200), ("text/html", "", 406), ("application/xml", "", 406),
+    ("text/html", "?format=json", 406), (None, "?format=json", 200), (None, "?format=xml", 404)])
+def test_content_negotiation_answers_json_or_says_why_not(world, accept, query, status):
+    _token, key = issue("regency")
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    response = client_for(key).get(f"/api/v1/regions/33/{query}", **headers)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == "33" if status == 200 else set(body) == {"code", "message", "fields"}
+
+
 def test_issue_api_token_command_prints_the_key_once(world, capsys):
     call_command("issue_api_token", "--agency", "BAWASLU-33.01", "--name", "SIGAP Cilacap")
     key = capsys.readouterr().out.strip()
