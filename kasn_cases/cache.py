@@ -46,8 +46,10 @@ def with_request_keys(keys, also=None) -> dict:
     cases.api.throttling.WindowCount) puts its own commands in the same round trip when the cache is Redis."""
     extra = [(reader_keys(), accept) for reader_keys, accept in _request_readers]
     wanted = list(keys) + [k for more, _accept in extra for k in more]
-    values = cache.get_many(wanted) if also is None or not isinstance(cache._cache, RedisCacheClient) \
-        else _get_many_with(wanted, also)
+    if also is not None and isinstance(getattr(cache, "_cache", None), RedisCacheClient):
+        values = _get_many_with(wanted, also)
+    else:
+        values = cache.get_many(wanted)
     for more, accept in extra:
         if more:
             accept({k: values[k] for k in more if k in values})

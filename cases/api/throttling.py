@@ -66,7 +66,10 @@ class WindowCount:
         if self.estimate is not None:
             client = _redis_client(self.current)
             if client is not None:
-                client.decr(self.current)
+                with client.pipeline(transaction=False) as pipe:
+                    pipe.decr(self.current)
+                    pipe.expire(self.current, self.duration * 2)  # never a key without expiry, even one recreated
+                    pipe.execute()
 
 
 def token_count(prefix: str) -> WindowCount | None:
