@@ -77,7 +77,7 @@ def token_count(prefix: str) -> WindowCount | None:
     without Redis as the cache."""
     if _redis_client(prefix) is None:
         return None
-    duration = _token_durations.get(prefix) or SimpleRateThrottle.parse_rate(None, default_rate())[1]
+    duration = _token_durations.get(prefix) or ClientRateThrottle().parse_rate(default_rate())[1]
     return WindowCount(_cache_key(_token_ident(prefix)), duration)
 
 
