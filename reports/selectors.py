@@ -77,8 +77,8 @@ _STANDINGS = {value: label for value, label in Standing.choices}
 
 
 def standing_label(value: str) -> str:
-    """reporter.get_standing_display(), in the active language, without rebuilding the choices dict per call (a
-    tenth of an API submission's answer)."""
+    """reporter.get_standing_display(), in the active language, without rebuilding the choices dict per call
+    (two fifths of the time spent building an API submission's answer, by cProfile)."""
     label = _STANDINGS.get(value)
     return value if label is None else str(label)
 
