@@ -184,7 +184,7 @@ def _as_is_date(field):
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return None
     if type(field) is models.DateField:
-        return (dt.date, None)
+        return (dt.date, None, None)
     if type(field) is models.DateTimeField:
         return (dt.datetime, None, _aware)
     return None
@@ -192,19 +192,16 @@ def _as_is_date(field):
 
 @functools.cache
 def _value_plan(model, skip: frozenset) -> tuple:
-    """(attname, field, (type kept, conversion[, check]) or None) for each inserted field of `model` not in
-    `skip`."""
+    """(attname, field, (type kept, conversion or None, check or None) or None) for each inserted field of `model`
+    not in `skip`: a value of that exact type that passes the check goes in as it is, or converted."""
     plan = []
     for f in _insert_fields(model):
         if f.name in skip:
             continue
         if type(f) in _AS_IS:
-            fast = (_AS_IS[type(f)], None)
-        elif _as_is_date(f) is not None:
-            fast = _as_is_date(f)
-        else:
-            adapter = _int_adapter(f)
-            fast = None if adapter is None else (int, None if adapter is int else adapter)
+            fast = (_AS_IS[type(f)], None, None)
+        elif (fast := _as_is_date(f)) is None and (adapter := _int_adapter(f)) is not None:
+            fast = (int, None if adapter is int else adapter, None)
         plan.append((f.attname, f, fast))
     return tuple(plan)
 
@@ -216,7 +213,7 @@ def _db_values(obj, skip=frozenset()) -> list:
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each attribute read through the proxy costs a lookup
     for attname, field, fast in _value_plan(type(obj), frozenset(skip)):
         value = getattr(obj, attname)
-        if fast is not None and (value is None or type(value) is fast[0] and (len(fast) == 2 or fast[2](value))):
+        if fast is not None and (value is None or type(value) is fast[0] and (fast[2] is None or fast[2](value))):
             out.append(value if value is None or fast[1] is None else fast[1](value))
         else:
             out.append(field.get_db_prep_save(field.pre_save(obj, True), db))
