@@ -95,8 +95,22 @@ DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool
 # turns preparing off unless asked): PostgreSQL then skips parsing and planning it. The intake's one INSERT went from
 # 527-554 to 601-611 req/s (bench/bench_intake.py, alternating runs). "off" behind a pooler that cannot keep prepared
 # statements (PgBouncer before 1.21 in transaction mode).
-_prepare = env.str("DB_PREPARE_THRESHOLD", default="5").strip().lower()
-DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None if _prepare in ("", "off", "none") else int(_prepare)
+
+
+def prepare_threshold(raw: str) -> int | None:
+    """DB_PREPARE_THRESHOLD: a whole number from 0 (prepare at once), or off/none/empty (never prepare)."""
+    value = raw.strip().lower()
+    if value in ("", "off", "none"):
+        return None
+    if not value.isdigit():
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"DB_PREPARE_THRESHOLD={raw!r} tidak sah: isi dengan bilangan bulat 0 atau lebih "
+                                   f"(berapa kali sebuah kueri dijalankan sebelum disiapkan), atau \"off\".")
+    return int(value)
+
+
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = prepare_threshold(env.str("DB_PREPARE_THRESHOLD", default="5"))
 if EMBEDDED:
     # Several local test runs may share the embedded server: one test database each.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}

@@ -8,11 +8,13 @@ import psycopg
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django import db as django_db
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import RequestFactory
 
 from cases.api.auth import api_token_issue
 from cases.models import Agency, Role
+from kasn_cases.settings import prepare_threshold
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,3 +123,15 @@ def test_a_prepared_query_survives_a_migration_that_changes_a_column_type(in_tra
         finally:
             connection.close()
             other.execute("DROP TABLE test_replan")
+
+
+@pytest.mark.parametrize("raw, expected", [("5", 5), (" 0 ", 0), ("off", None), ("OFF", None), ("", None),
+                                           ("none", None)])
+def test_the_prepare_threshold_setting_reads_a_count_or_off(raw, expected):
+    assert prepare_threshold(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["lima", "-1", "2.5", "yes"])
+def test_a_bad_prepare_threshold_names_the_variable_and_the_rule(raw):
+    with pytest.raises(ImproperlyConfigured, match=r"DB_PREPARE_THRESHOLD=.*bilangan bulat 0 atau lebih.*off"):
+        prepare_threshold(raw)
