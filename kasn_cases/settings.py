@@ -233,7 +233,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cases.api.negotiation.ContentNegotiation",
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PARSER_CLASSES": ["cases.api.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_THROTTLE_CLASSES": ["cases.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_client": env.str("API_CLIENT_RATE", default="1200/min")},
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
                             "TrackStatusEnum": "cases.models.case.TrackStatus",
                             "ReportStatusEnum": "reports.models.ReportStatus"},
 }
+# Deepest nesting of lists/objects a JSON body may have (cases/api/parsers.py); deeper is a 400 naming the limit.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=16)
 LOCALE_PATHS += [BASE_DIR / "cases" / "api" / "locale"]  # English for the API's own messages
 
 LOGGING = {

@@ -1,12 +1,14 @@
 """URL map: officer workspace, public intake, verification, API, admin."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from cases import views as case_views
+from cases.api.errors import api_not_found
 
 urlpatterns = [
     path("api/v1/", include("cases.api.urls")),  # first: the busiest prefix (partner systems' intake)
+    re_path(r"^api/", api_not_found),  # an unknown API path answers in the API's JSON error shape
     path("", case_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from cases.api.errors import EXCEPTION_MAP, Conflict, Unprocessable, errors
 from cases.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
 from cases.api.idempotency import idempotent
+from cases.api.parsers import JSONParser
 from cases.api.views import ApiCursorPagination, parse_pk
 from reports import services
 from reports.evidence import EvidenceRejected, store_upload

@@ -6,10 +6,14 @@ EXCEPTION_MAP (reports.api does, so cases never imports reports).
 """
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.urls import resolve
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
@@ -34,6 +38,16 @@ class Unprocessable(exceptions.ValidationError):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(_("Isi permintaan melebihi batas %(n)d byte untuk data selain berkas; kirim berkas bukti "
+                           "sebagai multipart/form-data pada isian \u201cfile\u201d.")
+                         % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+
+
 def _field_errors(field, messages):
     return Unprocessable({field: [str(m) for m in messages]})
 
@@ -46,6 +60,13 @@ EXCEPTION_MAP = {
         exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}),
     Http404: lambda exc: exceptions.NotFound(),
     DjangoPermissionDenied: lambda exc: exceptions.PermissionDenied(str(exc) or None),
+    RequestDataTooBig: lambda exc: PayloadTooLarge(),
+    TooManyFieldsSent: lambda exc: exceptions.ParseError(
+        _("Terlalu banyak isian dalam satu permintaan (batas %(n)d).") % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS},
+        code="too_many_fields"),
+    TooManyFilesSent: lambda exc: exceptions.ParseError(
+        _("Terlalu banyak berkas dalam satu permintaan (batas %(n)d).") % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
+        code="too_many_files"),
 }
 
 GENERIC_MESSAGES = {
@@ -98,7 +119,7 @@ def exception_handler(exc, context):
         exc = Unprocessable(exc.detail)
     if isinstance(exc, exceptions.ParseError):
         exc.detail = exceptions.ErrorDetail(_("Isi permintaan tidak dapat dibaca: %(e)s") % {"e": exc.detail},
-                                            code="parse_error")
+                                            code=_code(exc))
     response = drf_exception_handler(exc, context)
     if response is None and isinstance(exc, (OperationalError, InterfaceError)):
         from cases.middleware import database_unavailable_response
@@ -111,6 +132,22 @@ def exception_handler(exc, context):
                         status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     response.data = error_body(exc)
     return response
+
+
+@csrf_exempt  # a POST to a wrong path gets the 404, not a CSRF page
+def api_not_found(request, *args, **kwargs):
+    """Any path under /api/ that no endpoint matches: the API's 404 in its own shape, not an HTML page.
+
+    It also stands in for CommonMiddleware's redirect to the path with a slash (this pattern matches first), which
+    a POST could not follow anyway: the message names the right path instead."""
+    slashed = request.path_info + "/"
+    if not request.path_info.endswith("/") and resolve(slashed).func is not api_not_found:
+        message = _("Alamat API %(path)s tidak ada; alamat API diakhiri garis miring: %(slashed)s") % {
+            "path": request.path, "slashed": request.path + "/"}
+    else:
+        message = _("Alamat API %(path)s tidak ada; daftar alamat yang tersedia ada di /api/v1/docs/.") % {
+            "path": request.path}
+    return JsonResponse({"code": "not_found", "message": message, "fields": {}}, status=404)
 
 
 # --- OpenAPI: the error shape and ready-made responses with examples ------------------------------------------

@@ -9,13 +9,13 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
     extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.errors import GENERIC_MESSAGES, ErrorSerializer, Unprocessable, error_response, errors
 from cases.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
 from cases.api.idempotency import idempotent
+from cases.api.parsers import JSONParser
 from cases.api.views import parse_pk
 from reports.screening import services
 from reports.screening.models import Post, Score

@@ -39,6 +39,20 @@ EN = {
     "Hanya token Bawaslu yang dapat mengirim temuan.": "Only a Bawaslu token may submit a finding (temuan).",
     "Lampirkan berkas bukti pada isian “file” (multipart/form-data).":
         "Attach the evidence file in the “file” field (multipart/form-data).",
+    # cases/api/parsers.py, errors.py: hostile bodies and unknown paths
+    "JSON bersarang lebih dari %(n)d tingkat (daftar atau objek di dalam daftar atau objek); batas API ini %(n)d tingkat.":
+        "The JSON nests more than %(n)d levels (lists or objects inside lists or objects); this API's limit is %(n)d "
+        "levels.",
+    "Isi permintaan melebihi batas %(n)d byte untuk data selain berkas; kirim berkas bukti sebagai multipart/form-data "
+    "pada isian \u201cfile\u201d.":
+        "The request body exceeds the limit of %(n)d bytes for data other than files; send evidence files as "
+        "multipart/form-data in the \u201cfile\u201d field.",
+    "Terlalu banyak isian dalam satu permintaan (batas %(n)d).": "Too many fields in one request (limit %(n)d).",
+    "Terlalu banyak berkas dalam satu permintaan (batas %(n)d).": "Too many files in one request (limit %(n)d).",
+    "Alamat API %(path)s tidak ada; alamat API diakhiri garis miring: %(slashed)s":
+        "There is no API address %(path)s; API addresses end with a slash: %(slashed)s",
+    "Alamat API %(path)s tidak ada; daftar alamat yang tersedia ada di /api/v1/docs/.":
+        "There is no API address %(path)s; the available addresses are listed at /api/v1/docs/.",
     # reports/screening/api.py and the post-row rules it shares with the CSV/JSONL import (screening/services.py)
     "Kirim satu objek unggahan atau daftar berisi 1–%(n)d objek unggahan.":
         "Send one post object or a list of 1–%(n)d post objects.",
