@@ -7,11 +7,11 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases.deadlines import add_days
 from cases.models import DeadlineRule, Role
 from cases.selectors import cases_visible_to
+from reports import tracking
 from reports.models import Anonymity, Report, ReportKind, ReportStatus, Standing
 
 DUPLICATE_DAYS = 14
@@ -218,40 +218,6 @@ def candidate_cases(user, report: Report, limit: int = 10):
 
 # --- what the reporter sees ----------------------------------------------------------------------------------
 
-PUBLIC_STAGES = {  # lazy: a module constant, translated per request
-    ReportStatus.SUBMITTED: (gettext_lazy("Diterima"),
-        gettext_lazy("Laporan Anda sudah kami terima dan menunggu kajian awal oleh Bawaslu.")),
-    ReportStatus.FORMAL_CHECK: (gettext_lazy("Kajian awal"),
-        gettext_lazy("Bawaslu sedang memeriksa syarat formal dan materiel laporan Anda.")),
-    ReportStatus.INCOMPLETE: (gettext_lazy("Perlu dilengkapi"),
-        gettext_lazy("Bawaslu meminta Anda melengkapi laporan sebelum batas waktu di bawah.")),
-    ReportStatus.REGISTERED: (gettext_lazy("Teregistrasi"),
-        gettext_lazy("Laporan Anda memenuhi syarat dan sudah diregistrasi untuk ditangani.")),
-    ReportStatus.NOT_REGISTRABLE: (gettext_lazy("Tidak dapat diregistrasi"),
-        gettext_lazy("Laporan Anda tidak memenuhi syarat untuk diregistrasi.")),
-    ReportStatus.LEAD: (gettext_lazy("Informasi awal (lead)"), gettext_lazy(
-        "Laporan tanpa identitas pelapor diterima sebagai informasi awal: tidak dapat diregistrasi sebagai laporan, "
-        "tetapi Bawaslu dapat menindaklanjutinya sebagai temuan dari pengawasannya sendiri.")),
-}
-
-
-@dataclass
-class PublicStatus:
-    label: str
-    explanation: str
-    reason: str = ""
-    case_stage: str = ""
-    merged: bool = False
-
-
-def public_status(report: Report) -> PublicStatus:
-    """Stage in plain Indonesian; a merged report shows its primary's stage, never another reporter's data."""
-    primary = report.primary()
-    stage = PUBLIC_STAGES.get(primary.status)
-    label, explanation = stage if stage else (primary.get_status_display(), "")
-    status = PublicStatus(str(label), str(explanation), merged=primary.pk != report.pk)
-    if primary.status == ReportStatus.NOT_REGISTRABLE:
-        status.reason = primary.decision_reason
-    if primary.status == ReportStatus.REGISTERED and primary.case_id:
-        status.case_stage = primary.case.get_status_display()
-    return status
+def public_status(report: Report):
+    """The headline the reporter reads (label and explanation only; the tracking page adds the rest)."""
+    return tracking.public_status(report, detail=False)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Outbox, Role
 from cases.services import system_language
 from reports.evidence import StoredFile
+from reports.tracking import report_finished
 from reports.models import (
     Anonymity, Channel, Evidence, InfoRequest, InfoRequestStatus, Report, ReportEvent, ReportKind, ReportStatus,
     Reporter, new_tracking_code, normalise_tracking_code,
@@ -313,6 +314,8 @@ def evidence_add(*, report: Report, stored: StoredFile, actor=None) -> Evidence:
     """Add a checked, stored file to a report (the reporter from the tracking page, or an officer)."""
     if actor is not None:
         _require_intake(actor, report)
+    elif report_finished(report):
+        raise InvalidReportTransition(_("Penanganan laporan sudah selesai; bukti tidak dapat ditambahkan lagi."))
     with transaction.atomic():
         evidence = _evidence_create(report, stored, actor=actor)
         event_record(report=report, code="report.evidence.added", actor=actor,

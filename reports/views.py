@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from cases.workflow import ActionNotAllowed, InvalidTransition
-from reports import selectors, services
+from reports import selectors, services, tracking
 from reports.evidence import EvidenceRejected, StoredFile, discard, store_upload
 from reports.forms import (
     AnswerForm, CheckForm, EventStepForm, OfficerReportForm, Outcome, ReporterStepForm, RespondentStepForm,
@@ -222,7 +222,7 @@ def track_status(request):
     report = _tracked(request)
     if report is None:
         return redirect("reports:track")
-    upload_errors, answer_forms = [], {}
+    upload_errors, answer_forms, conflict = [], {}, False
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "answer":
@@ -237,15 +237,19 @@ def track_status(request):
                     messages.success(request, _("Jawaban Anda sudah terkirim."))
                 return redirect("reports:track_status")
             answer_forms[info.pk] = form
+        elif action == "evidence" and tracking.report_finished(report):
+            upload_errors, conflict = [_("Penanganan laporan sudah selesai; bukti tidak dapat ditambahkan lagi.")], True
         elif action == "evidence":
             upload_errors = _track_upload(request, report)
             if not upload_errors:
                 return redirect("reports:track_status")
+    status = tracking.public_status(report)
     return render(request, "reports/track_status.html", {
-        "report": report, "status": selectors.public_status(report), "upload_errors": upload_errors,
+        "report": report, "status": status, "timeline": tracking.reporter_timeline(report),
+        "upload_errors": upload_errors,
         "info_requests": [(info, answer_forms.get(info.pk) or AnswerForm()) for info in report.info_requests.all()],
         "evidence": report.evidence.all(), "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
-    }, status=400 if upload_errors or answer_forms else 200)
+    }, status=409 if conflict else 400 if upload_errors or answer_forms else 200)
 
 
 def _track_upload(request, report) -> list:

@@ -199,7 +199,7 @@ def test_named_report_checked_and_registered_opens_a_case_with_clocks(client, ba
     codes = list(report.events.values_list("code", flat=True))
     assert codes == ["report.submitted", "report.checked.started", "report.registered"]
     assert Outbox.objects.filter(to="siti@example.test", subject__icontains="diregistrasi").exists()
-    assert "Teregistrasi" in track(client, report, pin).content.decode()
+    assert "Laporan diregistrasi" in track(client, report, pin).content.decode()
 
 
 def test_late_report_is_not_registrable_with_the_legal_reason(client, bawaslu_officer):
@@ -257,7 +257,7 @@ def test_duplicate_is_suggested_and_merged_and_its_reporter_follows_the_primary(
     assert second.status == ReportStatus.MERGED and second.merged_into_id == first.pk
     decide(officer, first, outcome="register", respondent_agency=Agency.objects.get(code="PEMKAB-33.01").pk)
     status_page = track(other, second, pin2).content.decode()
-    assert "Teregistrasi" in status_page and "digabung" in status_page
+    assert "Ditangani Bawaslu" in status_page and "Laporan diregistrasi" in status_page and "digabung" in status_page
     assert "Siti" not in status_page  # the primary's reporter stays hidden
 
 
