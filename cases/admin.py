@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from cases import models as m
+from cases.deadlines import holiday_delete, holiday_save
 
 
 @admin.register(m.Region)
@@ -55,17 +56,35 @@ class SanctionTypeAdmin(admin.ModelAdmin):
 
 @admin.register(m.DeadlineRule)
 class DeadlineRuleAdmin(admin.ModelAdmin):
-    list_display = ["code", "election_type", "length", "unit", "certainty", "valid_from", "valid_to"]
-    list_filter = ["election_type", "unit", "certainty"]
+    list_display = ["code", "election_type", "length", "unit", "cuti_bersama_working", "certainty", "valid_from",
+                    "valid_to"]
+    list_filter = ["election_type", "unit", "certainty", "cuti_bersama_working"]
     search_fields = ["code", "legal_basis"]
 
 
 @admin.register(m.Holiday)
 class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name", "cuti_bersama", "source"]
+    """Edits here go through the calendar services too, so open deadlines move (the page /cases/kalender/ is the
+    officers' way in)."""
+
+    list_display = ["date", "name", "cuti_bersama", "region", "source"]
     list_filter = ["cuti_bersama", "source"]
     search_fields = ["name"]
     date_hierarchy = "date"
+    autocomplete_fields = ["region"]
+
+    def save_model(self, request, obj, form, change):
+        saved = holiday_save(actor=request.user, date=obj.date, name=obj.name, cuti_bersama=obj.cuti_bersama,
+                             region=obj.region, source=obj.source or "admin",
+                             holiday=m.Holiday.objects.get(pk=obj.pk) if change else None)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        holiday_delete(actor=request.user, holiday=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(m.Respondent)

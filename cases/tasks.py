@@ -13,11 +13,6 @@ from cases.models.case import today as local_today
 from cases.services import event_record, notify, outbox_flush, responsible_users
 
 # Who answers for each clock (services.responsible_users parties).
-CLOCK_PARTIES = {
-    "INITIAL_REVIEW": ["bawaslu"], "BAWASLU_DECISION": ["bawaslu"], "BAWASLU_DECISION_EXT": ["bawaslu"],
-    "SUPERVISOR_EXAM": ["supervisor"], "INFO_REQUEST": ["supervisor"],
-    "PPK_FOLLOW_UP": ["ppk", "supervisor"], "REMINDER_RESPONSE": ["ppk", "supervisor"],
-}
 
 
 def sweep_deadlines(today: dt.date | None = None) -> dict:
@@ -79,7 +74,7 @@ def _notify_clock(case, clock, kind, proposal):
     message = message % {"clock": clock.code, "n": case.number, "who": who, "due": clock.due_on.strftime("%d-%m-%Y")}
     if proposal:
         message = f"{message} {proposal}"
-    parties = CLOCK_PARTIES.get(clock.code, ["supervisor"])
+    parties = deadlines.CLOCK_PARTIES.get(clock.code, ["supervisor"])
     if kind == "overdue" and clock.code in ("PPK_FOLLOW_UP", "REMINDER_RESPONSE"):
         parties = parties + ["approver"]
     for party in parties:

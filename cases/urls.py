@@ -1,7 +1,7 @@
 """Officer workspace URLs: queue, case page and its actions, notifications, portals per institution."""
 from django.urls import path
 
-from cases import views
+from cases import views, views_calendar
 
 app_name = "cases"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("bkn/", views.bkn_portal, name="bkn"),
     path("ministry/", views.ministry_portal, name="ministry"),
     path("workload/", views.workload, name="workload"),
+    path("kalender/", views_calendar.calendar_year, name="calendar"),
+    path("kalender/impor/", views_calendar.calendar_import, name="calendar_import"),
+    path("kalender/<int:pk>/", views_calendar.calendar_edit, name="calendar_edit"),
+    path("kalender/<int:pk>/hapus/", views_calendar.calendar_delete, name="calendar_delete"),
+    path("kalender/aturan/<int:pk>/", views_calendar.calendar_rule, name="calendar_rule"),
 ]

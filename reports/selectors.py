@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.deadlines import add_days
+from cases.deadlines import rule_add_days
 from cases.models import DeadlineRule, Role
 from cases.selectors import cases_visible_to
 from reports import tracking
@@ -118,7 +118,7 @@ def timeliness(report: Report) -> tuple[bool | None, dt.date | None, str]:
     rule = _window(report)
     if rule is None:
         return None, None, _("Tidak ada aturan batas waktu pelaporan yang berlaku pada tanggal itu.")
-    due = add_days(report.known_on, rule.length, rule.unit)
+    due = rule_add_days(rule, report.known_on, region_code=report.region_code)
     received = timezone.localtime(report.received_at).date()
     if received <= due:
         return True, due, ""

@@ -79,7 +79,7 @@ def test_holiday_added_mid_clock_moves_the_due_date_and_is_recorded(users):
     assert case.next_due == D(2024, 10, 15)
     event = case.events.get(code="case.clock.recomputed")
     assert event.actor == users["admin"] and "Libur daerah" in event.reason
-    assert event.payload["changes"][0]["to"] == "2024-10-15"
+    assert event.payload["to"] == "2024-10-15" and event.payload["clock"] == "BAWASLU_DECISION"
 
     holiday_save(actor=users["admin"], holiday=holiday, date=D(2024, 10, 19), name="Libur daerah (Sabtu)")
     clock.refresh_from_db()

@@ -130,7 +130,14 @@ class SupervisoryBody(Dated):
 
     @classmethod
     def in_force(cls, on):
-        return cls.objects.filter(cls.in_force_q(on)).order_by("-valid_from").first()
+        """The body recorded (with its agency) as starting last on or before `on`.
+
+        A body stays in force until an administrator records its successor with a start date: the law sets a
+        deadline for creating the next body, not the day it starts, so no row switches over by itself.
+        """
+        started = Q(valid_from__isnull=True) | Q(valid_from__lte=on)
+        return cls.objects.filter(started, agency__isnull=False).select_related("agency").order_by(
+            models.F("valid_from").desc(nulls_last=True)).first()
 
 
 class ElectionType(models.TextChoices):
@@ -234,6 +241,9 @@ class DeadlineRule(Dated):
     start_event = models.CharField(max_length=200, blank=True)
     certainty = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
+    # Whether a *cuti bersama* day counts as a working day for this clock. The law does not say (UNCONFIRMED):
+    # the default treats it as a day off, as government offices are closed; an administrator sets it per rule.
+    cuti_bersama_working = models.BooleanField(_("cuti bersama dihitung hari kerja"), default=False)
 
     class Meta:
         ordering = ["code", "election_type"]
@@ -252,17 +262,28 @@ class DeadlineRule(Dated):
 
 
 class Holiday(models.Model):
-    """A non-working day; officers edit this table, which is what the clocks read."""
+    """A non-working day; officers edit this table, which is what the clocks read.
 
-    date = models.DateField(unique=True)
+    `region` empty: a national day. A region (e.g. a Pilkada voting day declared a local holiday) applies to the
+    clocks of cases in that region and below it.
+    """
+
+    date = models.DateField()
     name = models.CharField(max_length=200)
     cuti_bersama = models.BooleanField(_("cuti bersama"), default=False)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="holidays",
+                               verbose_name=_("wilayah (kosong: nasional)"))
     source = models.CharField(max_length=60, blank=True)
 
     class Meta:
-        ordering = ["date"]
+        ordering = ["date", "region__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["date"], condition=Q(region__isnull=True), name="holiday_national_date"),
+            models.UniqueConstraint(fields=["date", "region"], name="holiday_region_date"),
+        ]
         verbose_name = _("hari libur")
         verbose_name_plural = _("hari libur")
 
     def __str__(self):
-        return f"{self.date} {self.name}"
+        where = f" ({self.region.name})" if self.region_id else ""
+        return f"{self.date} {self.name}{where}"

@@ -28,6 +28,7 @@ MENU = [
     ("reports:intake_queue", _("Penerimaan laporan"), set(), "reports_intake"),
     ("stats:dashboard", _("Statistik"), {Role.KEMENPANRB, Role.KEMENDAGRI}, "cases_export"),
     ("screening:queue", _("Penapisan"), set(), "screening_review"),
+    ("cases:calendar", _("Kalender kerja"), {Role.ADMIN}, None),
 ]
 SEPARATOR = "\n    "  # each link on its own line of the <nav>, an empty line when hidden
 _written = {}  # (language, script prefix, shown links) -> HTML

@@ -3,10 +3,10 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import holidays
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cases.deadlines import holidays_of_year
 from cases.models import (
     Agency, DeadlineRule, ElectionPeriod, ElectionStage, Holiday, Region, SanctionType, SupervisoryBody, ViolationType,
 )
@@ -136,12 +136,11 @@ class Command(BaseCommand):
 
         Existing rows are left as officers edited them: only missing dates are added.
         """
-        calendar = holidays.country_holidays("ID", categories=("public", "government"), years=HOLIDAY_YEARS)
-        government = holidays.country_holidays("ID", categories=("government",), years=HOLIDAY_YEARS)
-        wanted = {day: (name, day in government, "holidays") for day, name in calendar.items()}
+        wanted = {row["date"]: (row["name"], row["cuti_bersama"], "holidays")
+                  for year in HOLIDAY_YEARS for row in holidays_of_year(year)}
         for row in rows("holidays_extra.csv"):
             wanted[dt.date.fromisoformat(row["date"])] = (row["name"], boolean(row["cuti_bersama"]), "cases/data")
-        existing = set(Holiday.objects.values_list("date", flat=True))
+        existing = set(Holiday.objects.filter(region__isnull=True).values_list("date", flat=True))
         Holiday.objects.bulk_create([
             Holiday(date=day, name=name[:200], cuti_bersama=cuti, source=source)
             for day, (name, cuti, source) in sorted(wanted.items()) if day not in existing])
