@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from cases.models import ElectionPeriod, ViolationType
 from reports.models import Channel, Report, ReportEvent, ReportKind
-from reports.screening import selectors, services
+from reports.screening import selectors
+from reports.screening.services.accounts import account_register
+from reports.screening.services.lexicon import lexicon_rows
+from reports.screening.services.runs import run_progress, scoring_run_create
+from reports.screening.services.scoring import chunk_process, posts_score
+from reports.screening.services.training import model_train, training_examples
 from reports.screening.models import Account, LexiconTerm, Post, Score, Verdict
 from tests.factories import RespondentFactory, TrackFactory
 
@@ -45,9 +50,9 @@ def posts_file(tmp_path):
 
 
 def score_all():
-    run = services.scoring_run_create(chunk_size=2, enqueue=False)
+    run = scoring_run_create(chunk_size=2, enqueue=False)
     for chunk in run.chunks.all():
-        services.chunk_process(chunk_id=chunk.pk)
+        chunk_process(chunk_id=chunk.pk)
     return run
 
 
@@ -107,11 +112,11 @@ def test_scoring_is_idempotent_per_post_and_model_version(posts_file, lexicon):
     run = score_all()
     assert run.chunks.count() == 2 and Score.objects.count() == 4
     for chunk in run.chunks.all():  # a redelivered chunk scores nothing again
-        assert services.chunk_process(chunk_id=chunk.pk) == 0
-    assert services.posts_score(Post.objects.all(), run.model_version) == 0
+        assert chunk_process(chunk_id=chunk.pk) == 0
+    assert posts_score(Post.objects.all(), run.model_version) == 0
     assert Score.objects.count() == 4
     run.refresh_from_db()
-    assert run.status == "done" and services.run_progress(run)["percent"] == 100
+    assert run.status == "done" and run_progress(run)["percent"] == 100
     hit = Score.objects.get(post__post_id="1001")
     assert hit.label == "partisan" and "satu putaran" in hit.matched_terms
     assert Score.objects.get(post__post_id="1003").score < 0.2
@@ -122,7 +127,7 @@ def test_queue_confirm_creates_a_finding_in_intake_with_provenance(client, posts
     call_command("screening_import", str(posts_file), verbosity=0)
     respondent = RespondentFactory(name="Budi Santoso")
     TrackFactory(respondent=respondent)  # one prior case
-    services.account_register(actor=screening_reviewer, platform="x", handle="@Budi_ASN", nip=respondent.nip)
+    account_register(actor=screening_reviewer, platform="x", handle="@Budi_ASN", nip=respondent.nip)
     score_all()
     client.force_login(screening_reviewer)
     page = client.get(reverse("screening:queue")).content.decode()
@@ -168,7 +173,7 @@ def test_dismissal_is_stored_and_becomes_training_data(client, posts_file, lexic
     assert response.status_code == 302
     verdict = Verdict.objects.get(post=hit.post)
     assert verdict.decision == "dismiss" and verdict.finding is None and verdict.reviewer == screening_reviewer
-    assert (PARTISAN[1], "political") in services.training_examples()
+    assert (PARTISAN[1], "political") in training_examples()
 
     seen = {}
 
@@ -176,7 +181,7 @@ def test_dismissal_is_stored_and_becomes_training_data(client, posts_file, lexic
         seen["extra"] = list(extra_labelled)
         return "v-uji-1", {"thresholds": {"review": 0.5, "priority": 0.9}, "n_extra_labelled": len(extra_labelled)}
 
-    mv = services.model_train(data_dir="unused", train=fake_train)
+    mv = model_train(data_dir="unused", train=fake_train)
     assert (PARTISAN[1], "political") in seen["extra"]
     assert mv.version == "v-uji-1" and not mv.active and mv.metrics["n_extra_labelled"] == len(seen["extra"])
 
@@ -342,7 +347,7 @@ def test_reviewer_edits_the_lexicon_and_scoring_uses_it(client, lexicon, screeni
     client.post(reverse("screening:lexicon_toggle", args=[term.pk]))
     term.refresh_from_db()
     assert not term.active
-    assert ("pilkada-2024", "Bang Jago Kita", "slogan", "01-uji", 0.9) not in services.lexicon_rows()
+    assert ("pilkada-2024", "Bang Jago Kita", "slogan", "01-uji", 0.9) not in lexicon_rows()
 
 
 def test_load_lexicon_is_idempotent_and_keeps_deactivations(lexicon):
@@ -397,7 +402,10 @@ def test_every_screening_page_opens_for_a_reviewer(client, posts_file, lexicon, 
 def test_score_button_queues_a_run_and_import_without_posts_says_so(client, posts_file, lexicon, screening_reviewer,
                                                                     django_capture_on_commit_callbacks):
     from kasn_cases.celery import app
+    from reports.screening.tasks import score_chunk_task
 
+    # runs send chunks by task name; running them here, eagerly, needs the task registered in this process
+    assert score_chunk_task.name in app.tasks
     app.conf.task_always_eager = True
     try:
         call_command("screening_import", str(posts_file), verbosity=0)

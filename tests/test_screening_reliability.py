@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Count
 
 from kasn_cases.celery import app as celery_app
-from reports.screening import services
+from reports.screening.services.runs import scoring_run_create
 from reports.screening.models import Post, Score, ScoringRun
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.reliability]
@@ -110,7 +110,7 @@ def test_killed_worker_loses_no_post_and_scores_none_twice(worker):
         Post(platform="x", post_id=str(i), account_handle=f"akun{i % 37}", text=TEMPLATES[i % 4].format(i=i),
              sha256=f"{i:064d}") for i in range(N_POSTS)])
     worker.start()
-    run = services.scoring_run_create(chunk_size=10)  # 50 chunks, queued on commit
+    run = scoring_run_create(chunk_size=10)  # 50 chunks, queued on commit
     assert run.total_posts == N_POSTS
 
     # 1. the pool process dies mid-chunk: the parent rejects the message back to the queue (reject_on_worker_lost)

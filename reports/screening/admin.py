@@ -2,7 +2,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from reports.screening import services
+from reports.screening.services.versions import model_version_activate
 from reports.screening.models import Account, LexiconTerm, ModelVersion, Post, Score, Verdict
 
 
@@ -17,7 +17,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         if queryset.count() != 1:
             self.message_user(request, _("Pilih tepat satu versi model."), messages.ERROR)
             return
-        services.model_version_activate(actor=request.user, model_version=queryset.get())
+        model_version_activate(actor=request.user, model_version=queryset.get())
 
 
 @admin.register(Account)

@@ -1,6 +1,7 @@
 """Screening over the API (/api/v1/screening/posts/): send posts in batches, read one post's score.
 
-Validation is the CSV/JSONL import's (services.parse_post_row), writes are services.posts_ingest; this module only
+Validation is the CSV/JSONL import's (services.rows.parse_post_row), writes are services.ingest.posts_ingest; this
+module only
 translates HTTP: body shape, permission, per-item errors as "<index>.<field>", and the response.
 """
 from django.urls import path
@@ -17,7 +18,7 @@ from cases.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
 from cases.api.idempotency import idempotent
 from cases.api.parsers import JSONParser
 from cases.api.views import parse_pk
-from reports.screening import services
+from reports.screening.services.ingest import posts_ingest
 from reports.screening.models import Post, Score
 
 MAX_BATCH = 1000
@@ -26,10 +27,10 @@ FIELDS = ("platform", "post_id", "account_handle", "url", "text", "posted_at", "
           "media_ref", "election")
 
 
-# --- serializers (documentation and output; input validation is services.parse_post_row) ---------------------------
+# --- serializers (documentation and output; input validation is services.rows.parse_post_row) ----------------
 
 class PostInSerializer(serializers.Serializer):
-    """One post as sent; the rules are the CSV/JSONL import's, applied by services.parse_post_row."""
+    """One post as sent; the rules are the CSV/JSONL import's, applied by services.rows.parse_post_row."""
 
     platform = serializers.CharField(max_length=20, help_text="mis. x, facebook, instagram, tiktok (huruf kecil)")
     post_id = serializers.CharField(max_length=100, help_text="ID unggahan di platform; unik per platform")
@@ -172,7 +173,7 @@ class PostIngestView(APIView):
         rows = _rows(items)
         not_objects = {f"{i}.non_field_errors" if batch else "non_field_errors":
                        [_("Setiap unggahan harus berupa objek JSON.")] for i, row in enumerate(rows) if row is None}
-        result = services.posts_ingest(actor=request.user, rows=[row for row in rows if row is not None])
+        result = posts_ingest(actor=request.user, rows=[row for row in rows if row is not None])
         outcomes = iter(result.outcomes)
         outcomes = [("rejected", {}) if row is None else next(outcomes) for row in rows]
         fields = {**not_objects, **_error_fields(outcomes, batch)}

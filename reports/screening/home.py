@@ -1,7 +1,7 @@
 """The screening reviewer's card on the home page: the newest undecided hits, highest priority first."""
 from cases.home import register
 from reports.screening import selectors
-from reports.screening.services import ScreeningError
+from reports.screening.services.common import ScreeningError
 
 HOME_HITS = 5
 CARD = {"template": "screening/_home_hits.html", "heading_id": "h-screening"}

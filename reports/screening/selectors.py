@@ -8,10 +8,17 @@ from django.utils.safestring import mark_safe
 
 from cases.models import CaseRespondent, ElectionPeriod, ViolationType
 from reports.screening.models import Account, LexiconTerm, ModelVersion, Post, Score, ScoringRun, Verdict
-from reports.screening.services import model_version_active, thresholds_for, undecided
+from reports.screening.services.thresholds import thresholds_for
+from reports.screening.services.versions import model_version_active
 
 QUEUE_SCAN_LIMIT = 3000
 PAGE_SIZE = 25
+
+
+def undecided(qs):
+    """Scores whose post, and whose near-duplicate group, no reviewer has decided yet."""
+    return qs.exclude(post__verdicts__isnull=False).exclude(
+        group_key__in=Verdict.objects.exclude(group_key="").values("group_key"))
 
 
 @dataclass

@@ -3,6 +3,8 @@
 A worker killed mid-chunk rolls the chunk back and the message comes back (acks_late, reject_on_worker_lost);
 a worker that restarts queues every unfinished chunk again on its own queue, and a chunk already done is skipped,
 so no post is lost and none is scored twice (Score is unique per post and model version).
+
+Only the worker needs this module (and the scoring engine it loads): services.runs sends chunks by task name.
 """
 import logging
 import os
@@ -12,7 +14,8 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 
-from reports.screening import services
+from reports.screening.services.runs import SCORE_CHUNK_TASK, scoring_resume
+from reports.screening.services.scoring import chunk_process
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +25,9 @@ def _pause_seconds() -> float:
     return float(getattr(settings, "SCREENING_CHUNK_PAUSE_SECONDS", os.environ.get("SCREENING_CHUNK_PAUSE_SECONDS", 0)))
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(name=SCORE_CHUNK_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def score_chunk_task(chunk_id: int) -> int:
-    scored = services.chunk_process(chunk_id=chunk_id)
+    scored = chunk_process(chunk_id=chunk_id)
     pause = _pause_seconds()
     if pause:
         time.sleep(pause)
@@ -36,7 +39,7 @@ def resume_unfinished_runs(sender=None, **kwargs):
     """On start, queue the chunks a dead worker left unfinished (on a queue this worker consumes)."""
     try:
         queues = list(sender.app.amqp.queues.consume_from or {}) if sender is not None else []
-        resumed = services.scoring_resume(queue=queues[0] if queues else None)
+        resumed = scoring_resume(queue=queues[0] if queues else None)
         if resumed:
             log.warning("screening: %d unfinished chunk(s) queued again", resumed)
     except Exception:  # a worker must start even if the database is not reachable yet

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import ElectionPeriod
-from reports.screening import selectors, services
+from reports.screening import selectors
+from reports.screening.services import accounts as account_registry
+from reports.screening.services.common import AlreadyDecided, ScreeningError, election_by_slug
+from reports.screening.services.lexicon import lexicon_term_add, lexicon_term_set_active
+from reports.screening.services.review import verdict_confirm, verdict_dismiss
+from reports.screening.services.rows import read_rows
+from reports.screening.services.runs import run_progress, scoring_run_create
+from reports.screening.services.thresholds import election_thresholds_set, thresholds_for
+from reports.screening.services.versions import model_version_activate, model_version_active
 from reports.screening.forms import (
     AccountForm, ConfirmForm, DismissForm, LexiconTermForm, ScoreRunForm, ThresholdForm, UploadForm,
 )
@@ -35,7 +43,7 @@ def reviewer_required(view):
 
 def _election_param(request):
     """The ?election= filter; an unknown slug is a 400 with the list of known ones."""
-    return services.election_by_slug(request.GET.get("election") or None)
+    return election_by_slug(request.GET.get("election") or None)
 
 
 def _bad_request(request, message):
@@ -52,8 +60,8 @@ def _form_errors(form) -> str:
 def queue(request):
     try:
         election = _election_param(request)
-        model_version = services.model_version_active()
-    except services.ScreeningError as exc:
+        model_version = model_version_active()
+    except ScreeningError as exc:
         return _bad_request(request, str(exc))
     try:
         page = max(1, int(request.GET.get("page", 1)))
@@ -73,9 +81,9 @@ def _decide(request, score_id, decide, success_message):
     get_object_or_404(Score, pk=score_id)
     try:
         verdict = decide()
-    except services.AlreadyDecided as exc:
+    except AlreadyDecided as exc:
         return render(request, "screening/error.html", {"message": str(exc)}, status=409)
-    except services.ScreeningError as exc:
+    except ScreeningError as exc:
         return _bad_request(request, str(exc))
     messages.success(request, success_message(verdict))
     return redirect(request.POST.get("next") or reverse("screening:queue"))
@@ -88,7 +96,7 @@ def confirm(request, score_id):
     if not form.is_valid():
         return _bad_request(request, _form_errors(form))
     data = form.cleaned_data
-    return _decide(request, score_id, lambda: services.verdict_confirm(
+    return _decide(request, score_id, lambda: verdict_confirm(
         actor=request.user, score_id=score_id, violation_type=data["violation_type"], election=data["election"],
         note=data["note"]), lambda v: _("Temuan %(code)s dibuat dan masuk antrean penerimaan Bawaslu "
                                         "(%(n)d unggahan).") % {"code": v.finding.tracking_code_display,
@@ -101,7 +109,7 @@ def dismiss(request, score_id):
     form = DismissForm(request.POST)
     if not form.is_valid():
         return _bad_request(request, _form_errors(form))
-    return _decide(request, score_id, lambda: services.verdict_dismiss(
+    return _decide(request, score_id, lambda: verdict_dismiss(
         actor=request.user, score_id=score_id, label=form.cleaned_data["label"], note=form.cleaned_data["note"]),
         lambda v: _("Unggahan ditolak; putusan disimpan untuk pelatihan berikutnya."))
 
@@ -117,13 +125,13 @@ def thresholds(request):
 @reviewer_required
 def threshold_edit(request, slug):
     election = get_object_or_404(ElectionPeriod, slug=slug)
-    model_version = services.model_version_active()
-    review, priority = services.thresholds_for(election, model_version)
+    model_version = model_version_active()
+    review, priority = thresholds_for(election, model_version)
     status = 200
     if request.method == "POST":
         form = ThresholdForm(request.POST)
         if form.is_valid() and request.POST.get("action") != "preview":
-            services.election_thresholds_set(actor=request.user, election=election, **form.cleaned_data)
+            election_thresholds_set(actor=request.user, election=election, **form.cleaned_data)
             messages.success(request, _("Ambang untuk %(e)s disimpan.") % {"e": election.name})
             return redirect("screening:thresholds")
         if form.is_valid():
@@ -142,12 +150,12 @@ def threshold_edit(request, slug):
 def lexicon(request):
     slug = request.GET.get("election") or ""
     if slug and slug != "any" and not ElectionPeriod.objects.filter(slug=slug).exists():
-        return _bad_request(request, str(services.ScreeningError(_("Pemilihan '%(slug)s' tidak dikenal.") % {"slug": slug})))
+        return _bad_request(request, str(ScreeningError(_("Pemilihan '%(slug)s' tidak dikenal.") % {"slug": slug})))
     status = 200
     if request.method == "POST":
         form = LexiconTermForm(request.POST)
         if form.is_valid():
-            term = services.lexicon_term_add(actor=request.user, **form.cleaned_data)
+            term = lexicon_term_add(actor=request.user, **form.cleaned_data)
             messages.success(request, _("Istilah “%(t)s” ditambahkan.") % {"t": term.term})
             return redirect(reverse("screening:lexicon") + (f"?election={slug}" if slug else ""))
         status = 400
@@ -163,7 +171,7 @@ def lexicon(request):
 @require_POST
 def lexicon_toggle(request, pk):
     term = get_object_or_404(LexiconTerm, pk=pk)
-    services.lexicon_term_set_active(actor=request.user, term=term, active=not term.active)
+    lexicon_term_set_active(actor=request.user, term=term, active=not term.active)
     messages.success(request, (_("Istilah “%(t)s” diaktifkan.") if term.active else _("Istilah “%(t)s” dinonaktifkan."))
                      % {"t": term.term})
     return redirect(request.POST.get("next") or reverse("screening:lexicon"))
@@ -179,10 +187,10 @@ def accounts(request):
         form = AccountForm(request.POST)
         if form.is_valid():
             try:
-                account = services.account_register(actor=request.user, **form.cleaned_data)
+                account = account_registry.account_register(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_error("nip", exc)
-            except services.ScreeningError as exc:
+            except ScreeningError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Akun @%(h)s terdaftar atas nama %(n)s.")
@@ -202,9 +210,9 @@ def accounts_import(request):
         return _bad_request(request, _form_errors(upload))
     try:
         text = io.TextIOWrapper(upload.cleaned_data["file"].file, encoding="utf-8-sig", newline="")
-        result = services.accounts_import(actor=request.user, rows=services.read_rows(text, "accounts.csv"))
-    except (services.ScreeningError, UnicodeDecodeError) as exc:
-        return _bad_request(request, str(exc) if isinstance(exc, services.ScreeningError)
+        result = account_registry.accounts_import(actor=request.user, rows=read_rows(text, "accounts.csv"))
+    except (ScreeningError, UnicodeDecodeError) as exc:
+        return _bad_request(request, str(exc) if isinstance(exc, ScreeningError)
                             else _("Berkas harus teks UTF-8."))
     messages.success(request, _("Akun diimpor: %(c)d baru, %(e)d diperbarui, %(x)d baris ditolak.")
                      % {"c": result.created, "e": result.existing, "x": len(result.errors)})
@@ -222,8 +230,8 @@ def run_start(request):
     if not form.is_valid():
         return _bad_request(request, _form_errors(form))
     try:
-        run = services.scoring_run_create(actor=request.user, election=form.cleaned_data["election"])
-    except services.ScreeningError as exc:
+        run = scoring_run_create(actor=request.user, election=form.cleaned_data["election"])
+    except ScreeningError as exc:
         return _bad_request(request, str(exc))
     if run is None:
         messages.info(request, _("Tidak ada unggahan yang belum dinilai."))
@@ -234,25 +242,25 @@ def run_start(request):
 @reviewer_required
 def run_detail(request, pk):
     run = get_object_or_404(ScoringRun, pk=pk)
-    return render(request, "screening/run.html", {"run": run, "progress": services.run_progress(run)})
+    return render(request, "screening/run.html", {"run": run, "progress": run_progress(run)})
 
 
 @reviewer_required
 def run_status(request, pk):
     run = get_object_or_404(ScoringRun, pk=pk)
-    return JsonResponse(services.run_progress(run))
+    return JsonResponse(run_progress(run))
 
 
 @reviewer_required
 def models(request):
     return render(request, "screening/models.html", {"versions": ModelVersion.objects.select_related("trained_by"),
-                                                     "active": services.model_version_active()})
+                                                     "active": model_version_active()})
 
 
 @reviewer_required
 @require_POST
 def model_activate(request, pk):
     mv = get_object_or_404(ModelVersion, pk=pk)
-    services.model_version_activate(actor=request.user, model_version=mv)
+    model_version_activate(actor=request.user, model_version=mv)
     messages.success(request, _("Model %(v)s sekarang aktif.") % {"v": mv.version})
     return redirect("screening:models")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from cases.models import Agency, Region, Role
 from reports.models import Channel, Report
-from reports.screening import services
+from reports.screening.services.accounts import account_register
 from reports.screening.models import Verdict
 from tests.factories import RespondentFactory, UserFactory
 
@@ -41,7 +41,7 @@ def screened(transactional_db, tmp_path):
                               for p in POSTS) + "\n", encoding="utf-8")
     call_command("screening_import", str(path), verbosity=0)
     respondent = RespondentFactory(name="Budi Santoso")
-    services.account_register(actor=reviewer, platform="x", handle="budi_asn", nip=respondent.nip)
+    account_register(actor=reviewer, platform="x", handle="budi_asn", nip=respondent.nip)
     call_command("screening_score", "--sync", verbosity=0)
     return reviewer
 

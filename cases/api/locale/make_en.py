@@ -53,7 +53,7 @@ EN = {
         "There is no API address %(path)s; API addresses end with a slash: %(slashed)s",
     "Alamat API %(path)s tidak ada; daftar alamat yang tersedia ada di /api/v1/docs/.":
         "There is no API address %(path)s; the available addresses are listed at /api/v1/docs/.",
-    # reports/screening/api.py and the post-row rules it shares with the CSV/JSONL import (screening/services.py)
+    # reports/screening/api.py and the post-row rules it shares with the CSV/JSONL import (screening/services/rows.py)
     "Kirim satu objek unggahan atau daftar berisi 1–%(n)d objek unggahan.":
         "Send one post object or a list of 1–%(n)d post objects.",
     "Paling banyak %(n)d unggahan per permintaan; terkirim %(got)d. Bagi menjadi beberapa permintaan.":

@@ -4,7 +4,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from reports.screening import services
+from reports.screening.services.common import ScreeningError, election_by_slug
+from reports.screening.services.scorer import scorer_for
+from reports.screening.services.thresholds import thresholds_for
+from reports.screening.services.versions import model_version_active
 
 KEYS = ("precision", "recall", "f1", "pr_auc", "macro_f1", "false_alarm_rate", "posts_per_s", "threshold", "n")
 
@@ -28,11 +31,11 @@ class Command(BaseCommand):
         except (OSError, KeyError, UnicodeDecodeError) as exc:
             raise CommandError(f"Berkas {file} tidak dapat dibaca sebagai CSV berkolom text,label: {exc}")
         try:
-            period = services.election_by_slug(election)
-            mv = services.model_version_active()
-            scorer = services.scorer_for(mv)
-            default_threshold = services.thresholds_for(period, mv)[0]
-        except services.ScreeningError as exc:
+            period = election_by_slug(election)
+            mv = model_version_active()
+            scorer = scorer_for(mv)
+            default_threshold = thresholds_for(period, mv)[0]
+        except ScreeningError as exc:
             raise CommandError(str(exc))
         except DatabaseError:
             # a fresh clone before `make run`: the database is empty or unreachable.  Evaluate with the

@@ -4,7 +4,10 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from reports.screening import services
+from reports.screening.services.common import ScreeningError, election_by_slug
+from reports.screening.services.ingest import posts_import
+from reports.screening.services.rows import open_text, read_rows
+from reports.screening.services.runs import scoring_run_create
 
 
 class Command(BaseCommand):
@@ -17,13 +20,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, election=None, score=False, **options):
         try:
-            election = services.election_by_slug(election)
+            election = election_by_slug(election)
             size = os.path.getsize(file) if os.path.exists(file) else 0
-            with services.open_text(file) as fh, tqdm(total=size, unit="B", unit_scale=True, desc="impor",
+            with open_text(file) as fh, tqdm(total=size, unit="B", unit_scale=True, desc="impor",
                                                        disable=options["verbosity"] == 0, file=self.stderr) as bar:
-                rows = services.read_rows(_tracked(fh, bar), file)
-                result = services.posts_import(rows=rows, election=election)
-        except services.ScreeningError as exc:
+                rows = read_rows(_tracked(fh, bar), file)
+                result = posts_import(rows=rows, election=election)
+        except ScreeningError as exc:
             raise CommandError(str(exc))
         except UnicodeDecodeError:
             raise CommandError(f"Berkas {file} bukan teks UTF-8.")
@@ -31,7 +34,7 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
         self.stdout.write(f"Unggahan: {result.created} baru, {result.existing} sudah ada, {len(result.errors)} baris ditolak.")
         if score and result.created:
-            run = services.scoring_run_create(election=election)
+            run = scoring_run_create(election=election)
             if run:
                 self.stdout.write(f"Penilaian #{run.pk} diantrekan ({run.total_posts} unggahan).")
 

@@ -1,7 +1,9 @@
 """Import the ASN account registry from a CSV (platform, handle, nip, name, agency_code)."""
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.screening import services
+from reports.screening.services.accounts import accounts_import
+from reports.screening.services.common import ScreeningError
+from reports.screening.services.rows import open_text, read_rows
 
 
 class Command(BaseCommand):
@@ -19,9 +21,9 @@ class Command(BaseCommand):
         if actor is None or not actor.has_perm("screening.review"):
             raise CommandError("Perlu pengguna peninjau penapisan atau administrator (--by NAMA).")
         try:
-            with services.open_text(file) as fh:
-                result = services.accounts_import(actor=actor, rows=services.read_rows(fh, file))
-        except services.ScreeningError as exc:
+            with open_text(file) as fh:
+                result = accounts_import(actor=actor, rows=read_rows(fh, file))
+        except ScreeningError as exc:
             raise CommandError(str(exc))
         for error in result.errors:
             self.stderr.write(str(error))

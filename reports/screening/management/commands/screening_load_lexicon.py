@@ -1,7 +1,7 @@
 """Load the shipped lexicon (reports/screening/data/lexicon.csv) as reference rows per election."""
 from django.core.management.base import BaseCommand
 
-from reports.screening import services
+from reports.screening.services.lexicon import lexicon_load_reference
 from reports.screening.engine.model import LEXICON_PATH
 
 
@@ -12,5 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("--file", default=str(LEXICON_PATH))
 
     def handle(self, *args, file, **options):
-        n = services.lexicon_load_reference(file)
+        n = lexicon_load_reference(file)
         self.stdout.write(f"Leksikon dimuat: {n} istilah.")

@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.screening import services
+from reports.screening.services.training import model_train, training_examples
 from reports.screening.engine.sources import default_data_dir
 
 
@@ -17,10 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, data, out=None, activate=False, **options):
-        extra = services.training_examples()
+        extra = training_examples()
         self.stdout.write(f"Putusan peninjau sebagai data tambahan: {len(extra)} teks.")
         try:
-            mv = services.model_train(data_dir=data, out_dir=out, activate=activate)
+            mv = model_train(data_dir=data, out_dir=out, activate=activate)
         except FileNotFoundError as exc:
             raise CommandError(f"Data pelatihan tidak ditemukan: {exc}. Periksa --data.")
         val = mv.metrics.get("validation", {})
