@@ -13,12 +13,35 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class LetterheadInline(admin.StackedInline):
+    """The kop surat printed on every letter the agency issues."""
+
+    model = m.Letterhead
+    extra = 0
+    max_num = 1
+
+
 @admin.register(m.Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "region", "ppk_title", "valid_from", "valid_to"]
     list_filter = ["kind", "ppk_is_candidate"]
     search_fields = ["code", "name", "ppk_title"]
     autocomplete_fields = ["region", "parent"]
+    inlines = [LetterheadInline]
+
+
+@admin.register(m.Letterhead)
+class LetterheadAdmin(admin.ModelAdmin):
+    list_display = ["agency", "address", "phone", "website", "email", "certainty"]
+    search_fields = ["agency__code", "agency__name", "address"]
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(m.LegalBasis)
+class LegalBasisAdmin(admin.ModelAdmin):
+    list_display = ["code", "topic", "election_type", "employee_type", "valid_from", "valid_to", "certainty"]
+    list_filter = ["topic", "election_type", "employee_type", "certainty"]
+    search_fields = ["code", "citation", "source"]
 
 
 @admin.register(m.SupervisoryBody)
@@ -95,12 +118,21 @@ class RespondentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["agency", "region"]
 
 
+class LetterSignerInline(admin.StackedInline):
+    """The officer's recorded authority to sign letters (position, NIP, a.n./u.b.)."""
+
+    model = m.LetterSigner
+    extra = 0
+    max_num = 1
+
+
 @admin.register(m.User)
 class KasnUserAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (("Instansi", {"fields": ("agency", "region")}),)
     list_display = ["username", "get_full_name", "agency", "region", "is_active"]
     list_filter = ["groups", "is_active"]
     autocomplete_fields = ["agency", "region"]
+    inlines = [LetterSignerInline]
 
 
 from cases.api import admin as _api_admin  # noqa: E402,F401  (API tokens: issue once, revoke, last used)

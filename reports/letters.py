@@ -23,13 +23,24 @@ from reports.models import Anonymity, Report
 
 log = logging.getLogger(__name__)
 
+# The outcome each closing status records; a reason is added only as the closing event recorded it.
 OUTCOMES = {
-    CaseStatus.CLOSED_SANCTIONED: "terlapor terbukti melakukan pelanggaran netralitas Pegawai ASN dan telah dijatuhi "
-                                  "sanksi oleh Pejabat Pembina Kepegawaian.",
-    CaseStatus.CLOSED_NOT_PROVEN: "berdasarkan hasil pemeriksaan, dugaan pelanggaran netralitas Pegawai ASN tidak terbukti.",
-    CaseStatus.DISMISSED: "penanganan dihentikan oleh Bawaslu karena tidak memenuhi unsur pelanggaran netralitas Pegawai ASN.",
-    CaseStatus.CLOSED_OTHER: "penanganan perkara telah ditutup sesuai dengan ketentuan peraturan perundang-undangan.",
+    CaseStatus.CLOSED_SANCTIONED: "Pejabat Pembina Kepegawaian telah menyampaikan keputusan penjatuhan sanksi atas "
+                                  "terlapor yang terbukti melakukan pelanggaran netralitas Pegawai ASN.",
+    CaseStatus.CLOSED_NOT_PROVEN: "berdasarkan hasil pemeriksaan lembaga pengawas, dugaan pelanggaran netralitas "
+                                  "Pegawai ASN dinyatakan tidak terbukti.",
+    CaseStatus.DISMISSED: "penanganan dihentikan oleh Bawaslu",
+    CaseStatus.CLOSED_OTHER: "penanganan perkara ditutup",
 }
+REASON_SHOWN = {CaseStatus.DISMISSED, CaseStatus.CLOSED_OTHER}
+
+
+def outcome_text(event) -> str:
+    text = OUTCOMES.get(event.to_status, OUTCOMES[CaseStatus.CLOSED_OTHER])
+    if event.to_status in REASON_SHOWN or event.to_status not in OUTCOMES:
+        reason = (event.reason or "").strip().rstrip(".")
+        return f"{text} dengan alasan: {reason}." if reason else f"{text}."
+    return text
 
 
 def reporter_context(report: Report) -> dict:
@@ -149,9 +160,12 @@ def on_case_closed(event):
         ref = f"event:{event.pk}:r{report.pk}"
         if Letter.objects.filter(kind=LetterKind.CLOSING_NOTICE, subject_ref=ref).exists():
             continue
-        extra = {**reporter_context(report), "outcome": OUTCOMES.get(event.to_status, OUTCOMES[CaseStatus.CLOSED_OTHER])}
-        letter_issue(actor=event.actor, kind=LetterKind.CLOSING_NOTICE, agency=bawaslu_agency(case), case=case,
-                     extra=extra, subject_ref=ref, on=timezone.localdate(event.at))
+        extra = {**reporter_context(report), "outcome": outcome_text(event)}
+        office = bawaslu_agency(case)
+        # Bawaslu writes to its reporter; an officer of another agency who closed the case does not sign for it.
+        actor = event.actor if office and event.actor_agency_id == office.pk else None
+        letter_issue(actor=actor, kind=LetterKind.CLOSING_NOTICE, agency=office, case=case,
+                     extra=extra, subject_ref=ref, on=timezone.localdate(event.at), upto=event.pk)
 
 
 if on_report_submitted not in services.on_report_submitted_hooks:

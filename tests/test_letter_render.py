@@ -37,8 +37,9 @@ from cases.letters.dates import angka_terbilang, format_tanggal, terbilang
 from cases.letters.render import LETTER_KINDS, render_letter_pdf
 
 SANCTION = "hukuman disiplin berat berupa pembebasan dari jabatan menjadi jabatan pelaksana selama 12 (dua belas) bulan"
-SANCTION_KINDS = {"RECOMMENDATION", "REMINDER", "BLOCK_REQUEST", "ESCALATION_WARNING",
-                  "UNBLOCK_NOTICE", "PRESIDENT_REPORT"}
+# Kinds that print the recommended sanction (the unblock notice prints the one the PPK's decree imposed).
+SANCTION_KINDS = {"RECOMMENDATION", "REMINDER", "BLOCK_REQUEST", "BLOCK_NOTICE", "ESCALATION_REQUEST",
+                  "ESCALATION_WARNING", "PRESIDENT_REPORT"}
 REPORTER_KINDS = {"RECEIPT", "CLOSING_NOTICE", "STATUS_NOTICE", "COMPLETION_REQUEST"}
 
 INJECTIONS = [

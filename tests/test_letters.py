@@ -299,13 +299,22 @@ def test_forwarding_reminder_block_escalation_and_president_letters(users, djang
     with django_capture_on_commit_callbacks(execute=True):
         workflow.case_send_reminder(actor=users["approver"], case=overdue)
         workflow.case_request_block(actor=users["approver"], case=overdue)
+        workflow.case_record_block(actor=users["bkn"], case=overdue)
         workflow.case_escalate(actor=users["approver"], case=overdue)
+        workflow.case_record_ppk_warning(actor=users["kemendagri"], case=overdue, reason="Teguran tertulis")
         workflow.case_report_to_president(actor=users["approver"], case=overdue)
     kinds = dict(Letter.objects.filter(case=overdue).values_list("kind", "agency__code"))
-    assert kinds == {"REMINDER": "BKN", "BLOCK_REQUEST": "BKN", "ESCALATION_WARNING": "KEMENDAGRI",
-                     "PRESIDENT_REPORT": "BKN"}
-    block = flat(pdf_text(bytes(Letter.objects.get(case=overdue, kind="BLOCK_REQUEST").pdf)))
-    assert "Kepala Badan Kepegawaian Negara" in block and overdue.tracks.get().respondent.nip_display in block
+    # BKN (the supervisor since 2024) does not write to its own head: its block order is the notice to the PPK.
+    # The supervisor asks Kemendagri to warn; Kemendagri's warning is issued by its own officer.
+    assert kinds == {"REMINDER": "BKN", "BLOCK_NOTICE": "BKN", "ESCALATION_REQUEST": "BKN",
+                     "ESCALATION_WARNING": "KEMENDAGRI", "PRESIDENT_REPORT": "BKN"}
+    block = flat(pdf_text(bytes(Letter.objects.get(case=overdue, kind="BLOCK_NOTICE").pdf)))
+    assert "Bupati Cilacap" in block and overdue.tracks.get().respondent.nip_display in block
+    request = flat(pdf_text(bytes(Letter.objects.get(case=overdue, kind="ESCALATION_REQUEST").pdf)))
+    assert "Yth. Menteri Dalam Negeri" in request and "Badan Kepegawaian Negara" in request
+    warning = Letter.objects.get(case=overdue, kind="ESCALATION_WARNING")
+    assert warning.issued_by == users["kemendagri"]
+    assert "Kementerian Dalam Negeri," in flat(pdf_text(bytes(warning.pdf)))  # signed under its own agency
 
 
 def test_a_hook_run_twice_issues_nothing_new(users, django_capture_on_commit_callbacks):

@@ -1,7 +1,7 @@
 """Demo users, one per role, with the agency and region each role works in."""
 from django.contrib.auth.models import Group
 
-from cases.models import Agency, Region, Role, User
+from cases.models import Agency, LetterSigner, Region, Role, SigningMode, User
 
 DEMO_USERS = [
     # username, role, agency code, region code, full name
@@ -19,6 +19,18 @@ DEMO_USERS = [
     ("admin", Role.ADMIN, "BKN", "00", "Administrator Sistem"),
 ]
 
+# Each signing officer's recorded authority (demo values: positions as these agencies name them, NIPs invented).
+DEMO_SIGNERS = {
+    "bawaslu.cilacap": (SigningMode.HEAD, "Ketua Bawaslu Kabupaten Cilacap", "", ""),
+    "bawaslu.jateng": (SigningMode.HEAD, "Ketua Bawaslu Provinsi Jawa Tengah", "", ""),
+    "bawaslu.ri": (SigningMode.ON_BEHALF, "Kepala Biro Fasilitasi Penanganan Pelanggaran", "", "197503152000032001"),
+    "penyetuju.bkn": (SigningMode.ON_BEHALF, "Deputi Bidang Pengawasan dan Pengendalian", "", "196904011996031001"),
+    "bkn.data": (SigningMode.FOR_HIM, "Direktur Pengolahan Data dan Penyajian Informasi Kepegawaian",
+                 "Deputi Bidang Sistem Informasi Kepegawaian", "197205121998031002"),
+    "kemenpanrb": (SigningMode.ON_BEHALF, "Deputi Bidang Sumber Daya Manusia Aparatur", "", "196805101994031003"),
+    "kemendagri": (SigningMode.ON_BEHALF, "Direktur Jenderal Otonomi Daerah", "", "196703101990011001"),
+}
+
 
 def ensure_demo_users(password: str) -> list[User]:
     users = []
@@ -32,5 +44,9 @@ def ensure_demo_users(password: str) -> list[User]:
             user.set_password(password)
             user.save()
         user.groups.add(Group.objects.get(name=role))
+        if username in DEMO_SIGNERS:
+            mode, position, behalf, nip = DEMO_SIGNERS[username]
+            LetterSigner.objects.get_or_create(user=user, defaults={
+                "mode": mode, "position": position, "behalf_position": behalf, "nip": nip})
         users.append(user)
     return users

@@ -1,22 +1,31 @@
-"""Build a letter's rendering context from the database: issuer, addressee, respondents, deadline, tembusan.
+"""Build a letter's rendering context from the database: issuer, signer, addressee, respondents, facts, legal
+basis, deadline, tembusan.
 
 The renderer (cases.letters.render) takes the plain dict produced here; nothing here renders or writes.
-Every name, title and deadline comes from reference rows (Agency, DeadlineRule), none is written in code.
+Every name, title, citation and deadline comes from rows (Agency, Letterhead, LetterSigner, LegalBasis,
+DeadlineRule) and every stated fact from the case's record (cases.letters.facts); none is written in code.
 """
+import base64
 import datetime as dt
+import mimetypes
+from functools import lru_cache
 
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from cases import deadlines
-from cases.letters.dates import format_tanggal
-from cases.models import Agency, AgencyKind, DayUnit, Letter, LetterKind, Recommendation, SupervisoryBody
+from cases.letters import facts as F
+from cases.models import (
+    Agency, AgencyKind, DayUnit, EmployeeType, LegalBasis, Letter, Letterhead, LetterKind, LetterSigner, Recommendation,
+    SigningMode, SupervisoryBody,
+)
 
 K = LetterKind
-LAMPIRAN = {K.FORWARDING: "1 (satu) berkas"}
 # Which clock's rule states the deadline printed in the letter, and whose due date it is.
 DEADLINE_CLOCK = {K.RECOMMENDATION: "PPK_FOLLOW_UP", K.REMINDER: "REMINDER_RESPONSE",
                   K.ESCALATION_WARNING: "REMINDER_RESPONSE"}
-MISSED_CLOCK = {K.BLOCK_REQUEST: "PPK_FOLLOW_UP", K.PRESIDENT_REPORT: "PPK_FOLLOW_UP"}
+MISSED_CLOCK = {K.BLOCK_REQUEST: "PPK_FOLLOW_UP", K.BLOCK_NOTICE: "PPK_FOLLOW_UP", K.ESCALATION_REQUEST: "PPK_FOLLOW_UP",
+                K.PRESIDENT_REPORT: "PPK_FOLLOW_UP"}
 
 
 # --- agencies -------------------------------------------------------------------------------------------------
@@ -76,15 +85,47 @@ def nip_display(nip: str) -> str:
     return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}" if len(digits) == 18 else (nip or "")
 
 
+@lru_cache(maxsize=64)
+def _emblem_data_uri(name: str) -> str:
+    """An uploaded emblem as a data: URI (the renderer loads nothing else from outside static/)."""
+    with default_storage.open(name, "rb") as fh:
+        body = fh.read()
+    ctype = mimetypes.guess_type(name)[0] or "image/png"
+    return f"data:{ctype};base64,{base64.b64encode(body).decode('ascii')}"
+
+
 def issuer_context(agency) -> dict:
+    """The letterhead: the administrator's Letterhead row, else the agency's own contact fields."""
     parent = agency.parent.name if agency.parent_id else ("Republik Indonesia" if agency.kind == AgencyKind.SKB else "")
-    return {"name": agency.name, "short_name": agency.short_name, "parent_name": parent, "address": agency.address,
-            "phone": agency.phone, "website": agency.website, "letterhead_image": agency.letterhead_image or None}
+    head = Letterhead.objects.filter(agency=agency).first()
+    emblem = ""
+    if head and head.emblem:
+        try:
+            emblem = _emblem_data_uri(head.emblem.name)
+        except OSError:  # a missing upload falls back to the shipped emblem rather than failing the letter
+            emblem = ""
+    return {"name": agency.name, "short_name": agency.short_name, "parent_name": parent,
+            "address": head.address if head else agency.address, "phone": head.phone if head else agency.phone,
+            "website": head.website if head else agency.website, "email": head.email if head else "",
+            "emblem_uri": emblem, "letterhead_image": agency.letterhead_image or None}
 
 
 def signer_context(agency, actor) -> dict:
-    name = agency.signer_name or (actor.get_full_name() or actor.username if actor else "")
-    return {"name": name, "position": agency.signer_position or head_title(agency), "nip": nip_display(agency.signer_nip)}
+    """The officer who takes the action signs, with the position and a.n./u.b. of their recorded authority.
+
+    A letter issued by the system itself (no actor, e.g. a receipt of an online report) names no person; an officer
+    without a recorded authority signs with their name under the agency's name, claiming no position."""
+    if actor is None:
+        return {"lines": [], "position": agency.name, "name": "", "nip": "", "system": True}
+    name = actor.get_full_name() or actor.username
+    auth = LetterSigner.objects.filter(user=actor).first()
+    if auth is None:
+        return {"lines": [], "position": agency.name, "name": name, "nip": ""}
+    head = head_title(agency)
+    lines = {SigningMode.HEAD: [], SigningMode.ON_BEHALF: [f"a.n. {head}"],
+             SigningMode.FOR_HIM: [f"a.n. {head}", f"{auth.behalf_position},", "u.b."]}[auth.mode]
+    position = head if auth.mode == SigningMode.HEAD else auth.position
+    return {"lines": lines, "position": position, "name": name, "nip": nip_display(auth.nip)}
 
 
 def ppk_addressee(agency) -> dict:
@@ -94,30 +135,30 @@ def ppk_addressee(agency) -> dict:
 
 # --- case facts -----------------------------------------------------------------------------------------------
 
-def respondent_context(track) -> dict:
+def respondent_context(track, imposed=None) -> dict:
     case, respondent = track.case, track.respondent
     rec = Recommendation.objects.filter(track=track).prefetch_related("violation_types").first()
+    imposed = imposed or {}
     return {
         "name": respondent.name,
         "nip": respondent.nip_display or respondent.legacy_nip,
+        "id_label": "NI PPPK" if respondent.employee_type == EmployeeType.PPPK else "NIP",
+        "employee_type": respondent.employee_type,
         "position": track.position_at_time or respondent.position,
         "agency": track.agency.name,
         "violations": [v.name_id for v in rec.violation_types.all()] if rec else [],
         "sanction": rec.sanction_text() if rec and rec.proven else "",
+        "sanction_imposed": imposed.get("sanction", ""),
+        "decree": imposed.get("decree", ""),
         "facts": case.description or case.title,
         "occurred_on": case.occurred_on,
         "occurred_place": case.place,
         "ppk": track.agency.ppk_title,
-        "_legal": [v.legal_basis for v in rec.violation_types.all() if v.legal_basis] if rec else [],
     }
 
 
 def case_context(case) -> dict:
     return {"number": case.number, "election": case.election.name, "region": case.region.name}
-
-
-def _letter_ref(letter) -> str:
-    return f"surat {letter.agency.name} Nomor {letter.number} tanggal {format_tanggal(timezone.localdate(letter.issued_at))}"
 
 
 def latest_letter(case, kind, track=None):
@@ -141,17 +182,21 @@ def deadline_context(kind, case, tracks, on) -> dict:
     return out
 
 
-def tembusan(kind, *, issuer, case=None, tracks=()) -> list[str]:
+def tembusan(kind, *, issuer, case=None, tracks=(), on=None) -> list[str]:
     """Copy recipients per kind (domain.md §7): the institutions that must know, never the issuer itself."""
     bkn, bawaslu = _agency("BKN"), (bawaslu_agency(case) if case else None)
     ministries = [m for m in dict.fromkeys(ministry_for(t.agency) for t in tracks) if m]
     ppks = [a for a in dict.fromkeys(t.agency for t in tracks)]
+    supervisor = supervisory_agency(on)
     by_kind = {
         K.FORWARDING: [_agency("BAWASLU") if bawaslu and bawaslu.code != "BAWASLU" else None, *ppks],
         K.RECOMMENDATION: [bkn, *ministries, bawaslu],
         K.REMINDER: [bkn, *ministries, bawaslu],
         K.BLOCK_REQUEST: [*ppks, *ministries],
-        K.ESCALATION_WARNING: [supervisory_agency(), bkn, bawaslu],
+        K.BLOCK_NOTICE: [supervisor, *ministries],
+        K.UNBLOCK_NOTICE: [supervisor, *ministries],
+        K.ESCALATION_REQUEST: [bkn, bawaslu],
+        K.ESCALATION_WARNING: [supervisor, bkn, bawaslu],
         K.PRESIDENT_REPORT: [_agency("KEMENPANRB"), _agency("KEMENDAGRI"), bkn],
     }
     seen, out = {issuer.pk}, []
@@ -162,41 +207,62 @@ def tembusan(kind, *, issuer, case=None, tracks=()) -> list[str]:
     return out
 
 
-def addressee_for(kind, *, case, tracks) -> dict:
-    if kind in (K.RECOMMENDATION, K.REMINDER, K.ESCALATION_WARNING) and tracks:
+PPK_KINDS = (K.RECOMMENDATION, K.REMINDER, K.ESCALATION_WARNING, K.BLOCK_NOTICE, K.UNBLOCK_NOTICE)
+
+
+def addressee_for(kind, *, case, tracks, on=None, to=None) -> dict:
+    if kind in PPK_KINDS and tracks:
         return ppk_addressee(tracks[0].agency)
-    target = {K.FORWARDING: supervisory_agency(), K.BLOCK_REQUEST: _agency("BKN"),
-              K.PRESIDENT_REPORT: _agency("PRESIDEN")}.get(kind)
+    target = to or {K.FORWARDING: supervisory_agency(on), K.BLOCK_REQUEST: _agency("BKN"),
+                    K.PRESIDENT_REPORT: _agency("PRESIDEN")}.get(kind)
     return {"position": head_title(target), "place": place_name(target)} if target else {}
 
 
-def letter_context(kind, *, agency, actor=None, case=None, tracks=(), on: dt.date | None = None) -> dict:
-    """Everything the renderer needs for a case letter (receipts build theirs in reports.letters)."""
+def legal_basis_for(kind, *, case, tracks, on) -> tuple[list[str], list[str]]:
+    """(citations, articles breached) in force on the letter's date for the election's type and the respondents'
+    employment types; a respondent whose type is not known gets no type-specific regulation."""
+    types = {t.respondent.employee_type for t in tracks} - {EmployeeType.UNKNOWN}
+    rows = LegalBasis.objects.filter(LegalBasis.in_force_q(on), election_type__in=[case.election.election_type, "any"],
+                                     employee_type__in=["any", *types])
+    rows = [r for r in rows if kind in {k.strip() for k in r.letter_kinds.split(";")}]
+    return [r.citation for r in rows], [r.conduct for r in rows if r.conduct]
+
+
+REFERS_TO_RECOMMENDATION = (K.REMINDER, K.BLOCK_REQUEST, K.BLOCK_NOTICE, K.ESCALATION_REQUEST, K.ESCALATION_WARNING,
+                            K.PRESIDENT_REPORT, K.UNBLOCK_NOTICE)
+
+
+def letter_context(kind, *, agency, actor=None, case=None, tracks=(), on: dt.date | None = None, upto=None,
+                   to=None) -> dict:
+    """Everything the renderer needs for a letter (receipts build theirs in reports.letters); `upto` is the id of
+    the event that issues it (facts after it are not the letter's), `to` an addressee agency chosen by the caller."""
     on = on or timezone.localdate()
     tracks = list(tracks)
     ctx = {
         "issued_on": on, "place": place_name(agency), "issuer": issuer_context(agency),
-        "signer": signer_context(agency, actor), "lampiran": LAMPIRAN.get(kind, "-"),
+        "signer": signer_context(agency, actor), "lampiran": "-",
         # Templates use these as filter arguments, which Django requires to exist.
-        "reference": "", "recommendation_ref": "",
+        "reference": "", "recommendation_ref": "", "facts": {},
     }
     if case is None:
         return ctx
-    respondents = [respondent_context(t) for t in tracks]
-    legal = list(dict.fromkeys(b for r in respondents for b in r.pop("_legal")))
-    ctx.update(case=case_context(case), respondents=respondents, addressee=addressee_for(kind, case=case, tracks=tracks),
-               tembusan=tembusan(kind, issuer=agency, case=case, tracks=tracks))
-    if kind == K.RECOMMENDATION and legal:
-        ctx["conclusion_basis"] = "; ".join(legal)
-    if kind in (K.RECOMMENDATION, K.ESCALATION_WARNING) and tracks:
+    imposed = F.sanctions_imposed(tracks)
+    citations, breached = legal_basis_for(kind, case=case, tracks=tracks, on=on)
+    ctx.update(case=case_context(case), respondents=[respondent_context(t, imposed.get(t.pk)) for t in tracks],
+               addressee=addressee_for(kind, case=case, tracks=tracks, on=on, to=to),
+               tembusan=tembusan(kind, issuer=agency, case=case, tracks=tracks, on=on),
+               facts=F.case_facts(case, tracks, upto=upto), legal_basis=citations)
+    if kind == K.RECOMMENDATION and breached:
+        ctx["conclusion_basis"] = "; ".join(dict.fromkeys(breached))
+    if tracks:
         ppk = tracks[0].agency
         ctx["ppk"] = {"position": ppk.ppk_title or f"Pejabat Pembina Kepegawaian {ppk.name}"}
     forwarding = latest_letter(case, K.FORWARDING)
     if forwarding:
-        ctx["reference"] = _letter_ref(forwarding)
-    if kind in (K.REMINDER, K.BLOCK_REQUEST, K.ESCALATION_WARNING, K.PRESIDENT_REPORT, K.UNBLOCK_NOTICE):
+        ctx["reference"] = F.letter_ref(forwarding)
+    if kind in REFERS_TO_RECOMMENDATION:
         rec = latest_letter(case, K.RECOMMENDATION, tracks[0] if len(tracks) == 1 else None)
         if rec:
-            ctx["recommendation_ref"] = _letter_ref(rec)
+            ctx["recommendation_ref"] = F.letter_ref(rec)
     ctx.update(deadline_context(kind, case, tracks, on))
     return ctx

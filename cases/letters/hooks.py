@@ -13,17 +13,24 @@ from cases.services import register_event_hook
 K = LetterKind
 
 SIFAT = {K.RECOMMENDATION: "Rahasia", K.REMINDER: "Segera", K.ESCALATION_WARNING: "Segera",
-         K.BLOCK_REQUEST: "Segera", K.PRESIDENT_REPORT: "Rahasia"}
+         K.ESCALATION_REQUEST: "Segera", K.BLOCK_REQUEST: "Segera", K.BLOCK_NOTICE: "Segera",
+         K.PRESIDENT_REPORT: "Rahasia"}
 
 
-def _issue(event: CaseEvent, kind, *, agency, tracks=(), extra=None, part=""):
-    """One letter for the event (idempotent per event and part)."""
+def _issue(event: CaseEvent, kind, *, agency, tracks=(), extra=None, part="", to=None):
+    """One letter for the event (idempotent per event and part), dated and fact-bounded by the event."""
     ref = f"event:{event.pk}{part}"
     if agency is None or Letter.objects.filter(case=event.case_id, kind=kind, subject_ref=ref).exists():
         return None
     return letter_issue(actor=event.actor, kind=kind, agency=agency, case=event.case, tracks=list(tracks),
                         sifat=SIFAT.get(kind, "Biasa"), extra=extra, subject_ref=ref,
-                        on=timezone.localdate(event.at))
+                        on=timezone.localdate(event.at), upto=event.pk, to=to)
+
+
+def issuer_of(event, fallback):
+    """The agency of the officer who took the action: a letter is issued in its name, letterhead and number
+    series. The fallback serves only events without an acting officer's agency."""
+    return event.actor_agency if event.actor_agency_id else fallback
 
 
 def _tracks(event, ids):
@@ -37,47 +44,75 @@ def _by_agency(tracks) -> dict:
     return groups
 
 
+def _supervisor(event):
+    return C.supervisory_agency(timezone.localdate(event.at))
+
+
 def on_forwarded(event):
     tracks = list(event.case.tracks.select_related("respondent", "agency", "case").order_by("id"))
-    extra = {"conclusion": event.reason} if event.reason else None
-    _issue(event, K.FORWARDING, agency=C.bawaslu_agency(event.case), tracks=tracks, extra=extra)
+    _issue(event, K.FORWARDING, agency=issuer_of(event, C.bawaslu_agency(event.case)), tracks=tracks)
 
 
 def on_recommendation_issued(event):
-    """One recommendation per proven respondent, to that respondent's PPK."""
+    """One recommendation per proven respondent, to that respondent's PPK, from the approver's agency."""
     proven = [int(pk) for pk, row in (event.payload.get("tracks") or {}).items() if row.get("proven")]
     for track in _tracks(event, proven):
         rec = getattr(track, "recommendation", None)
         body = rec.supervisory_body if rec and rec.supervisory_body_id else None
-        agency = body.agency if body and body.agency_id else C.supervisory_agency(timezone.localdate(event.at))
-        _issue(event, K.RECOMMENDATION, agency=agency, tracks=[track], part=f":t{track.pk}")
+        fallback = body.agency if body and body.agency_id else _supervisor(event)
+        _issue(event, K.RECOMMENDATION, agency=issuer_of(event, fallback), tracks=[track], part=f":t{track.pk}")
 
 
 def on_reminder_sent(event):
     """One reminder per PPK (respondents grouped by agency)."""
     tracks = _tracks(event, event.payload.get("tracks") or [])
     for agency_id, group in _by_agency(tracks).items():
-        _issue(event, K.REMINDER, agency=C.supervisory_agency(), tracks=group, part=f":a{agency_id}")
+        _issue(event, K.REMINDER, agency=issuer_of(event, _supervisor(event)), tracks=group, part=f":a{agency_id}")
 
 
 def on_block_requested(event):
-    tracks = _tracks(event, [event.payload.get("track")])
-    _issue(event, K.BLOCK_REQUEST, agency=C.supervisory_agency(), tracks=tracks)
+    """A request to BKN; when the acting officer is BKN's own, there is nobody to write to: BKN's order is the
+    block notice issued when its data officer records the block."""
+    agency = issuer_of(event, _supervisor(event))
+    if agency is None or agency.code == "BKN":
+        return
+    _issue(event, K.BLOCK_REQUEST, agency=agency, tracks=_tracks(event, [event.payload.get("track")]))
+
+
+def on_block_recorded(event):
+    """BKN tells the PPK that the respondent's personnel data is blocked (BKN's own act, its officer signs)."""
+    bkn = Agency.objects.filter(code="BKN").first()
+    _issue(event, K.BLOCK_NOTICE, agency=issuer_of(event, bkn), tracks=_tracks(event, [event.payload.get("track")]))
+
+
+def on_unblocked(event):
+    bkn = Agency.objects.filter(code="BKN").first()
+    _issue(event, K.UNBLOCK_NOTICE, agency=issuer_of(event, bkn), tracks=_tracks(event, [event.payload.get("track")]))
 
 
 def on_escalated(event):
-    """A warning from each ministry (KemenPAN-RB for central PPKs, Kemendagri for regional) to each PPK."""
+    """The supervisory body asks each ministry (KemenPAN-RB for central PPKs, Kemendagri for regional) to warn the
+    PPK: a request letter in the supervisor's own name, never a warning in the ministry's."""
     for code, ids in (event.payload.get("targets") or {}).items():
         ministry = Agency.objects.filter(code=code).first()
-        for agency_id, group in _by_agency(_tracks(event, ids)).items():
-            extra = {"reference": f"informasi dari {C.supervisory_agency().name}"}
-            _issue(event, K.ESCALATION_WARNING, agency=ministry, tracks=group, extra=extra, part=f":{code}:a{agency_id}")
+        if ministry is None:
+            continue
+        _issue(event, K.ESCALATION_REQUEST, agency=issuer_of(event, _supervisor(event)), tracks=_tracks(event, ids),
+               to=ministry, part=f":{code}")
+
+
+def on_ppk_warned(event):
+    """The ministry's own warning to each PPK, issued when its officer records it from their desk."""
+    if not event.actor_agency_id:
+        return
+    for agency_id, group in _by_agency(_tracks(event, event.payload.get("tracks") or [])).items():
+        _issue(event, K.ESCALATION_WARNING, agency=event.actor_agency, tracks=group, part=f":a{agency_id}")
 
 
 def on_reported_to_president(event):
     tracks = list(event.case.tracks.filter(status=TrackStatus.RECOMMENDED)
                   .select_related("respondent", "agency", "case").order_by("id"))
-    _issue(event, K.PRESIDENT_REPORT, agency=C.supervisory_agency(), tracks=tracks)
+    _issue(event, K.PRESIDENT_REPORT, agency=issuer_of(event, _supervisor(event)), tracks=tracks)
 
 
 HOOKS = {
@@ -85,7 +120,10 @@ HOOKS = {
     "case.recommendation.issued": on_recommendation_issued,
     "case.reminder.sent": on_reminder_sent,
     "case.block.requested": on_block_requested,
+    "case.block.recorded": on_block_recorded,
+    "case.unblocked": on_unblocked,
     "case.escalated": on_escalated,
+    "case.ppk.warned": on_ppk_warned,
     "case.reported_to_president": on_reported_to_president,
 }
 

@@ -41,11 +41,12 @@ def verify_url(token: str) -> str:
 
 
 def letter_issue(*, actor, kind, agency, case=None, track=None, tracks=None, sifat="Biasa", extra=None,
-                 subject_ref="", on=None) -> Letter:
+                 subject_ref="", on=None, upto=None, to=None) -> Letter:
     """Number, render and store one letter in one transaction; a case letter writes `letter.issued`.
 
     The agency's sequence row stays locked from numbering to commit, so a failed render rolls the number back
-    and parallel issuers get consecutive numbers. `extra` overrides context keys (e.g. body_extra, reporter).
+    and parallel issuers get consecutive numbers. `extra` overrides context keys (e.g. body_extra, reporter);
+    `upto` is the event that issues the letter (its facts end there), `to` an addressee agency.
     """
     try:
         kind = LetterKind(kind)
@@ -54,7 +55,7 @@ def letter_issue(*, actor, kind, agency, case=None, track=None, tracks=None, sif
     tracks = list(tracks if tracks is not None else ([track] if track is not None else []))
     on = on or timezone.localdate()
     with translation.override("id"):  # an official letter is Indonesian, whatever language its issuer reads
-        context = letter_context(kind, agency=agency, actor=actor, case=case, tracks=tracks, on=on)
+        context = letter_context(kind, agency=agency, actor=actor, case=case, tracks=tracks, on=on, upto=upto, to=to)
     context.update(extra or {})
     token = verify_token_new()
     context.update(sifat=sifat, verify_url=verify_url(token), verify_code=verify_code_display(token))

@@ -40,9 +40,12 @@ strings, they are formatted here as "24 November 2026" before rendering)::
                     "violations": [str] (a str is accepted), "sanction", "facts",
                     "occurred_on": date, "occurred_place", "evidence": [str],
                     "ppk": str (PRESIDENT_REPORT column)}]
-    legal_basis   [str]; RECOMMENDATION falls back to DEFAULT_LEGAL_BASIS
+    legal_basis   [str] (cases.letters.context picks dated LegalBasis rows; none
+                  is assumed here)
     deadline_text "14 (empat belas) hari kerja"; or deadline_days=14 (+
-                  deadline_unit "hari kerja"/"hari kalender")
+                  deadline_unit "hari kerja"/"hari kalender"); no default: a
+                  letter without a rule names no deadline
+    facts         what the case's record says happened (cases.letters.facts)
     due_date      date   -> due_date_text
     ppk           {"position": "Bupati Nabire"}; default: addressee.position (minus
                   " (selaku ...)") for letters to the PPK, else "Pejabat Pembina
@@ -99,9 +102,9 @@ EMBLEM_SRC = "letters/emblem.svg"
 LETTER_KINDS = (
     "RECEIPT", "FORWARDING", "RECOMMENDATION", "REMINDER", "BLOCK_REQUEST",
     "ESCALATION_WARNING", "CLOSING_NOTICE", "STATUS_NOTICE", "COMPLETION_REQUEST",
-    "UNBLOCK_NOTICE", "PRESIDENT_REPORT",
+    "UNBLOCK_NOTICE", "PRESIDENT_REPORT", "BLOCK_NOTICE", "ESCALATION_REQUEST",
 )
-PPK_ADDRESSED_KINDS = frozenset({"RECOMMENDATION", "REMINDER", "ESCALATION_WARNING", "UNBLOCK_NOTICE"})
+PPK_ADDRESSED_KINDS = frozenset({"RECOMMENDATION", "REMINDER", "ESCALATION_WARNING", "UNBLOCK_NOTICE", "BLOCK_NOTICE"})
 REPORTER_KINDS = frozenset({"RECEIPT", "CLOSING_NOTICE", "STATUS_NOTICE", "COMPLETION_REQUEST"})
 
 DEFAULT_HAL = {
@@ -116,17 +119,9 @@ DEFAULT_HAL = {
     "COMPLETION_REQUEST": "Permintaan Kelengkapan Laporan",
     "UNBLOCK_NOTICE": "Pembukaan Blokir Data Kepegawaian",
     "PRESIDENT_REPORT": "Laporan Pejabat Pembina Kepegawaian yang Tidak Menindaklanjuti Rekomendasi Netralitas Pegawai ASN",
+    "BLOCK_NOTICE": "Pemblokiran Data Kepegawaian",
+    "ESCALATION_REQUEST": "Permohonan Peringatan kepada Pejabat Pembina Kepegawaian yang Belum Menindaklanjuti Rekomendasi",
 }
-DEFAULT_LEGAL_BASIS = (
-    "Undang-Undang Nomor 20 Tahun 2023 tentang Aparatur Sipil Negara",
-    "Peraturan Pemerintah Nomor 42 Tahun 2004 tentang Pembinaan Jiwa Korps dan Kode Etik Pegawai Negeri Sipil",
-    "Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil",
-    (
-        "Keputusan Bersama Menteri PAN-RB, Menteri Dalam Negeri, Kepala BKN, Ketua KASN, dan Ketua Bawaslu "
-        "Nomor 2 Tahun 2022 tentang Pedoman Pembinaan dan Pengawasan Netralitas Pegawai Aparatur Sipil Negara "
-        "dalam Penyelenggaraan Pemilihan Umum dan Pemilihan"
-    ),
-)
 
 PAGE_NUMBER_CSS = """
 @page { @bottom-right { content: "Halaman " counter(page) " dari " counter(pages); width: 4.5cm;
@@ -346,8 +341,6 @@ def build_template_context(kind: str, context: dict) -> dict:
     deadline = context.get("deadline_text")
     if not deadline and context.get("deadline_days"):
         deadline = f"{angka_terbilang(int(context['deadline_days']))} {context.get('deadline_unit', 'hari kerja')}"
-    if not deadline and kind in ("RECOMMENDATION", "REMINDER", "ESCALATION_WARNING"):
-        deadline = f"{angka_terbilang(14)} hari kerja"
     ctx["deadline_text"] = deadline or ""
 
     issuer = dict(context.get("issuer") or {})
@@ -370,10 +363,8 @@ def build_template_context(kind: str, context: dict) -> dict:
     ctx["evidence"] = _as_list(context.get("evidence"))
     ctx["missing_items"] = _as_list(context.get("missing_items"))
 
-    legal = _as_list(context.get("legal_basis"))
-    if not legal and kind == "RECOMMENDATION":
-        legal = list(DEFAULT_LEGAL_BASIS)
-    ctx["legal_basis"] = legal
+    ctx["legal_basis"] = _as_list(context.get("legal_basis"))
+    ctx["facts"] = dict(context.get("facts") or {})
 
     respondents = []
     for r in _as_list(context.get("respondents")):
@@ -528,7 +519,6 @@ def render_many_pdf(items: list[tuple[str, dict]]) -> bytes:
 
 __all__ = [
     "DEFAULT_HAL",
-    "DEFAULT_LEGAL_BASIS",
     "LETTER_KINDS",
     "REFUSED_URLS",
     "REQUESTED_URLS",

@@ -3,11 +3,11 @@ from .reference import (  # noqa: F401
     Agency, AgencyKind, DayUnit, DeadlineRule, ElectionPeriod, ElectionStage, ElectionType,
     Holiday, Region, RegionLevel, SanctionType, SupervisoryBody, ViolationType,
 )
-from .people import Respondent, Role, User  # noqa: F401
+from .people import EmployeeType, Respondent, Role, User  # noqa: F401
 from .case import (  # noqa: F401
     Case, CaseRespondent, CaseStatus, Clock, ClockState, Note, Notification, Outbox,
     Recommendation, SanctionCategory, SanctionRecord, TrackStatus,
 )
 from .events import CaseEvent  # noqa: F401
-from .letters import Letter, LetterKind, LetterSequence  # noqa: F401
+from .letters import LegalBasis, Letter, Letterhead, LetterKind, LetterSequence, LetterSigner, SigningMode  # noqa: F401
 from .api import ApiToken, IdempotencyRecord  # noqa: F401

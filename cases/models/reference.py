@@ -95,9 +95,7 @@ class Agency(Dated):
     place = models.CharField(_("tempat surat"), max_length=80, blank=True, default="Jakarta")
     letterhead_image = models.CharField(max_length=200, blank=True, help_text=_("Path di static/, mis. letters/emblem.svg"))
     number_pattern = models.CharField(max_length=100, blank=True, default="{sifat}-{seq}/{code}/{month}/{year}")
-    signer_name = models.CharField(max_length=200, blank=True)
-    signer_position = models.CharField(max_length=200, blank=True)
-    signer_nip = models.CharField(max_length=30, blank=True)
+    # Who signs is not the agency's: it is the acting officer's recorded authority (cases.models.LetterSigner).
 
     class Meta:
         ordering = ["code"]

@@ -8,7 +8,8 @@ from django.db import transaction
 
 from cases.deadlines import holidays_of_year
 from cases.models import (
-    Agency, DeadlineRule, ElectionPeriod, ElectionStage, Holiday, Region, SanctionType, SupervisoryBody, ViolationType,
+    Agency, DeadlineRule, ElectionPeriod, ElectionStage, Holiday, LegalBasis, Letterhead, Region, SanctionType,
+    SupervisoryBody, ViolationType,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             "jenis sanksi": self.load_sanctions(),
             "aturan tenggat": self.load_deadlines(),
             "hari libur": self.load_holidays(),
+            "dasar hukum surat": self.load_legal_bases(),
+            "kop surat": self.load_letterheads(),
         }
         self.stdout.write("Data referensi dimuat: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -145,3 +148,24 @@ class Command(BaseCommand):
             Holiday(date=day, name=name[:200], cuti_bersama=cuti, source=source)
             for day, (name, cuti, source) in sorted(wanted.items()) if day not in existing])
         return Holiday.objects.count()
+
+    def load_legal_bases(self):
+        n = 0
+        for n, row in enumerate(rows("legal_bases.csv"), 1):
+            LegalBasis.objects.update_or_create(code=row["code"], defaults={
+                "topic": row["topic"], "citation": row["citation"], "conduct": row["conduct"],
+                "election_type": row["election_type"], "employee_type": row["employee_type"],
+                "letter_kinds": row["letter_kinds"], "order": int(row["order"] or 0),
+                "valid_from": date_or_none(row["valid_from"]), "valid_to": date_or_none(row["valid_to"]),
+                "legal_basis": row["source"], "source": row["source"], "certainty": row["certainty"]})
+        return n
+
+    def load_letterheads(self):
+        """Starting letterheads; a row an administrator has already entered is left as it is."""
+        agencies = {a.code: a for a in Agency.objects.filter(code__in=[r["agency_code"] for r in rows("letterheads.csv")])}
+        for row in rows("letterheads.csv"):
+            if row["agency_code"] in agencies:
+                Letterhead.objects.get_or_create(agency=agencies[row["agency_code"]], defaults={
+                    "address": row["address"], "phone": row["phone"], "website": row["website"],
+                    "email": row["email"], "source": row["source"], "certainty": row["certainty"]})
+        return Letterhead.objects.count()

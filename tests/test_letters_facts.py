@@ -1,0 +1,169 @@
+"""A letter states only what the case's record holds, and is signed by the officer who acts.
+
+Each test flips one recorded fact (clarification, reminder, acknowledgement, election type, the letter's date, PPPK
+respondent, signing on behalf, decree) and reads the issued PDF back with pdftotext.
+"""
+import datetime as dt
+import subprocess
+
+import pytest
+from django.utils import timezone
+
+from cases import workflow
+from cases.letters.issue import letter_issue
+from cases.models import (
+    Agency, CaseStatus, EmployeeType, Letter, LetterKind, LetterSigner, Respondent, SigningMode, TrackStatus,
+)
+from tests.workflow_support import build_case, make_users
+
+S = CaseStatus
+K = LetterKind
+pytestmark = pytest.mark.django_db
+
+
+def text_of(letter) -> str:
+    out = subprocess.run(["pdftotext", "-", "-"], input=bytes(letter.pdf), capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
+
+
+@pytest.fixture
+def users(db):
+    return make_users("fx")
+
+
+def issue(users, kind, case, *, who="approver", on=None, agency=None):
+    tracks = list(case.tracks.select_related("respondent", "agency", "case").order_by("id"))
+    actor = users[who]
+    return letter_issue(actor=actor, kind=kind, agency=agency or actor.agency, case=case, tracks=tracks, on=on)
+
+
+# --- facts from the record ------------------------------------------------------------------------------------
+
+def test_forwarding_states_clarification_only_when_it_was_held(users, django_capture_on_commit_callbacks):
+    direct = build_case(S.RECEIVED, users)
+    examined = build_case(S.REGISTERED, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.case_forward(actor=users["bawaslu"], case=direct)
+        workflow.case_start_examination(actor=users["bawaslu"], case=examined)
+        workflow.case_forward(actor=users["bawaslu"], case=examined, conclusion="Memenuhi unsur Pasal 283.")
+    direct_text = text_of(Letter.objects.get(case=direct, kind=K.FORWARDING))
+    examined_text = text_of(Letter.objects.get(case=examined, kind=K.FORWARDING))
+    assert "tanpa registrasi dan tanpa klarifikasi" in direct_text
+    assert "klarifikasi serta kajian dimulai" not in direct_text and "Kesimpulan" not in direct_text
+    today = timezone.localdate()
+    from cases.letters.dates import format_tanggal
+    assert f"klarifikasi serta kajian dimulai pada tanggal {format_tanggal(today)}" in examined_text.replace(
+        "Klarifikasi", "klarifikasi")
+    assert "Kesimpulan: Memenuhi unsur Pasal 283." in examined_text
+    assert "tanpa registrasi" not in examined_text
+
+
+def test_president_report_says_reminded_only_after_a_reminder(users, django_capture_on_commit_callbacks):
+    silent = build_case(S.OVERDUE, users)
+    reminded = build_case(S.OVERDUE, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.case_send_reminder(actor=users["approver"], case=reminded)
+        workflow.case_report_to_president(actor=users["approver"], case=silent)
+        workflow.case_report_to_president(actor=users["approver"], case=reminded)
+    silent_text = text_of(Letter.objects.get(case=silent, kind=K.PRESIDENT_REPORT))
+    reminded_text = text_of(Letter.objects.get(case=reminded, kind=K.PRESIDENT_REPORT))
+    reminder = Letter.objects.get(case=reminded, kind=K.REMINDER)
+    assert "diingatkan" not in silent_text
+    assert f"telah diingatkan dengan surat Badan Kepegawaian Negara Nomor {reminder.number}" in reminded_text
+
+
+def test_reminder_states_the_acknowledged_receipt_only_when_recorded(users):
+    case = build_case(S.AWAITING_FOLLOW_UP, users)
+    assert "Penerimaan rekomendasi" not in text_of(issue(users, K.REMINDER, case))
+    workflow.case_acknowledge(actor=users["ppk"], case=case)
+    assert "Penerimaan rekomendasi tersebut telah dikonfirmasi" in text_of(issue(users, K.REMINDER, case))
+
+
+def test_unblock_notice_cites_the_recorded_decree(users, django_capture_on_commit_callbacks):
+    case = build_case(S.OVERDUE, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.case_request_block(actor=users["approver"], case=case)
+        workflow.case_record_block(actor=users["bkn"], case=case)
+        workflow.case_record_sanction(actor=users["ppk"], case=case, sanction_type="PP94_MOD_TUKIN25_6M",
+                                      decree_number="800/77/2026", decree_date=timezone.localdate(),
+                                      signer_name="Sekretaris Daerah")
+        workflow.case_unblock(actor=users["bkn"], case=case)
+    text = text_of(Letter.objects.get(case=case, kind=K.UNBLOCK_NOTICE))
+    assert "Keputusan Nomor 800/77/2026" in text and "telah dibuka pada tanggal" in text
+    assert Letter.objects.get(case=case, kind=K.UNBLOCK_NOTICE).issued_by == users["bkn"]
+
+
+def test_a_kasn_era_block_request_goes_from_kasn_to_the_head_of_bkn(users, django_capture_on_commit_callbacks):
+    case = build_case(S.OVERDUE, users)
+    kasn = Agency.objects.get(code="KASN")
+    users["approver"].agency = kasn
+    users["approver"].save(update_fields=["agency"])
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.case_request_block(actor=users["approver"], case=case)
+    letter = Letter.objects.get(case=case, kind=K.BLOCK_REQUEST)
+    assert letter.agency == kasn and "/KASN/" in letter.number
+    assert "Yth. Kepala Badan Kepegawaian Negara" in text_of(letter)
+
+
+# --- legal basis by date, election type and employment type -------------------------------------------------
+
+def test_recommendation_cites_the_asn_law_in_force_on_its_date(users):
+    case = build_case(S.AWAITING_FOLLOW_UP, users)
+    before = text_of(issue(users, K.RECOMMENDATION, case, on=dt.date(2023, 5, 2)))
+    after = text_of(issue(users, K.RECOMMENDATION, case, on=dt.date(2026, 5, 4)))
+    assert "Undang-Undang Nomor 5 Tahun 2014" in before and "Nomor 20 Tahun 2023" not in before
+    assert "Undang-Undang Nomor 20 Tahun 2023" in after and "Nomor 5 Tahun 2014" not in after
+
+
+def test_recommendation_cites_the_election_law_of_the_election_type(users):
+    pemilu = text_of(issue(users, K.RECOMMENDATION, build_case(S.AWAITING_FOLLOW_UP, users, election="pemilu-2024")))
+    pilkada = text_of(issue(users, K.RECOMMENDATION, build_case(S.AWAITING_FOLLOW_UP, users, election="pilkada-2024")))
+    assert "Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum, Pasal 280" in pemilu
+    assert "Pasal 71 ayat (1)" not in pemilu
+    assert "Pasal 70 ayat (1) huruf b dan Pasal 71 ayat (1)" in pilkada and "Nomor 7 Tahun 2017" not in pilkada
+    # the article breached, in the conclusion, from the same rows
+    assert "terbukti melakukan pelanggaran netralitas Pegawai ASN sebagaimana diatur dalam Pasal 71 ayat (1)" in pilkada
+
+
+def test_pppk_respondent_gets_the_pppk_regulation_and_number_label(users):
+    pns_case = build_case(S.AWAITING_FOLLOW_UP, users)
+    pppk_case = build_case(S.AWAITING_FOLLOW_UP, users)
+    Respondent.objects.filter(tracks__case=pns_case).update(employee_type=EmployeeType.PNS)
+    Respondent.objects.filter(tracks__case=pppk_case).update(employee_type=EmployeeType.PPPK)
+    pns, pppk = text_of(issue(users, K.RECOMMENDATION, pns_case)), text_of(issue(users, K.RECOMMENDATION, pppk_case))
+    assert "Peraturan Pemerintah Nomor 94 Tahun 2021" in pns and "Nomor 49 Tahun 2018" not in pns
+    assert "Peraturan Pemerintah Nomor 49 Tahun 2018" in pppk and "Nomor 94 Tahun 2021" not in pppk
+    assert "NI PPPK" in pppk and "NI PPPK" not in pns
+
+
+# --- the issuer signs ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode,expected,absent", [
+    (SigningMode.HEAD, ["Kepala Badan Kepegawaian Negara, Approver"], ["a.n.", "u.b."]),
+    (SigningMode.ON_BEHALF, ["a.n. Kepala Badan Kepegawaian Negara Deputi Bidang Pengawasan dan Pengendalian, "
+                             "Approver NIP 19700101 199503 1 001"], ["u.b."]),
+    (SigningMode.FOR_HIM, ["a.n. Kepala Badan Kepegawaian Negara Deputi Bidang Pengawasan dan Pengendalian, u.b. "
+                           "Direktur Pengawasan Netralitas, Approver"], []),
+])
+def test_signature_block_follows_the_officers_recorded_authority(users, mode, expected, absent):
+    position = "Direktur Pengawasan Netralitas" if mode == SigningMode.FOR_HIM else "Deputi Bidang Pengawasan dan Pengendalian"
+    LetterSigner.objects.create(user=users["approver"], mode=mode, position=position, nip="197001011995031001",
+                                behalf_position="Deputi Bidang Pengawasan dan Pengendalian")
+    text = text_of(issue(users, K.RECOMMENDATION, build_case(S.AWAITING_FOLLOW_UP, users)))
+    for phrase in expected:
+        assert phrase in text
+    signature = text[text.index("Demikian"):]
+    for phrase in absent:
+        assert phrase not in signature
+
+
+def test_a_letter_is_issued_in_the_acting_officers_agency(users, django_capture_on_commit_callbacks):
+    case = build_case(S.UNDER_REVIEW, users)
+    kasn = Agency.objects.get(code="KASN")
+    users["approver"].agency = kasn
+    users["approver"].save(update_fields=["agency"])
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.case_issue_recommendation(actor=users["approver"], case=case)
+    letter = Letter.objects.get(case=case, kind=K.RECOMMENDATION)
+    assert letter.agency == kasn and "/KASN/" in letter.number and letter.issued_by == users["approver"]
+    assert case.tracks.get().status == TrackStatus.RECOMMENDED
