@@ -52,6 +52,8 @@ EVENT_LABELS = {
     "case.clock.due_soon": _("Tenggat segera jatuh tempo"),
     "case.clock.overdue": _("Tenggat terlewati"),
     "case.clock.recomputed": _("Tenggat dihitung ulang (hari libur berubah)"),
+    "case.message.sent": _("Pesan dikirim kepada pelapor"),
+    "case.message.received": _("Pesan diterima dari pelapor"),
     "letter.issued": _("Surat diterbitkan"),
     "letter.voided": _("Surat dibatalkan"),
 }

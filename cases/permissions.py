@@ -89,6 +89,10 @@ rules.add_perm("screening.review", is_screening | is_admin)
 # Sending posts to screening (API): Bawaslu monitors social media too; reviewing stays with the reviewers.
 rules.add_perm("screening.ingest", is_screening | is_bawaslu | is_admin)
 rules.add_perm("reports.intake", is_bawaslu | is_admin)
+# The reporter conversation: those who handle a report at some stage (Bawaslu, the supervisory body) write; the
+# auditor reads. Scope (region, case) is checked by reports.messaging on top of these.
+rules.add_perm("reports.message_reporter", is_bawaslu | is_analyst | is_approver | is_admin)
+rules.add_perm("reports.read_reporter_messages", is_bawaslu | is_analyst | is_approver | is_auditor | is_admin)
 
 
 def may_act(user, case, roles) -> bool:

@@ -29,6 +29,7 @@ NOTIFICATION_KINDS = {
     "recommendation_drafted": gettext_lazy("Draf rekomendasi"), "recommendation_issued": gettext_lazy("Rekomendasi"),
     "sanction_recorded": gettext_lazy("Sanksi"), "closed": gettext_lazy("Ditutup"), "due_soon": gettext_lazy("Segera jatuh tempo"),
     "overdue": gettext_lazy("Terlambat"), "information_received": gettext_lazy("Permintaan dijawab"),
+    "reporter_message": gettext_lazy("Pesan pelapor"),
 }
 COUNT_CACHE_SECONDS = 60
 

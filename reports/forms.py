@@ -275,3 +275,23 @@ class MergeForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     """Only for the label; files are read with request.FILES.getlist so several can be sent at once."""
+
+
+class MessageForm(forms.Form):
+    """A message in the reporter's conversation (attachments come separately, through the evidence checks)."""
+
+    body = forms.CharField(label=_("Pesan"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    prefix = "msg"
+
+
+class OfficerMessageForm(MessageForm):
+    due_on = forms.DateField(
+        label=_("Minta kelengkapan sampai tanggal (opsional)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Isi tanggal bila pesan ini meminta pelapor melengkapi laporan; balasan pelapor menjawabnya."))
+
+    def clean_due_on(self):
+        due = self.cleaned_data.get("due_on")
+        if due and due < timezone.localdate():
+            raise ValidationError(_("Batas waktu kelengkapan tidak boleh sebelum hari ini."))
+        return due

@@ -268,3 +268,43 @@ class InfoRequest(models.Model):
         ordering = ["asked_at", "id"]
         verbose_name = _("permintaan keterangan")
         verbose_name_plural = _("permintaan keterangan")
+
+
+class MessageDirection(models.TextChoices):
+    TO_REPORTER = "to_reporter", _("Kepada pelapor")
+    FROM_REPORTER = "from_reporter", _("Dari pelapor")
+
+
+class ReportMessage(models.Model):
+    """One message between the reporter (tracking code + PIN, anonymous included) and the officers handling the report.
+
+    Written only by reports.messaging, which records each in the report's audit (and the case's, once there is one).
+    The reporter sees the sending agency, never the officer's name.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="messages")
+    direction = models.CharField(max_length=15, choices=MessageDirection.choices)
+    body = models.TextField(_("pesan"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    author_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    info_request = models.ForeignKey(InfoRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
+    attachments = models.ManyToManyField(Evidence, blank=True, related_name="messages")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["report", "created_at"])]
+        verbose_name = _("pesan")
+        verbose_name_plural = _("pesan")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(direction="from_reporter", author__isnull=True)
+                                   | models.Q(direction="to_reporter", author__isnull=False),
+                                   name="report_message_author_matches_direction"),
+        ]
+
+    def __str__(self):
+        return f"{self.report} {self.direction} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def from_reporter(self):
+        return self.direction == MessageDirection.FROM_REPORTER

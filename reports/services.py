@@ -81,6 +81,11 @@ def _mail_reporter(report: Report, subject: str, body: str) -> None:
     transaction.on_commit(_schedule_outbox_flush)
 
 
+def mail_reporter(report: Report, subject: str, body: str) -> None:
+    """An e-mail to the reporter, if they left an address (messages, notices): outbox row in the caller's transaction."""
+    _mail_reporter(report, subject, body)
+
+
 def _run_submitted_hooks(report: Report) -> None:
     for hook in list(on_report_submitted_hooks):
         try:
@@ -308,6 +313,11 @@ def _evidence_create(report: Report, stored: StoredFile, *, actor=None) -> Evide
     return Evidence.objects.create(
         report=report, file=stored.name, original_name=stored.original_name, content_type=stored.content_type,
         size=stored.size, sha256=stored.sha256, preview=stored.preview, uploaded_by=actor)
+
+
+def evidence_store(*, report: Report, stored: StoredFile, actor=None) -> Evidence:
+    """A checked, stored file as evidence of the report, audited by the caller (a message lists its attachments)."""
+    return _evidence_create(report, stored, actor=actor)
 
 
 def evidence_add(*, report: Report, stored: StoredFile, actor=None) -> Evidence:

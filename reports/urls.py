@@ -1,7 +1,7 @@
 """Public intake (/lapor/, /lacak/) and officer intake (/intake/)."""
 from django.urls import path
 
-from reports import views
+from reports import views, views_messages
 
 app_name = "reports"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("lacak/", views.track_login, name="track"),
     path("lacak/status/", views.track_status, name="track_status"),
     path("lacak/keluar/", views.track_logout, name="track_logout"),
+    path("lacak/lampiran/<int:pk>/", views.track_attachment, name="track_attachment"),
+    path("pesan/<int:pk>/", views_messages.conversation, name="conversation"),
+    path("pesan/lampiran/<int:pk>/", views_messages.officer_attachment, name="message_attachment"),
     path("intake/", views.intake_queue, name="intake_queue"),
     path("intake/baru/", views.intake_new, name="intake_new"),
     path("intake/<int:pk>/", views.intake_detail, name="intake_detail"),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,13 +19,13 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from cases.workflow import ActionNotAllowed, InvalidTransition
-from reports import selectors, services, tracking
+from reports import messaging, selectors, services, tracking, views_messages
 from reports.evidence import EvidenceRejected, StoredFile, discard, store_upload
 from reports.forms import (
-    AnswerForm, CheckForm, EventStepForm, OfficerReportForm, Outcome, ReporterStepForm, RespondentStepForm,
+    AnswerForm, CheckForm, EventStepForm, MessageForm, OfficerReportForm, Outcome, ReporterStepForm, RespondentStepForm,
     ReviewStepForm, TrackForm,
 )
-from reports.models import Anonymity, Evidence, InfoRequest, Report, ReportKind, ReportStatus, new_pin
+from reports.models import Anonymity, Evidence, InfoRequest, MessageDirection, Report, ReportKind, ReportStatus, new_pin
 
 DRAFT = "report_draft"
 RECEIPT = "report_receipt"
@@ -223,9 +224,14 @@ def track_status(request):
     if report is None:
         return redirect("reports:track")
     upload_errors, answer_forms, conflict = [], {}, False
+    message_form, message_errors = MessageForm(), []
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "answer":
+        if action == "message":
+            message_form, message_errors, conflict = views_messages.reporter_post(request, report)
+            if message_form is None:
+                return redirect(reverse("reports:track_status") + "#messages")
+        elif action == "answer":
             info = get_object_or_404(InfoRequest, pk=request.POST.get("info"), report=report)
             form = AnswerForm(request.POST)
             if form.is_valid():
@@ -248,8 +254,20 @@ def track_status(request):
         "report": report, "status": status, "timeline": tracking.reporter_timeline(report),
         "upload_errors": upload_errors,
         "info_requests": [(info, answer_forms.get(info.pk) or AnswerForm()) for info in report.info_requests.all()],
-        "evidence": report.evidence.all(), "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
-    }, status=409 if conflict else 400 if upload_errors or answer_forms else 200)
+        "evidence": report.evidence.exclude(messages__direction=MessageDirection.TO_REPORTER),
+        "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        "thread": messaging.conversation(report), "message_form": message_form, "message_errors": message_errors,
+        "open_request": messaging.open_request(report),
+    }, status=409 if conflict else 400 if upload_errors or answer_forms or message_errors or message_form.errors
+        else 200)
+
+
+def track_attachment(request, pk):
+    """A file the officers attached to a message for the tracked report."""
+    report = _tracked(request)
+    if report is None:
+        return redirect("reports:track")
+    return views_messages.reporter_attachment(request, report, pk)
 
 
 def _track_upload(request, report) -> list:
