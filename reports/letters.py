@@ -1,4 +1,6 @@
-"""Letters to reporters: a receipt when a report is submitted, a closing notice when its case ends.
+"""Letters to reporters: a receipt when a report is submitted; a status notice when it is registered, found not
+registrable (with the reason) or forwarded; a completion request when it is incomplete; a closing notice (the
+outcome) when its case ends.
 
 Receipts go through an outbox: report_submit sets Report.receipt_due in the submitting transaction, and a worker
 run (queued at most once a second per web process, and by the beat every minute) issues the due receipts.
@@ -14,12 +16,13 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from cases.letters.context import bawaslu_agency, bawaslu_for_region, nip_display
+from cases.letters.context import bawaslu_agency, bawaslu_for_region, nip_display, supervisory_agency
+from cases.letters.dates import format_tanggal
 from cases.letters.issue import letter_issue
 from cases.models import CaseStatus, Letter, LetterKind
 from cases.services import register_event_hook
 from reports import services
-from reports.models import Anonymity, Report
+from reports.models import Anonymity, InfoRequest, Report
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +170,82 @@ def on_case_closed(event):
         letter_issue(actor=actor, kind=LetterKind.CLOSING_NOTICE, agency=office, case=case,
                      extra=extra, subject_ref=ref, on=timezone.localdate(event.at), upto=event.pk)
 
+
+# --- status notices and completion requests ---------------------------------------------------------------------
+
+def _reachable(report) -> bool:
+    """A reporter who left an identity (named or confidential) can be written to; an anonymous one cannot."""
+    return report.anonymity != Anonymity.ANONYMOUS and hasattr(report, "reporter")
+
+
+def _issuer(actor, report):
+    """The acting officer's Bawaslu office; the report's regional office when the system acted."""
+    if actor is not None and actor.agency_id:
+        return actor, actor.agency
+    return None, bawaslu_for_region(report.region_code)
+
+
+def _report_letter(report, kind, *, actor, at, ref, extra, case=None):
+    if Letter.objects.filter(kind=kind, subject_ref=ref).exists():
+        return None
+    actor, agency = _issuer(actor, report)
+    context = {**reporter_context(report), "case": {"election": report.election.name, "region": report.region.name},
+               **extra}
+    letter = letter_issue(actor=actor, kind=kind, agency=agency, case=case, extra=context, subject_ref=ref,
+                          on=timezone.localdate(at))
+    services.event_record(report=report, code="letter.issued", actor=actor,
+                          payload={"letter": letter.pk, "kind": letter.kind, "number": letter.number,
+                                   "sha256": letter.sha256})
+    return letter
+
+
+def _event_report(event):
+    return Report.objects.select_related("election", "region", "reporter").get(pk=event.report_id)
+
+
+def on_report_registered(event):
+    report = _event_report(event)
+    if _reachable(report):
+        _report_letter(report, LetterKind.STATUS_NOTICE, actor=event.actor, at=event.at, ref=f"revent:{event.pk}",
+                       extra={"status": "Teregistrasi", "status_date": timezone.localdate(event.at),
+                              "case_number": event.payload.get("case_number", "")})
+
+
+def on_report_not_registrable(event):
+    report = _event_report(event)
+    if _reachable(report):
+        _report_letter(report, LetterKind.STATUS_NOTICE, actor=event.actor, at=event.at, ref=f"revent:{event.pk}",
+                       extra={"status": "Tidak dapat diregistrasi", "status_date": timezone.localdate(event.at),
+                              "status_reason": event.note})
+
+
+def on_report_incomplete(event):
+    report = _event_report(event)
+    info = InfoRequest.objects.filter(pk=event.payload.get("info_request")).first()
+    if info is None or not _reachable(report):
+        return
+    _report_letter(report, LetterKind.COMPLETION_REQUEST, actor=event.actor, at=event.at, ref=f"revent:{event.pk}",
+                   extra={"missing_items": [info.question], "due_date": info.due_on})
+
+
+def on_case_forwarded(event):
+    """Each reachable reporter of the case hears that it went to the supervisory body, and on which date."""
+    body = supervisory_agency(timezone.localdate(event.at))
+    for report in Report.objects.filter(case=event.case).select_related("election", "region", "reporter"):
+        if _reachable(report):
+            reason = f"Laporan diteruskan kepada {body.name} pada tanggal {format_tanggal(timezone.localdate(event.at))}." \
+                if body else ""
+            _report_letter(report, LetterKind.STATUS_NOTICE, actor=event.actor, at=event.at,
+                           ref=f"event:{event.pk}:r{report.pk}", case=event.case,
+                           extra={"status": "Diteruskan kepada lembaga pengawas", "status_reason": reason,
+                                  "status_date": timezone.localdate(event.at)})
+
+
+services.register_report_event_hook("report.registered", on_report_registered)
+services.register_report_event_hook("report.checked.not_registrable", on_report_not_registrable)
+services.register_report_event_hook("report.incomplete.lapsed", on_report_not_registrable)
+services.register_report_event_hook("report.checked.incomplete", on_report_incomplete)
+register_event_hook("case.forwarded", on_case_forwarded)
 
 if on_report_submitted not in services.on_report_submitted_hooks:
     services.on_report_submitted_hooks.append(on_report_submitted)

@@ -27,6 +27,22 @@ log = logging.getLogger(__name__)
 
 # Called with the report once a submission commits (the letters module adds the PDF receipt here).
 on_report_submitted_hooks: list[Callable[[Report], None]] = []
+# Report events that call for something after commit (letters to the reporter): code -> [fn(event)].
+REPORT_EVENT_HOOKS: dict[str, list[Callable]] = {}
+
+
+def register_report_event_hook(code: str, fn: Callable) -> None:
+    REPORT_EVENT_HOOKS.setdefault(code, [])
+    if fn not in REPORT_EVENT_HOOKS[code]:
+        REPORT_EVENT_HOOKS[code].append(fn)
+
+
+def _run_report_event_hooks(event) -> None:
+    for fn in REPORT_EVENT_HOOKS.get(event.code, []):
+        try:
+            fn(event)
+        except Exception:  # a failing letter must not undo the committed decision; logged, issued again by hand
+            log.exception("report event hook %r failed for %s (event %s)", fn, event.code, event.pk)
 
 REPORT_FIELDS = (
     "election", "stage", "region", "respondent_name", "respondent_nip", "respondent_position", "respondent_agency",
@@ -45,8 +61,11 @@ class InvalidReportTransition(Exception):
 
 def event_record(*, report: Report, code: str, actor=None, from_status: str = "", to_status: str = "",
                  note: str = "", payload: dict | None = None) -> ReportEvent:
-    return ReportEvent.objects.create(report=report, code=code, actor=actor, from_status=from_status,
-                                      to_status=to_status, note=note, payload=payload or {})
+    event = ReportEvent.objects.create(report=report, code=code, actor=actor, from_status=from_status,
+                                       to_status=to_status, note=note, payload=payload or {})
+    if REPORT_EVENT_HOOKS.get(code):
+        transaction.on_commit(lambda: _run_report_event_hooks(event))
+    return event
 
 
 def _set_status(report: Report, status: str, *, actor, code: str, note: str = "", payload=None, fields=()):

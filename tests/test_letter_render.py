@@ -146,7 +146,7 @@ def test_every_kind_renders_key_facts(kind):
         assert SANCTION in text
     if kind in REPORTER_KINDS:
         assert "LPR-7Q2K-9XHD" in text
-    if kind in ("RECOMMENDATION", "REMINDER", "ESCALATION_WARNING", "COMPLETION_REQUEST"):
+    if kind in ("RECOMMENDATION", "REMINDER", "ESCALATION_WARNING"):
         assert "14 (empat belas) hari kerja" in text
         assert "24 November 2026" in text                 # due date
     if len(pdf_pages_text(pdf)) == 1:

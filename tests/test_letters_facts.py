@@ -167,3 +167,64 @@ def test_a_letter_is_issued_in_the_acting_officers_agency(users, django_capture_
     letter = Letter.objects.get(case=case, kind=K.RECOMMENDATION)
     assert letter.agency == kasn and "/KASN/" in letter.number and letter.issued_by == users["approver"]
     assert case.tracks.get().status == TrackStatus.RECOMMENDED
+
+
+# --- letters to the reporter where each belongs ----------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def eager_celery(monkeypatch):
+    from kasn_cases.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+def submitted(anonymity="named"):
+    from cases.models import ElectionPeriod, Region
+    from reports.services import report_submit
+
+    fields = {"election": ElectionPeriod.objects.get(slug="pilkada-2024"), "region": Region.objects.get(code="33.01"),
+              "respondent_name": "Bambang Terlapor", "respondent_nip": "198005122006041001",
+              "respondent_agency": Agency.objects.get(code="PEMKAB-33.01"),
+              "description": "Memasang baliho calon di kantor dinas.", "place": "Cilacap"}
+    reporter = {"name": "Siti Pelapor", "address": "Jl. Mawar 1", "email": ""} if anonymity != "anonymous" else None
+    return report_submit(fields=fields, anonymity=anonymity, pin="rahasia-7391" if reporter else None,
+                         reporter=reporter)
+
+
+def reporter_letters(report, kind):
+    return [lt for lt in Letter.objects.filter(kind=kind).order_by("id")
+            if report.events.filter(code="letter.issued", payload__letter=lt.pk).exists()]
+
+
+def test_registration_and_forwarding_send_status_notices(users, django_capture_on_commit_callbacks):
+    from reports.services import report_register
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submitted()
+        case = report_register(actor=users["bawaslu"], report=report)
+        workflow.case_start_examination(actor=users["bawaslu"], case=case)
+        workflow.case_forward(actor=users["bawaslu"], case=case)
+    registered, forwarded = reporter_letters(report, K.STATUS_NOTICE)
+    text = text_of(registered)
+    assert "Status laporan: Teregistrasi" in text and case.number in text and "Siti Pelapor" in text
+    assert registered.agency.code == "BAWASLU-33.01" and registered.issued_by == users["bawaslu"]
+    text = text_of(forwarded)
+    assert "Diteruskan kepada lembaga pengawas" in text and "Laporan diteruskan kepada Badan Kepegawaian Negara" in text
+
+
+def test_not_registrable_notice_gives_the_reason_and_completion_request_the_items(users,
+                                                                                 django_capture_on_commit_callbacks):
+    from reports.services import report_mark_not_registrable, report_request_info
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused, incomplete = submitted(), submitted("confidential")
+        report_mark_not_registrable(actor=users["bawaslu"], report=refused, reason="Dilaporkan lewat 7 hari.")
+        report_request_info(actor=users["bawaslu"], report=incomplete, question="Fotokopi KTP pelapor",
+                            due_on=dt.date(2026, 12, 15))
+    [notice] = reporter_letters(refused, K.STATUS_NOTICE)
+    assert "Tidak dapat diregistrasi" in text_of(notice) and "Keterangan: Dilaporkan lewat 7 hari." in text_of(notice)
+    [request] = reporter_letters(incomplete, K.COMPLETION_REQUEST)
+    text = text_of(request)
+    assert "Fotokopi KTP pelapor" in text and "tanggal 15 Desember 2026" in text
+    assert "Siti Pelapor" not in text  # confidential: the letter names no one
+

@@ -116,12 +116,12 @@ def test_every_kind_from_one_case(django_capture_on_commit_callbacks):
     kasn.save(update_fields=["agency"])
     letter_issue(actor=kasn, kind=LetterKind.BLOCK_REQUEST, agency=kasn.agency, case=case, track=track,
                  on=dt.date(2023, 5, 2))
-    # The kinds no workflow event issues (yet) are issued by hand, as an officer would from the case page.
-    extra = {LetterKind.STATUS_NOTICE: {"status": "Teregistrasi", "reporter": {"tracking_code": report.tracking_code_display}},
-             LetterKind.COMPLETION_REQUEST: {"missing_items": ["Fotokopi KTP pelapor"],
-                                             "reporter": {"tracking_code": report.tracking_code_display}}}
-    for kind, ctx in extra.items():
-        letter_issue(actor=u["bawaslu"], kind=kind, agency=u["bawaslu"].agency, case=case, extra=ctx)
+    # This report was complete: the completion request (issued on report.checked.incomplete, see
+    # test_letters_facts) is written here as Bawaslu would have for it.
+    letter_issue(actor=u["bawaslu"], kind=LetterKind.COMPLETION_REQUEST, agency=u["bawaslu"].agency, case=case,
+                 extra={"missing_items": ["Fotokopi KTP pelapor"], "due_date": dt.date(2024, 11, 20),
+                        "addressee": {"position": "Sdr. Yohanes Prasetyo", "place": "Jalan Kenanga 4, Cilacap"},
+                        "reporter": {"tracking_code": report.tracking_code_display}})
 
     letters = {lt.kind: lt for lt in Letter.objects.filter(case=case)}
     letters[LetterKind.RECEIPT] = Letter.objects.get(subject_ref=f"report:{report.pk}")
