@@ -23,7 +23,7 @@ from cases.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
 from cases.api.idempotency import idempotent
 from cases.api.parsers import JSONParser
 from cases.api.views import ApiCursorPagination, parse_pk
-from reports import services
+from reports import api_check, services
 from reports.evidence import EvidenceRejected, store_upload
 from reports.forms import OfficerReportForm
 from reports.models import Anonymity, Channel, Evidence, Report, ReportKind, ReportStatus, Standing
@@ -331,4 +331,5 @@ urlpatterns = [
     path("reports/", report_list, name="api-report-list"),
     path("reports/<str:pk>/", report_detail, name="api-report-detail"),
     path("reports/<str:pk>/evidence/", report_evidence, name="api-report-evidence"),
+    *api_check.urlpatterns,
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Agency, AgencyKind, Case, ElectionPeriod, ElectionStage, Region, RegionLevel
 from cases.nip import normalise_nip, parse_nip
 from reports import refcache
-from reports.models import Anonymity, ReportKind, Standing
+from reports.models import Anonymity, CheckOutcome, ReportKind, Standing, normalise_tracking_code
 
 HONEYPOT = "website"
 
@@ -221,31 +221,28 @@ class OfficerReportForm(RespondentStepForm, EventStepForm, ReporterStepForm):
         return day
 
 
-class Outcome:
-    REGISTER = "register"
-    INCOMPLETE = "incomplete"
-    NOT_REGISTRABLE = "not_registrable"
-    LEAD = "lead"
-    CHOICES = [(REGISTER, _("Registrasi")), (INCOMPLETE, _("Minta dilengkapi")),
-               (NOT_REGISTRABLE, _("Tidak dapat diregistrasi")), (LEAD, _("Jadikan informasi awal"))]
+Outcome = CheckOutcome
 
 
 class CheckForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Hasil kajian awal"), choices=Outcome.CHOICES, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Hasil kajian awal"), choices=Outcome.choices, widget=forms.RadioSelect)
     respondent_agency = forms.ModelChoiceField(label=_("Instansi terlapor"), queryset=Agency.objects.none(),
                                                required=False)
     case_number = forms.CharField(label=_("Tambahkan ke perkara yang ada (nomor perkara, opsional)"), required=False)
     question = forms.CharField(label=_("Yang perlu dilengkapi pelapor"), required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
     due_on = forms.DateField(label=_("Batas waktu melengkapi"), required=False,
+                             help_text=_("Kosongkan untuk memakai batas menurut aturan tenggat (COMPLETION_WINDOW)."),
                              widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("Alasan (disampaikan kepada pelapor)"), required=False,
+    reason = forms.CharField(label=_("Alasan atau kesimpulan (disampaikan kepada pelapor)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
+    into = forms.CharField(label=_("Gabungkan ke laporan (kode pelacakan atau nomor laporan)"), required=False)
 
-    def __init__(self, *args, cases=None, **kwargs):
+    def __init__(self, *args, cases=None, reports=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["respondent_agency"].queryset = _agencies()
         self.cases = cases if cases is not None else Case.objects.none()
+        self.reports = reports
 
     def clean(self):
         data = super().clean()
@@ -260,13 +257,26 @@ class CheckForm(forms.Form):
         if outcome == Outcome.INCOMPLETE:
             if not data.get("question"):
                 self.add_error("question", _("Tuliskan apa yang perlu dilengkapi pelapor."))
-            if not data.get("due_on"):
-                self.add_error("due_on", _("Batas waktu melengkapi wajib diisi."))
-            elif data["due_on"] < timezone.localdate():
+            if data.get("due_on") and data["due_on"] < timezone.localdate():
                 self.add_error("due_on", _("Batas waktu melengkapi tidak boleh sebelum hari ini."))
         if outcome == Outcome.NOT_REGISTRABLE and not data.get("reason"):
             self.add_error("reason", _("Alasan wajib diisi: pelapor akan membacanya."))
+        if outcome == Outcome.FORWARD and not data.get("reason"):
+            self.add_error("reason", _("Tuliskan kesimpulan kajian awal: dasar penerusan tanpa registrasi."))
+        if outcome == Outcome.MERGE:
+            data["into_report"] = self._report(data.get("into"))
         return data
+
+    def _report(self, ref):
+        """The report to merge into, by tracking code or number, among those the officer may see."""
+        ref = normalise_tracking_code(ref)
+        found = None
+        if ref and self.reports is not None:
+            found = (self.reports.filter(tracking_code=ref).first()
+                     or (self.reports.filter(pk=int(ref)).first() if ref.isdigit() else None))
+        if found is None:
+            self.add_error("into", _("Laporan «%(r)s» tidak ditemukan di wilayah Anda.") % {"r": ref or "—"})
+        return found
 
 
 class MergeForm(forms.Form):

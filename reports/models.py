@@ -38,6 +38,8 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Diterima")
     FORMAL_CHECK = "formal_check", _("Kajian awal")
     REGISTERED = "registered", _("Teregistrasi")
+    # Perbawaslu 7/2022 Pasal 22: after the initial review, straight to the supervisory body, not registered.
+    FORWARDED = "forwarded", _("Diteruskan ke lembaga pengawas tanpa registrasi")
     INCOMPLETE = "incomplete", _("Perlu dilengkapi")
     NOT_REGISTRABLE = "not_registrable", _("Tidak dapat diregistrasi")
     MERGED = "merged", _("Digabung")
@@ -47,6 +49,22 @@ class ReportStatus(models.TextChoices):
     def checkable(cls):
         """Statuses from which an officer may decide the outcome of the formal/material check."""
         return {cls.SUBMITTED, cls.FORMAL_CHECK, cls.INCOMPLETE}
+
+    @classmethod
+    def with_case(cls):
+        """Outcomes that hand the report to a case: registered, or forwarded without registration."""
+        return {cls.REGISTERED, cls.FORWARDED}
+
+
+class CheckOutcome(models.TextChoices):
+    """Every exit of the initial review the law has (Perbawaslu 7/2022; domain.md §3)."""
+
+    REGISTER = "register", _("Registrasi")
+    FORWARD = "forward", _("Teruskan ke lembaga pengawas tanpa registrasi (Perbawaslu 7/2022 Pasal 22)")
+    INCOMPLETE = "incomplete", _("Minta dilengkapi")
+    NOT_REGISTRABLE = "not_registrable", _("Tidak dapat diregistrasi")
+    MERGE = "merge", _("Gabungkan dengan laporan lain")
+    LEAD = "lead", _("Jadikan informasi awal")
 
 
 class Anonymity(models.TextChoices):

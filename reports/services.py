@@ -8,18 +8,19 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Outbox, Role
+from cases import deadlines
+from cases.models import Case, DeadlineRule, Outbox, Role
 from cases.services import system_language
 from reports.evidence import StoredFile
 from reports.tracking import report_finished
 from reports.models import (
-    Anonymity, Channel, Evidence, InfoRequest, InfoRequestStatus, Report, ReportEvent, ReportKind, ReportStatus,
+    Anonymity, Channel, CheckOutcome, Evidence, InfoRequest, InfoRequestStatus, Report, ReportEvent, ReportKind, ReportStatus,
     Reporter, new_tracking_code, normalise_tracking_code,
 )
 
@@ -431,9 +432,19 @@ def _decided(report: Report, actor, reason: str = "") -> None:
     report.checked_at, report.checked_by, report.decision_reason = timezone.now(), actor, reason
 
 
-def report_request_info(*, actor, report: Report, question: str, due_on) -> InfoRequest:
-    """Outcome «incomplete»: the reporter is asked to complete the report by a date."""
+def completion_due(report: Report, on: dt.date | None = None) -> dt.date | None:
+    """The last day to complete a report asked today, by the COMPLETION_WINDOW rule of its election type."""
+    on = on or timezone.localdate()
+    rule = DeadlineRule.for_clock("COMPLETION_WINDOW", report.election.election_type, on)
+    return deadlines.rule_add_days(rule, on, region_code=report.region_code) if rule else None
+
+
+def report_request_info(*, actor, report: Report, question: str, due_on=None) -> InfoRequest:
+    """Outcome «incomplete»: the reporter is asked to complete the report by a date (by default the rule's)."""
     _require_intake(actor, report)
+    due_on = due_on or completion_due(report)
+    if due_on is None:
+        raise ValidationError({"due_on": _("Tidak ada aturan batas melengkapi yang berlaku; isi batas waktunya.")})
     with transaction.atomic():
         report = _locked_report(report, ReportStatus.checkable(), _("minta kelengkapan"))
         if report.anonymity == Anonymity.ANONYMOUS or not report.pin_hash:
@@ -528,6 +539,59 @@ def report_register(*, actor, report: Report, case: Case | None = None) -> Case:
             _mail_reporter(report, _("Laporan Anda telah diregistrasi"),
                            _("Laporan Anda telah diregistrasi dan sedang ditangani Bawaslu."))
     return case
+
+
+def report_forward(*, actor, report: Report, conclusion: str) -> Case:
+    """Outcome «forwarded»: straight to the supervisory body after the initial review, without registration
+    (Perbawaslu 7/2022 Pasal 22). A case is opened unregistered and forwarded in the same transaction."""
+    from cases import workflow
+
+    _require_intake(actor, report)
+    if not (conclusion or "").strip():
+        raise ValidationError({"reason": _("Tuliskan kesimpulan kajian awal: dasar penerusan tanpa registrasi.")})
+    with transaction.atomic():
+        report = _locked_report(report, ReportStatus.checkable(), _("teruskan tanpa registrasi"))
+        if report.anonymity == Anonymity.ANONYMOUS:
+            raise InvalidReportTransition(_("Laporan anonim tidak dapat diteruskan; jadikan temuan bila perlu."))
+        if report.respondent_agency_id is None:
+            raise InvalidReportTransition(_("Pilih instansi terlapor dari daftar sebelum meneruskan."))
+        case = workflow.case_open(
+            actor=actor, election=report.election, stage=report.stage, region=report.region, title=_title(report),
+            description=report.description, occurred_on=report.occurred_on, place=report.place,
+            is_finding=report.kind == ReportKind.TEMUAN, social_media=bool(report.link_list),
+            respondents=[_respondent_entry(report)], bawaslu_office=_office(actor), register=False,
+            received_at=report.received_at, search_text=_search_text(report))
+        case = workflow.case_forward(actor=actor, case=case, conclusion=conclusion.strip())
+        report.case = case
+        _decided(report, actor, conclusion.strip())
+        _set_status(report, ReportStatus.FORWARDED, actor=actor, code="report.forwarded", note=conclusion.strip(),
+                    payload={"case": case.pk, "case_number": case.number, "registered": False},
+                    fields=("case", "checked_at", "checked_by", "decision_reason"))
+        with system_language():
+            _mail_reporter(report, _("Laporan Anda diteruskan kepada lembaga pengawas ASN"), _(
+                "Setelah kajian awal, Bawaslu meneruskan laporan Anda kepada lembaga pengawas ASN tanpa registrasi "
+                "(Perbawaslu 7/2022 Pasal 22). Ikuti perkembangannya di halaman pelacakan."))
+    return case
+
+
+def report_decide(*, actor, report: Report, outcome: str, data: dict):
+    """The outcome of the initial review, one door for the web form and the API (fields as CheckForm cleans
+    them). Returns the case, the info request, or the report the outcome produced."""
+    if outcome == CheckOutcome.REGISTER:
+        if data.get("respondent_agency") and data["respondent_agency"] != report.respondent_agency:
+            report_set_respondent_agency(actor=actor, report=report, agency=data["respondent_agency"])
+        return report_register(actor=actor, report=report, case=data.get("case"))
+    if outcome == CheckOutcome.FORWARD:
+        if data.get("respondent_agency") and data["respondent_agency"] != report.respondent_agency:
+            report_set_respondent_agency(actor=actor, report=report, agency=data["respondent_agency"])
+        return report_forward(actor=actor, report=report, conclusion=data.get("reason", ""))
+    if outcome == CheckOutcome.INCOMPLETE:
+        return report_request_info(actor=actor, report=report, question=data["question"], due_on=data.get("due_on"))
+    if outcome == CheckOutcome.NOT_REGISTRABLE:
+        return report_mark_not_registrable(actor=actor, report=report, reason=data["reason"])
+    if outcome == CheckOutcome.MERGE:
+        return report_merge(actor=actor, report=report, into=data["into_report"])
+    return report_mark_lead(actor=actor, report=report, reason=data.get("reason", ""))
 
 
 def _title(report: Report) -> str:

@@ -60,6 +60,8 @@ REPORT_HEADLINES = {
         "Bawaslu meminta Anda melengkapi laporan sebelum batas waktu di bawah.")),
     ReportStatus.REGISTERED: (gettext_lazy("Teregistrasi"), gettext_lazy(
         "Laporan Anda memenuhi syarat dan sudah diregistrasi untuk ditangani.")),
+    ReportStatus.FORWARDED: (gettext_lazy("Diteruskan"), gettext_lazy(
+        "Bawaslu meneruskan laporan Anda kepada lembaga pengawas ASN setelah kajian awal, tanpa registrasi.")),
     ReportStatus.NOT_REGISTRABLE: (gettext_lazy("Tidak dapat diregistrasi"), gettext_lazy(
         "Laporan Anda tidak memenuhi syarat untuk diregistrasi.")),
     ReportStatus.LEAD: (gettext_lazy("Informasi awal (lead)"), gettext_lazy(
@@ -99,7 +101,7 @@ def public_status(report: Report, *, detail: bool = True) -> PublicStatus:
     With `detail`, also the reason and what happens next (a few queries: the tracking page, not the API's lists).
     """
     primary = report.primary()
-    case = primary.case if primary.status == ReportStatus.REGISTERED and primary.case_id else None
+    case = primary.case if primary.status in ReportStatus.with_case() and primary.case_id else None
     if case is not None:
         label, explanation = CASE_HEADLINES.get(case.status, (case.get_status_display(), ""))
     else:
@@ -124,7 +126,7 @@ def report_finished(report: Report) -> bool:
     primary = report.primary()
     if primary.status == ReportStatus.NOT_REGISTRABLE:
         return True
-    return primary.status == ReportStatus.REGISTERED and primary.case_id is not None and primary.case.is_closed
+    return primary.status in ReportStatus.with_case() and primary.case_id is not None and primary.case.is_closed
 
 
 def _dismissal_reason(case) -> str:
@@ -191,6 +193,7 @@ OWN_EVENTS = {
 # Outcomes of the check, also shown from the primary report a merged report follows.
 OUTCOME_EVENTS = {
     "report.registered": gettext_lazy("Laporan diregistrasi"),
+    "report.forwarded": gettext_lazy("Laporan diteruskan kepada lembaga pengawas ASN tanpa registrasi"),
     "report.checked.not_registrable": gettext_lazy("Laporan tidak dapat diregistrasi"),
     "report.incomplete.lapsed": gettext_lazy("Laporan tidak dapat diregistrasi"),
     "report.checked.lead": gettext_lazy("Diterima sebagai informasi awal"),
@@ -223,7 +226,7 @@ CLOSED_TITLES = {
     CaseStatus.CLOSED_OTHER: gettext_lazy("Selesai: perkara ditutup"),
 }
 REPORTER_LETTERS = [LetterKind.RECEIPT, LetterKind.COMPLETION_REQUEST, LetterKind.STATUS_NOTICE, LetterKind.CLOSING_NOTICE]
-OUTCOME_CODES = {"report.registered", "report.checked.not_registrable", "report.incomplete.lapsed", "case.dismissed",
+OUTCOME_CODES = {"report.registered", "report.forwarded", "report.checked.not_registrable", "report.incomplete.lapsed", "case.dismissed",
                  "case.closed", "case.recommendation.issued", "case.sanction.recorded"}
 
 
@@ -233,8 +236,8 @@ def reporter_timeline(report: Report) -> list[Step]:
     steps = [_report_step(ev) for ev in report.events.filter(code__in=[*OWN_EVENTS, *OUTCOME_EVENTS])]
     if primary.pk != report.pk:
         steps += [_report_step(ev) for ev in primary.events.filter(code__in=OUTCOME_EVENTS)]
-    if primary.case_id and primary.status == ReportStatus.REGISTERED:
-        joined = primary.events.filter(code="report.registered").order_by("-id").values_list("at", flat=True).first()
+    if primary.case_id and primary.status in ReportStatus.with_case():
+        joined = primary.events.filter(code__in=["report.registered", "report.forwarded"]).order_by("-id").values_list("at", flat=True).first()
         steps += _case_steps(primary.case, since=joined)
     steps += _letter_steps(report)
     return sorted(steps, key=lambda s: s.at)

@@ -7,7 +7,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -355,7 +355,8 @@ def intake_detail(request, pk, check_form=None, status=200):
     report = selectors.report_for_user(request.user, pk)
     assessment = selectors.report_assessment(report) if report.status != ReportStatus.MERGED else None
     initial = {"outcome": assessment.suggestion if assessment else "", "respondent_agency": report.respondent_agency,
-               "reason": assessment.late_reason if assessment else ""}
+               "reason": assessment.late_reason if assessment else "",
+               "due_on": services.completion_due(report) if report.status in ReportStatus.checkable() else None}
     return render(request, "reports/intake_detail.html", {
         "report": report, "assessment": assessment,
         "reporter": selectors.reporter_identity(request.user, report),
@@ -389,31 +390,25 @@ def _conflict_409(request, report, exc):
 @require_POST
 def intake_decide(request, pk):
     report = selectors.report_for_user(request.user, pk)
-    form = CheckForm(request.POST, cases=selectors.cases_visible_to(request.user))
+    form = CheckForm(request.POST, cases=selectors.cases_visible_to(request.user),
+                     reports=selectors.reports_visible_to(request.user))
     if not form.is_valid():
         return intake_detail(request, pk, check_form=form, status=400)
+    outcome = form.cleaned_data["outcome"]
     try:
-        _apply_outcome(request.user, report, form.cleaned_data)
+        result = services.report_decide(actor=request.user, report=report, outcome=outcome, data=form.cleaned_data)
     except (services.InvalidReportTransition, InvalidTransition) as exc:
         return _conflict_409(request, report, exc)
     except ActionNotAllowed as exc:
         raise PermissionDenied(str(exc))
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return intake_detail(request, pk, check_form=form, status=400)
     messages.success(request, _("Hasil kajian awal tersimpan."))
+    if outcome == Outcome.MERGE:
+        return redirect("reports:intake_detail", pk=result.pk)
     return redirect("reports:intake_detail", pk=pk)
-
-
-def _apply_outcome(user, report, data):
-    outcome = data["outcome"]
-    if outcome == Outcome.REGISTER:
-        if data.get("respondent_agency") and data["respondent_agency"] != report.respondent_agency:
-            services.report_set_respondent_agency(actor=user, report=report, agency=data["respondent_agency"])
-        services.report_register(actor=user, report=report, case=data.get("case"))
-    elif outcome == Outcome.INCOMPLETE:
-        services.report_request_info(actor=user, report=report, question=data["question"], due_on=data["due_on"])
-    elif outcome == Outcome.NOT_REGISTRABLE:
-        services.report_mark_not_registrable(actor=user, report=report, reason=data["reason"])
-    else:
-        services.report_mark_lead(actor=user, report=report, reason=data.get("reason", ""))
 
 
 @login_required

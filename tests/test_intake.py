@@ -306,12 +306,13 @@ def test_incomplete_report_reporter_answers_and_adds_evidence(client, bawaslu_of
     assert {"report.info.answered", "report.evidence.added"} <= set(report.events.values_list("code", flat=True))
 
 
-def test_incomplete_needs_question_and_due_date(client, bawaslu_officer):
+def test_incomplete_needs_a_question_and_a_due_date_not_in_the_past(client, bawaslu_officer):
     report, _pin = public_report(client)
-    response = decide(officer_client(bawaslu_officer), report, outcome="incomplete")
+    response = decide(officer_client(bawaslu_officer), report, outcome="incomplete",
+                      due_on=(timezone.localdate() - dt.timedelta(days=1)).isoformat())
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Tuliskan apa yang perlu dilengkapi" in body and "Batas waktu melengkapi wajib diisi" in body
+    assert "Tuliskan apa yang perlu dilengkapi" in body and "tidak boleh sebelum hari ini" in body
 
 
 def test_anonymous_lead_cannot_be_registered_but_becomes_a_finding_without_identity(client, bawaslu_officer):
