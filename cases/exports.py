@@ -2,7 +2,9 @@
 
 The columns are fixed here and carry no reporter identity (the reporter lives in `reports`, which
 `cases` never reads) and no free text written by the public (the description). Cells that a
-spreadsheet would run as a formula are neutralised.
+spreadsheet would run as a formula are neutralised. The agency, violation and sanction columns cover every
+respondent of a case: only roles that see every respondent of their cases may export (`cases.export` in
+cases.permissions; tests/test_security.py checks that no respondent-scoped role holds it).
 """
 import csv
 import datetime as dt

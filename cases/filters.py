@@ -74,10 +74,6 @@ class FullTextMatch(Func):
         return sql, (*params, self.query)
 
 
-def _track_exists(**lookups):
-    return Exists(CaseRespondent.objects.filter(case=OuterRef("pk"), **lookups))
-
-
 def _clock_exists(**lookups):
     return Exists(Clock.objects.filter(case=OuterRef("pk"), **lookups))
 
@@ -92,6 +88,18 @@ def search_q(term: str) -> Q:
     if not WORD_RE.findall(term.lower()):
         return Q(pk__lt=0)  # only punctuation: match nothing (no tsquery to build; pk__in=[] breaks the count estimate)
     return Q(FullTextMatch(term))
+
+
+def scoped_search_q(term: str, track_q: Q | None) -> Q:
+    """The search of a user who sees only some respondents (cases.permissions.track_scope_q): the case number,
+    its summary and place, and the names and NIPs of the respondents in their scope, never the search document,
+    which holds every respondent's name and NIP. Their cases are few, so matching row by row is cheap."""
+    term = " ".join(term.split())
+    digits = term.replace(" ", "")
+    tracks = CaseRespondent.objects.filter(track_q if track_q is not None else Q(pk__in=[]), case=OuterRef("pk"))
+    who = Q(respondent__nip=digits) if NIP_RE.match(term) else Q(respondent__name__icontains=term)
+    return (Q(number__iexact=term) | Q(title__icontains=term) | Q(place__icontains=term)
+            | Q(Exists(tracks.filter(who))))
 
 
 def fuzzy_q(term: str) -> Q:
@@ -242,16 +250,33 @@ class CaseFilterSet(filters.FilterSet):
         # "/" sorts right after ".", and a range (unlike LIKE) combines with the (region_code, id) keyset index.
         return qs if code == "00" else qs.filter(region_code__gte=code, region_code__lt=code + "/")
 
+    # --- respondent scope (issue #28): filters on respondents look only at those the user may see ----------
+    @property
+    def track_q(self) -> Q | None:
+        """None when the user sees every respondent of their cases; else the Q of those they may see."""
+        from cases.permissions import sees_every_respondent, track_scope_q
+
+        user = getattr(self.request, "user", None)
+        if user is None or sees_every_respondent(user):
+            return None
+        q = track_scope_q(user)
+        return Q(pk__in=[]) if q is None else q
+
+    def _tracks_exist(self, **lookups):
+        track_q = self.track_q
+        tracks = CaseRespondent.objects.filter(case=OuterRef("pk"), **lookups)
+        return Exists(tracks if track_q is None else tracks.filter(track_q))
+
     def filter_agency(self, qs, name, value):
         ref = self._ref(name, value)
-        return qs.none() if ref is None else qs.filter(_track_exists(agency_id=ref))
+        return qs.none() if ref is None else qs.filter(self._tracks_exist(agency_id=ref))
 
     def filter_violation(self, qs, name, value):
         ref = self._ref(name, value)
-        return qs.none() if ref is None else qs.filter(_track_exists(recommendation__violation_types=ref))
+        return qs.none() if ref is None else qs.filter(self._tracks_exist(recommendation__violation_types=ref))
 
     def filter_sanction_category(self, qs, name, value):
-        return qs.filter(_track_exists(recommendation__category=value))
+        return qs.filter(self._tracks_exist(recommendation__category=value))
 
     def filter_clock_state(self, qs, name, value):
         today = timezone.localdate()
@@ -295,6 +320,9 @@ class CaseFilterSet(filters.FilterSet):
         term = " ".join(value.split())
         if len(term) < 2:
             return qs.none()
+        track_q = self.track_q
+        if track_q is not None:
+            return qs.filter(scoped_search_q(term, track_q))
         exact = qs.filter(search_q(term))
         if len(term) < 4 or not WORD_RE.search(term):
             return exact

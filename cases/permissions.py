@@ -26,12 +26,57 @@ def case_scope_q(user) -> Q | None:
         parts.append(Q(tracks__agency__kind=AgencyKind.CENTRAL, status__in=POST_RECOMMENDATION))
     if Role.KEMENDAGRI in roles:
         parts.append(Q(tracks__agency__kind=AgencyKind.REGIONAL, status__in=POST_RECOMMENDATION))
+    return _any_of(parts)
+
+
+def _any_of(parts) -> Q | None:
+    """OR of the parts; None for none, and Q() (everything) as soon as one part is everything: `Q() | Q(x)`
+    would otherwise be just Q(x) in Django, narrowing instead of widening."""
     if not parts:
         return None
+    if any(not part for part in parts):
+        return Q()
     q = parts[0]
     for part in parts[1:]:
         q |= part
     return q
+
+
+# Roles whose scope is a set of agencies' respondents rather than whole cases: in a case they may see, the
+# respondents of other agencies are shown only as "terlapor dari instansi lain" (issue #28).
+RESPONDENT_SCOPED_ROLES = {Role.PPK_LIAISON, Role.KEMENPANRB, Role.KEMENDAGRI}
+
+
+def track_scope_q(user, prefix: str = "") -> Q | None:
+    """A Q over CaseRespondent (its fields behind `prefix`, e.g. "tracks__") selecting the respondents whose
+    identity, sanction track and letters this user may see in full: Q() for all, None for none.
+
+    It applies inside the cases case_scope_q lets the user see: national roles see every respondent, Bawaslu
+    officers and auditors those of cases in their region, a PPK liaison those of their own *instansi*,
+    KemenPAN-RB those of central PPKs and Kemendagri those of regional PPKs (the PPKs in their remit).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    roles = user.roles
+    if roles & NATIONAL_ROLES:
+        return Q()
+    parts = []
+    if roles & REGIONAL_ROLES:
+        parts.append(user.region.scope_q(f"{prefix}case__region_code") if user.region_id else Q(pk__in=[]))
+    if Role.PPK_LIAISON in roles and user.agency_id:
+        parts.append(Q(**{f"{prefix}agency_id": user.agency_id}))
+    if Role.KEMENPANRB in roles:
+        parts.append(Q(**{f"{prefix}agency__kind": AgencyKind.CENTRAL}))
+    if Role.KEMENDAGRI in roles:
+        parts.append(Q(**{f"{prefix}agency__kind": AgencyKind.REGIONAL}))
+    return _any_of(parts)
+
+
+def sees_every_respondent(user) -> bool:
+    """True when every respondent of every case the user may see is in their track scope, so nothing needs
+    masking: national roles, and regional ones whose case scope is the same region (no agency-scoped role)."""
+    roles = user.roles if user.is_authenticated else frozenset()
+    return bool(roles & NATIONAL_ROLES) or not roles & RESPONDENT_SCOPED_ROLES
 
 
 def needs_distinct(user) -> bool:

@@ -1,11 +1,12 @@
 """Reads shared by HTML views and the API: scoped querysets first, filters on top."""
 import functools
 
-from django.db.models import F
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Value
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
-from cases.models import Case
-from cases.permissions import case_scope_q, needs_distinct
+from cases.models import Case, CaseRespondent, Letter, Role
+from cases.permissions import case_scope_q, needs_distinct, sees_every_respondent, track_scope_q
 
 
 def cases_visible_to(user):
@@ -25,6 +26,90 @@ def case_for_user(user, pk):
         return cases_visible_to(user).select_related("election", "region", "stage").get(pk=pk)
     except (Case.DoesNotExist, ValueError):
         raise Http404
+
+
+# --- respondents in scope (issue #28): decided per respondent, not per case --------------------------------
+
+class OtherAgencyRespondent:
+    """What a user sees of a respondent outside their scope in a case they may see: no name, NIP, agency,
+    sanction track or letter, only that there is one."""
+
+    masked = True
+    pk = id = None
+    label = gettext_lazy("terlapor dari instansi lain")
+
+    def __str__(self):
+        return str(self.label)
+
+
+def _in_scope(user):
+    """A boolean expression over CaseRespondent: is this respondent in the user's track scope?"""
+    q = track_scope_q(user)
+    if q is None:
+        return Value(False)
+    return Value(True) if not q else ExpressionWrapper(q, output_field=BooleanField())
+
+
+def scoped_tracks(user):
+    """CaseRespondent rows with `in_scope` (whether the user may see this respondent in full), in case order."""
+    return (CaseRespondent.objects.select_related("respondent", "agency").annotate(in_scope=_in_scope(user))
+            .order_by("id"))
+
+
+def tracks_prefetch(user):
+    """Prefetch a page of cases' tracks for case_tracks (one query for the page)."""
+    return Prefetch("tracks", queryset=scoped_tracks(user), to_attr="scoped_tracks")
+
+
+def case_tracks(user, case) -> list:
+    """The respondents of a case as this user may see them: their own rows when in scope, otherwise an
+    OtherAgencyRespondent. Every page, API answer and print of a case's respondents goes through here."""
+    tracks = getattr(case, "scoped_tracks", None)
+    if tracks is None:
+        tracks = scoped_tracks(user).filter(case=case)
+    return [t if t.in_scope else OtherAgencyRespondent() for t in tracks]
+
+
+def hidden_track_ids(user, case) -> set:
+    """Ids of the case's respondents outside the user's scope (their clocks, events and letters are left out)."""
+    if sees_every_respondent(user):
+        return set()
+    q = track_scope_q(user)
+    tracks = case.tracks.all() if q is None else case.tracks.exclude(q)
+    return set(tracks.values_list("pk", flat=True))
+
+
+def tracks_visible_to(user):
+    """Every respondent row the user may see in full: in a case they may see and in their track scope."""
+    q = track_scope_q(user)
+    if q is None:
+        return CaseRespondent.objects.none()
+    return CaseRespondent.objects.filter(q, case__in=cases_visible_to(user).values("pk"))
+
+
+def letters_visible_to(user):
+    """Letters of cases in scope that name no respondent outside the user's scope (a recommendation to another
+    agency's PPK is not theirs to read), and letters without a case (receipts) of the user's own agency, or all
+    of them for an administrator."""
+    if user.has_role(Role.ADMIN):
+        own = Q(case__isnull=True)
+    else:
+        own = Q(case__isnull=True, agency_id=user.agency_id) if user.agency_id else Q(pk__in=[])
+    qs = Letter.objects.filter(Q(case__in=cases_visible_to(user).values("pk")) | own)
+    if not sees_every_respondent(user):
+        q = track_scope_q(user)
+        outside = CaseRespondent.objects.all() if q is None else CaseRespondent.objects.exclude(q)
+        named = Letter.tracks.through.objects.filter(letter=OuterRef("pk"), caserespondent__in=outside)
+        qs = qs.exclude(track__in=outside).filter(~Exists(named))
+    return qs
+
+
+def letter_for_user(user, pk) -> Letter:
+    """One letter the user may read (with its PDF), else 404."""
+    letter = letters_visible_to(user).filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    return letter
 
 
 def load_page_user(user, *, refresh=False):
@@ -351,20 +436,57 @@ def _assignable_officers_sql():
 
 
 def prior_cases(case, user, *, limit=10):
-    """Other cases (in the user's scope) of the same respondents: repeat violations show."""
-    from cases.models import CaseRespondent
+    """Other cases (in the user's scope) of the same respondents, as far as the user may see those respondents
+    in both cases: repeat violations show, and nobody learns of another agency's respondent."""
+    mine = tracks_visible_to(user)
+    respondent_ids = mine.filter(case=case).values("respondent_id")
+    case_ids = mine.filter(respondent_id__in=respondent_ids).exclude(case=case).values("case_id")
+    return cases_visible_to(user).filter(pk__in=case_ids).order_by("-id")[:limit]
 
-    respondent_ids = CaseRespondent.objects.filter(case=case).values("respondent_id")
-    return (cases_visible_to(user).filter(tracks__respondent_id__in=respondent_ids).exclude(pk=case.pk)
-            .distinct().order_by("-id")[:limit])
+
+def _hidden_parts(user, case):
+    """(ids of the case's respondents outside the user's scope, ids of its letters the user may read or None
+    for all): what a case's timeline leaves out for this user."""
+    hidden = hidden_track_ids(user, case)
+    if not hidden:
+        return hidden, None
+    return hidden, set(letters_visible_to(user).filter(case=case).values_list("pk", flat=True))
 
 
-def case_timeline(case):
-    """Events and letters of a case, oldest first (the workflow's selector when it provides one)."""
-    from cases import workflow
+def _event_hidden(event, hidden, letters) -> bool:
+    """An event about one respondent outside the scope (acknowledged, sanction, block, added), or the issue of
+    a letter the user may not read."""
+    payload = event.payload or {}
+    if payload.get("track") in hidden:
+        return True
+    return letters is not None and event.code == "letter.issued" and payload.get("letter") not in letters
 
-    if hasattr(workflow, "case_timeline"):
-        return workflow.case_timeline(case)
+
+def _entry_shown(obj, kind, hidden, letters) -> bool:
+    if kind == "letter":
+        return letters is None or obj.pk in letters
+    if kind == "clock":
+        return obj.track_id not in hidden
+    return not _event_hidden(obj, hidden, letters)
+
+
+def case_timeline(case, user):
+    """Events and letters of a case, oldest first, without those about respondents outside the user's scope."""
+    hidden, letters = _hidden_parts(user, case)
     events = [{"at": e.at, "kind": "event", "obj": e} for e in case.events.select_related("actor")]
-    letters = [{"at": lt.issued_at, "kind": "letter", "obj": lt} for lt in case.letters.defer("pdf")]
-    return sorted(events + letters, key=lambda r: r["at"])
+    rows = events + [{"at": lt.issued_at, "kind": "letter", "obj": lt} for lt in case.letters.defer("pdf")]
+    return sorted((r for r in rows if _entry_shown(r["obj"], r["kind"], hidden, letters)), key=lambda r: r["at"])
+
+
+def case_timeline_entries(case, user):
+    """cases.timeline's full chronology (events, clocks, letters) for the API, filtered as case_timeline is."""
+    from cases.timeline import case_timeline as full_timeline
+
+    hidden, letters = _hidden_parts(user, case)
+    return [e for e in full_timeline(case) if _entry_shown(e.obj, e.kind, hidden, letters)]
+
+
+def case_clocks(user, case):
+    """The case's clocks, without the per-respondent ones of respondents outside the user's scope."""
+    hidden = hidden_track_ids(user, case)
+    return [c for c in case.clocks.select_related("rule", "track__respondent") if c.track_id not in hidden]

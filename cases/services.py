@@ -49,8 +49,11 @@ def users_with_role(role: str, **filters):
     return User.objects.filter(groups__name=role, is_active=True, **filters).distinct()
 
 
-def responsible_users(case: Case, party: str):
-    """Who answers for a step: an assigned owner first, else everyone holding the role for the case."""
+def responsible_users(case: Case, party: str, *, tracks=None):
+    """Who answers for a step: an assigned owner first, else everyone holding the role for the case.
+
+    For the PPK side, `tracks` names the respondents the step is about: only their agencies' liaisons are told
+    (a message naming a respondent must not reach another agency's liaison; issue #28)."""
     if party == "bawaslu":
         if case.bawaslu_owner_id:
             return User.objects.filter(pk=case.bawaslu_owner_id, is_active=True)
@@ -64,7 +67,7 @@ def responsible_users(case: Case, party: str):
     if party == "approver":
         return users_with_role(Role.APPROVER)
     if party == "ppk":
-        agencies = case.tracks.values("agency_id")
+        agencies = case.tracks.values("agency_id") if tracks is None else [t.agency_id for t in tracks]
         return users_with_role(Role.PPK_LIAISON, agency_id__in=agencies)
     role = {"bkn": Role.BKN, "kemenpanrb": Role.KEMENPANRB, "kemendagri": Role.KEMENDAGRI}[party]
     return users_with_role(role)

@@ -31,8 +31,8 @@ from cases.models import (
     Agency, Case, CaseRespondent, CaseStatus, Clock, ClockState, DeadlineRule, ElectionPeriod, ElectionType,
     Recommendation, Region, Role, SanctionCategory, TrackStatus, ViolationType,
 )
-from cases.filters import REACHED
-from cases.permissions import NATIONAL_ROLES, REGIONAL_ROLES
+from cases.filters import REACHED, scoped_search_q
+from cases.permissions import NATIONAL_ROLES, REGIONAL_ROLES, sees_every_respondent, track_scope_q
 from cases.selectors import cases_visible_to
 
 CACHE_SECONDS = getattr(settings, "STATS_CACHE_SECONDS", 120)
@@ -116,8 +116,14 @@ def _track_exists(**lookups):
     return Exists(CaseRespondent.objects.filter(case=OuterRef("pk"), **lookups))
 
 
-def apply_filters(qs, f: dict):
-    """Narrow a case queryset by cleaned filter values; never widens the user's scope."""
+def apply_filters(qs, f: dict, track_q: Q | None = None):
+    """Narrow a case queryset by cleaned filter values; never widens the user's scope. With `track_q` (a user
+    who sees only some respondents, cases.permissions.track_scope_q) the filters and the search on respondents
+    look only at those respondents."""
+    def _track_exists(**lookups):
+        tracks = CaseRespondent.objects.filter(case=OuterRef("pk"), **lookups)
+        return Exists(tracks if track_q is None else tracks.filter(track_q))
+
     if f.get("status"):
         qs = qs.filter(status__in=f["status"])
     if f.get("election"):
@@ -137,12 +143,23 @@ def apply_filters(qs, f: dict):
         qs = qs.filter(REACHED[f["reached"]])
     if f.get("q"):
         term = f["q"].strip()
-        qs = qs.filter(Q(number__iexact=term) | Q(search_document__icontains=term))
+        if track_q is not None:
+            qs = qs.filter(scoped_search_q(term, track_q))
+        else:
+            qs = qs.filter(Q(number__iexact=term) | Q(search_document__icontains=term))
     return qs
 
 
+def respondent_scope(user) -> Q | None:
+    """None when the user sees every respondent of their cases, else the Q of those they may see."""
+    if sees_every_respondent(user):
+        return None
+    q = track_scope_q(user)
+    return Q(pk__in=[]) if q is None else q
+
+
 def filtered_cases(user, f: dict):
-    return apply_filters(cases_visible_to(user), f)
+    return apply_filters(cases_visible_to(user), f, respondent_scope(user))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,8 +316,13 @@ def _counts_tables(groups, f, lookups) -> list:
 # ---------------------------------------------------------------------------------------------
 # Track-level tables (institution, violation type, sanction category, PPK compliance, repeats)
 # ---------------------------------------------------------------------------------------------
-def _by_agency(base, f):
-    rows = (CaseRespondent.objects.filter(case__in=base.values("pk"))
+def _tracks_in(qs, tracks, field):
+    """qs narrowed to the respondents in `tracks` (through `field`), or as it is when tracks is None."""
+    return qs if tracks is None else qs.filter(**{f"{field}__in": tracks.values("pk")})
+
+
+def _by_agency(base, f, tracks=None):
+    rows = (_tracks_in(CaseRespondent.objects.filter(case__in=base.values("pk")), tracks, "pk")
             .values("agency__code", "agency__name", "agency__short_name")
             .annotate(n=Count("case_id", distinct=True), tracks=Count("id"))
             .order_by("-n", "agency__code")[:25])
@@ -315,9 +337,10 @@ def _agency_table(rows, f):
         note=_("Terlapor per perkara: satu terlapor dalam dua perkara dihitung dua kali."))
 
 
-def _by_violation(base, f):
+def _by_violation(base, f, tracks=None):
     through = Recommendation.violation_types.through
-    rows = (through.objects.filter(recommendation__track__case__in=base.values("pk"))
+    rows = (_tracks_in(through.objects.filter(recommendation__track__case__in=base.values("pk")), tracks,
+                       "recommendation__track")
             .values("violationtype__code", "violationtype__name_id", "violationtype__social_media")
             .annotate(n=Count("recommendation__track__case_id", distinct=True))
             .order_by("-n", "violationtype__code"))
@@ -332,8 +355,9 @@ def _violation_table(rows, f):
         for r in rows], chart="hbar")
 
 
-def _by_sanction(base, f):
-    rows = (Recommendation.objects.filter(track__case__in=base.values("pk"), proven=True).exclude(category="")
+def _by_sanction(base, f, tracks=None):
+    rows = (_tracks_in(Recommendation.objects.filter(track__case__in=base.values("pk"), proven=True), tracks, "track")
+            .exclude(category="")
             .values("category").annotate(n=Count("track__case_id", distinct=True), tracks=Count("id"))
             .order_by("category"))
     return _sanction_table(rows, f)
@@ -346,10 +370,10 @@ def _sanction_table(rows, f):
         for r in rows], chart="doughnut")
 
 
-def _ppk_compliance(base, f):
+def _ppk_compliance(base, f, tracks=None):
     missed = Q(state=ClockState.MISSED)
     done_late = missed & (Q(track__sanction__isnull=False) | Q(track__status=TrackStatus.SANCTIONED))
-    qs = (Clock.objects.filter(code=PPK_CLOCK, track__isnull=False, case__in=base.values("pk"))
+    qs = (_tracks_in(Clock.objects.filter(code=PPK_CLOCK, track__isnull=False, case__in=base.values("pk")), tracks, "track")
           .values("track__agency__code", "track__agency__name", "track__agency__short_name")
           .annotate(total=Count("id"),
                     on_time=Count("id", filter=Q(state=ClockState.MET)),
@@ -379,11 +403,12 @@ def _ppk_table(qs, f):
                          "terlambat; terlewat tanpa SK = tidak ditindaklanjuti."))
 
 
-def _repeat_respondents(base, f):
-    grouped = (CaseRespondent.objects.filter(case__in=base.values("pk"))
+def _repeat_respondents(base, f, tracks=None):
+    mine = _tracks_in(CaseRespondent.objects.filter(case__in=base.values("pk")), tracks, "pk")
+    grouped = (mine
                .values("respondent_id").annotate(n=Count("case_id", distinct=True)).filter(n__gt=1))
     total = grouped.count()
-    rows = (CaseRespondent.objects.filter(case__in=base.values("pk"))
+    rows = (mine
             .values("respondent_id", "respondent__name", "respondent__nip", "respondent__agency__short_name")
             .annotate(n=Count("case_id", distinct=True)).filter(n__gt=1).order_by("-n", "respondent__name")[:20])
     return _repeat_table(rows, total, f)
@@ -467,15 +492,18 @@ def dashboard_data(user, f: dict) -> dict:
 
 
 def dashboard_live(user, f: dict) -> dict:
-    return dashboard_for_queryset(filtered_cases(user, f), f)
+    track_q = respondent_scope(user)
+    tracks = None if track_q is None else CaseRespondent.objects.filter(track_q)
+    return dashboard_for_queryset(filtered_cases(user, f), f, tracks=tracks)
 
 
-def dashboard_for_queryset(base, f: dict) -> dict:
-    """Every dashboard table for an already scoped and filtered case queryset (live SQL)."""
+def dashboard_for_queryset(base, f: dict, tracks=None) -> dict:
+    """Every dashboard table for an already scoped and filtered case queryset (live SQL); the tables about
+    respondents count only `tracks` (the respondents the user may see) when given."""
     groups = _grouped_counts(base)
     tables = _counts_tables(groups, f, _lookups(groups))
-    tables += [_step_times(base, f), _by_agency(base, f), _by_violation(base, f), _by_sanction(base, f),
-               _ppk_compliance(base, f), _repeat_respondents(base, f)]
+    tables += [_step_times(base, f), _by_agency(base, f, tracks), _by_violation(base, f, tracks),
+               _by_sanction(base, f, tracks), _ppk_compliance(base, f, tracks), _repeat_respondents(base, f, tracks)]
     return {"tables": tables, "generated_at": timezone.now().isoformat(), "source": "live"}
 
 

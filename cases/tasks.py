@@ -78,7 +78,8 @@ def _notify_clock(case, clock, kind, proposal):
     if kind == "overdue" and clock.code in ("PPK_FOLLOW_UP", "REMINDER_RESPONSE"):
         parties = parties + ["approver"]
     for party in parties:
-        notify(users=responsible_users(case, party), case=case, kind=f"clock_{kind}", message=message,
+        tracks = [clock.track] if clock.track_id and party == "ppk" else None
+        notify(users=responsible_users(case, party, tracks=tracks), case=case, kind=f"clock_{kind}", message=message,
                dedupe=f"clock{clock.pk}:{kind}:{party}")
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -152,16 +153,21 @@ def _case_context(request, case, *, forms=None, note_form=None):
     forms = forms or {}
     action_forms = [{"action": a, "label": _label(a), "consequence": CONSEQUENCES.get(a, ""), "danger": a in DANGEROUS,
                      "form": forms.get(a) or form_for(a, case=case, user=user)} for a in actions]
-    tracks = list(case.tracks.select_related("respondent", "agency").prefetch_related("recommendation__violation_types"))
+    tracks = selectors.case_tracks(user, case)
+    prefetch_related_objects([t for t in tracks if not getattr(t, "masked", False)], "recommendation__violation_types")
     for t in tracks:
-        t.rec = getattr(t, "recommendation", None) if hasattr(t, "recommendation") else None
-        t.sanction_record = getattr(t, "sanction", None) if hasattr(t, "sanction") else None
-    clocks = [{"clock": c, **clock_status(c)} for c in case.clocks.select_related("rule", "track__respondent")]
+        if not getattr(t, "masked", False):
+            t.rec = getattr(t, "recommendation", None) if hasattr(t, "recommendation") else None
+            t.sanction_record = getattr(t, "sanction", None) if hasattr(t, "sanction") else None
+    clocks = [{"clock": c, **clock_status(c)} for c in selectors.case_clocks(user, case)]
     sees_notes = user.has_perm("cases.add_note") or user.has_role(Role.AUDITOR)
+    # The public's narrative (case description, reports, evidence) names every respondent: not shown to a user
+    # who may not see all of them.
+    partial = any(getattr(t, "masked", False) for t in tracks)
     return {
-        "case": case, "tracks": tracks, "clocks": clocks, "actions": action_forms,
-        "timeline": selectors.case_timeline(case), "prior": selectors.prior_cases(case, user),
-        "reports": _reports(case), "may_see_reporter": user.has_perm("cases.view_reporter_identity"),
+        "case": case, "tracks": tracks, "clocks": clocks, "actions": action_forms, "narrative_hidden": partial,
+        "timeline": selectors.case_timeline(case, user), "prior": selectors.prior_cases(case, user),
+        "reports": [] if partial else _reports(case), "may_see_reporter": user.has_perm("cases.view_reporter_identity"),
         "notes": case.notes.select_related("author").prefetch_related("mentions") if sees_notes else None,
         "may_note": user.has_perm("cases.add_note"), "note_form": note_form or NoteForm(),
     }

@@ -529,9 +529,10 @@ def case_issue_recommendation(*, actor, case, on=None) -> Case:
             "supervisory_body": body.code if body else None,
             "tracks": {t.pk: {"proven": r.proven, "sanction": r.sanction_text()} for t, r in zip(tracks, recs)}})
         message = gettext_lazy("Rekomendasi perkara %(n)s diterbitkan: mohon tindak lanjut.")
+        proven = [t for t, r in zip(tracks, recs) if r.proven]
         for party in ("ppk", "bawaslu"):
-            notify(users=responsible_users(case, party), case=case, kind="recommendation_issued", message=message,
-                   params={"n": case.number})
+            notify(users=responsible_users(case, party, tracks=proven), case=case, kind="recommendation_issued",
+                   message=message, params={"n": case.number})
     return case
 
 
@@ -559,8 +560,7 @@ def case_record_not_proven(*, actor, case, reason="", on=None) -> Case:
 def _liaison_track(case, track, actor, action):
     track = _track(case, track, action)
     if actor.agency_id != track.agency_id:
-        raise ActionNotAllowed(_("Terlapor %(who)s bukan pegawai instansi Anda.") % {"who": track.respondent.name},
-                               action=action)
+        raise ActionNotAllowed(_("Terlapor yang dipilih bukan pegawai instansi Anda."), action=action)
     if track.status != TrackStatus.RECOMMENDED:
         _refuse(_("Tidak ada rekomendasi yang menunggu tindak lanjut untuk %(who)s.") % {"who": track.respondent.name},
                 action, case)
@@ -652,7 +652,7 @@ def case_send_reminder(*, actor, case, on=None) -> Case:
             deadlines.clock_stop(case, ["REMINDER_RESPONSE"], on=on, track=track, state=ClockState.STOPPED)
             deadlines.clock_start(case, "REMINDER_RESPONSE", on=on, track=track)
         _finish(case, Action.SEND_REMINDER, actor, payload={"tracks": [t.pk for t in tracks]})
-        notify(users=responsible_users(case, "ppk"), case=case, kind="reminder",
+        notify(users=responsible_users(case, "ppk", tracks=tracks), case=case, kind="reminder",
                message=gettext_lazy("Pengingat: rekomendasi perkara %(n)s belum ditindaklanjuti."), params={"n": case.number})
     return case
 
@@ -683,7 +683,7 @@ def case_record_block(*, actor, case, track=None) -> Case:
         track.blocked_at = timezone.now()
         track.save(update_fields=["blocked_at"])
         _finish(case, Action.RECORD_BLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
-        notify(users=responsible_users(case, "ppk"), case=case, kind="blocked",
+        notify(users=responsible_users(case, "ppk", tracks=[track]), case=case, kind="blocked",
                message=gettext_lazy("Data kepegawaian %(who)s diblokir sampai rekomendasi ditindaklanjuti."), params={"who": track.respondent.name})
     return case
 
@@ -701,7 +701,7 @@ def case_unblock(*, actor, case, track=None) -> Case:
         track.unblocked_at = timezone.now()
         track.save(update_fields=["unblocked_at"])
         _finish(case, Action.UNBLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
-        notify(users=responsible_users(case, "ppk"), case=case, kind="unblocked",
+        notify(users=responsible_users(case, "ppk", tracks=[track]), case=case, kind="unblocked",
                message=gettext_lazy("Blokir data %(who)s dibuka."), params={"who": track.respondent.name})
     return case
 

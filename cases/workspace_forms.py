@@ -19,9 +19,12 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kw)
         self.case, self.user = case, user
         if "track" in self.fields:
-            tracks = case.tracks.select_related("respondent", "agency")
+            from cases.selectors import case_tracks
+
+            tracks = (list(case.tracks.select_related("respondent", "agency")) if user is None
+                      else [t for t in case_tracks(user, case) if not getattr(t, "masked", False)])
             if user is not None and user.has_role("ppk_liaison") and not user.has_role("administrator"):
-                tracks = tracks.filter(agency_id=user.agency_id)
+                tracks = [t for t in tracks if t.agency_id == user.agency_id]
             self.fields["track"].choices = [(t.pk, f"{t.respondent.name} — {t.agency.short_name or t.agency.name}")
                                             for t in tracks]
 

@@ -1,11 +1,13 @@
 """Serializers of the case API: shapes only; reads come from selectors and writes from cases.workflow."""
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import (
     Agency, Case, CaseRespondent, DeadlineRule, ElectionPeriod, ElectionStage, Holiday, Letter, Region, Respondent,
     SanctionType, ViolationType,
 )
+from cases.selectors import case_tracks
 from cases.workflow import Action, allowed_actions
 
 
@@ -81,13 +83,29 @@ class TrackRespondentSerializer(serializers.ModelSerializer):
 
 
 class TrackSerializer(serializers.ModelSerializer):
-    respondent = TrackRespondentSerializer(read_only=True)
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    blocked = serializers.BooleanField(source="is_blocked", read_only=True)
+    """One respondent of a case; a respondent outside the client's scope (cases.selectors.case_tracks) comes out
+    as `masked` with only its label, every other field null."""
+
+    respondent = TrackRespondentSerializer(read_only=True, allow_null=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    blocked = serializers.BooleanField(source="is_blocked", read_only=True, allow_null=True)
+    masked = serializers.BooleanField(read_only=True, default=False,
+                                      help_text="Terlapor dari instansi lain: nama, NIP, instansi dan sanksinya tidak "
+                                                "ditampilkan kepada klien ini.")
+    label = serializers.CharField(read_only=True, allow_null=True, default=None,
+                                  help_text="\u201cterlapor dari instansi lain\u201d bila masked, selain itu null.")
 
     class Meta:
         model = CaseRespondent
-        fields = ["id", "respondent", "agency", "position_at_time", "status", "acknowledged_at", "blocked"]
+        fields = ["id", "respondent", "agency", "position_at_time", "status", "acknowledged_at", "blocked", "masked",
+                  "label"]
+        extra_kwargs = {"id": {"allow_null": True}, "position_at_time": {"allow_null": True},
+                        "status": {"allow_null": True}, "acknowledged_at": {"allow_null": True}}
+
+    def to_representation(self, track):
+        if getattr(track, "masked", False):
+            return {**dict.fromkeys(self.Meta.fields), "masked": True, "label": str(track.label)}
+        return {**super().to_representation(track), "masked": False, "label": None}
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -95,7 +113,7 @@ class CaseSerializer(serializers.ModelSerializer):
     election = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    tracks = TrackSerializer(many=True, read_only=True)
+    tracks = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -104,13 +122,24 @@ class CaseSerializer(serializers.ModelSerializer):
                   "recommended_at", "followed_up_at", "closed_at", "close_reason", "next_due",
                   "conflict_of_interest", "tracks"]
 
+    @extend_schema_field(TrackSerializer(many=True))
+    def get_tracks(self, case):
+        return TrackSerializer(case_tracks(self.context["request"].user, case), many=True).data
+
 
 class CaseDetailSerializer(CaseSerializer):
     allowed_actions = serializers.SerializerMethodField(
         help_text="Tindakan yang boleh dilakukan klien ini sekarang (POST /cases/{id}/actions/{action}/).")
 
+    description = serializers.SerializerMethodField(
+        help_text="Uraian perkara; null bila perkara memuat terlapor dari instansi lain (uraian menyebut mereka).")
+
     class Meta(CaseSerializer.Meta):
         fields = CaseSerializer.Meta.fields + ["description", "allowed_actions"]
+
+    def get_description(self, case) -> str | None:
+        tracks = case_tracks(self.context["request"].user, case)
+        return None if any(getattr(t, "masked", False) for t in tracks) else case.description
 
     def get_allowed_actions(self, case) -> list[str]:
         return [str(a) for a in allowed_actions(self.context["request"].user, case)]

@@ -3,7 +3,6 @@ import datetime as dt
 import inspect
 import re
 
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -26,8 +25,9 @@ from cases.models import (
     Agency, DeadlineRule, ElectionPeriod, Holiday, Letter, Region, Respondent, SanctionType, User, ViolationType,
 )
 from cases.nip import parse_nip
-from cases.selectors import case_for_user, cases_visible_to
-from cases.timeline import case_timeline
+from cases.selectors import (
+    case_for_user, case_timeline_entries, cases_visible_to, letters_visible_to, tracks_prefetch, tracks_visible_to,
+)
 
 MAX_PK = 2 ** 63 - 1
 SAFE_LOOKUP = re.compile(r"^[^\x00-\x1f]{1,100}$")
@@ -98,7 +98,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         return (cases_visible_to(self.request.user).select_related("election", "region")
-                .prefetch_related("tracks__respondent", "tracks__agency"))
+                .prefetch_related(tracks_prefetch(self.request.user)))
 
     def get_object(self):
         return case_for_user(self.request.user, parse_pk(self.kwargs["pk"]))
@@ -110,7 +110,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                    responses={200: s.TimelineEntrySerializer(many=True), **errors(404)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
-        return Response(s.TimelineEntrySerializer(case_timeline(self.get_object()), many=True).data)
+        entries = case_timeline_entries(self.get_object(), request.user)
+        return Response(s.TimelineEntrySerializer(entries, many=True).data)
 
     @extend_schema(
         summary="Jalankan tindakan alur kerja pada perkara",
@@ -178,21 +179,16 @@ class RespondentView(APIView):
         except ValidationError as err:
             raise Unprocessable({"nip": err.messages})
         respondent = Respondent.objects.select_related("agency").filter(nip=parsed.nip).first()
-        cases = (cases_visible_to(request.user).filter(tracks__respondent=respondent).distinct().order_by("-id")[:100]
-                 if respondent else [])
+        # Only cases where this respondent is in the client's scope: a liaison does not look up another agency's.
+        cases = (cases_visible_to(request.user).filter(
+            pk__in=tracks_visible_to(request.user).filter(respondent=respondent).values("case_id")).order_by("-id")[:100]
+            if respondent else [])
         if respondent is None or not cases:
             raise NotFound(_("NIP %(nip)s tidak ditemukan pada perkara yang dapat Anda akses.") % {"nip": parsed.display})
         return Response(s.RespondentSerializer(respondent, context={"cases": cases}).data)
 
 
 # --- letters -------------------------------------------------------------------------------------------------------
-
-def letters_visible_to(user):
-    """Letters of cases in scope, and the user's own agency's letters without a case (e.g. receipts)."""
-    own = Q(case__isnull=True, agency_id=user.agency_id) if user.agency_id else Q(pk__in=[])
-    return (Letter.objects.filter(Q(case__in=cases_visible_to(user).values("pk")) | own)
-            .select_related("agency", "case").defer("pdf"))
-
 
 class PDFRenderer(renderers.BaseRenderer):
     media_type = "application/pdf"
@@ -219,7 +215,7 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return letters_visible_to(self.request.user)
+        return letters_visible_to(self.request.user).select_related("agency", "case").defer("pdf")
 
     def get_object(self):
         try:

@@ -38,10 +38,11 @@ class BatchResult:
 
 # --- selection ------------------------------------------------------------------------------------------------
 
-def letters_for_batch(*, cases=None, kind=None, day: dt.date | None = None, case_ids=None):
+def letters_for_batch(*, cases=None, kind=None, day: dt.date | None = None, case_ids=None, letters=None):
     """Issued, non-void letters, oldest first: of a queryset of cases (already scoped by the caller), of
-    case ids, of one kind, issued on one day (e.g. "all recommendations of 24 November 2026")."""
-    qs = Letter.objects.filter(void=False).defer("pdf")
+    case ids, of one kind, issued on one day (e.g. "all recommendations of 24 November 2026"); among `letters`
+    (the letters the user may read, cases.selectors.letters_visible_to) when given."""
+    qs = (Letter.objects.all() if letters is None else letters).filter(void=False).defer("pdf")
     if cases is not None:
         qs = qs.filter(case__in=cases.values("pk"))
     if case_ids:

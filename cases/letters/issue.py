@@ -68,6 +68,7 @@ def letter_issue(*, actor, kind, agency, case=None, track=None, tracks=None, sif
             agency=agency, year=on.year, seq=seq, number=context["number"], sifat=sifat,
             hal=(context.get("hal") or DEFAULT_HAL[kind])[:300], issued_by=actor, pdf=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(), verify_token=token)
+        letter.tracks.set(tracks)
         if case is not None:
             event_record(case=case, code="letter.issued", actor=actor, payload={
                 "letter": letter.pk, "kind": kind, "number": letter.number, "sha256": letter.sha256,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cases import selectors
 from cases.letters import batch as B
 from cases.letters.issue import verify_code_display, verify_code_normalise
-from cases.models import Letter, LetterKind, Role
+from cases.models import Letter, LetterKind
 
 VERIFY_MAX_BYTES = getattr(settings, "LETTER_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
 
@@ -62,22 +62,9 @@ def verify(request, token):
 
 # --- authorised download --------------------------------------------------------------------------------------
 
-def letter_for_user(user, pk) -> Letter:
-    """A letter the user may read: its case in the user's scope (404 outside); a letter without a case (a
-    receipt) only for its issuing agency or an administrator."""
-    letter = Letter.objects.filter(pk=pk).first()
-    if letter is None:
-        raise Http404
-    if letter.case_id:
-        selectors.case_for_user(user, letter.case_id)
-    elif not (user.has_role(Role.ADMIN) or (user.agency_id and user.agency_id == letter.agency_id)):
-        raise Http404
-    return letter
-
-
 @login_required
 def download(request, pk):
-    letter = letter_for_user(request.user, pk)
+    letter = selectors.letter_for_user(request.user, pk)
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{B._file_name(letter)}"'
     response["X-Content-SHA256"] = letter.sha256
@@ -113,7 +100,8 @@ def _batch_selection(request, data):
         errors.update({k: " ".join(v) for k, v in filterset.errors.items()})
     if errors:
         return Letter.objects.none(), errors, filters
-    letters = B.letters_for_batch(cases=filterset.qs, kind=kind or None, day=day, case_ids=case_ids)
+    letters = B.letters_for_batch(cases=filterset.qs, kind=kind or None, day=day, case_ids=case_ids,
+                                  letters=selectors.letters_visible_to(request.user))
     return letters, errors, filters
 
 

@@ -38,6 +38,9 @@ class Letter(models.Model):
     kind = models.CharField(max_length=30, choices=LetterKind.choices)
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="letters")
     track = models.ForeignKey(CaseRespondent, null=True, blank=True, on_delete=models.PROTECT, related_name="letters")
+    # Every respondent the letter names (track is set only when it names one): who may read a letter is decided
+    # per respondent (cases.selectors.letters_visible_to).
+    tracks = models.ManyToManyField(CaseRespondent, blank=True, related_name="+")
     subject_ref = models.CharField(max_length=60, blank=True, help_text="e.g. report:123 for receipts")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="letters")
     year = models.PositiveIntegerField()
