@@ -186,6 +186,7 @@ OWN_EVENTS = {
     "report.submitted": gettext_lazy("Laporan diterima"),
     "report.checked.started": gettext_lazy("Bawaslu memulai kajian awal"),
     "report.checked.incomplete": gettext_lazy("Bawaslu meminta Anda melengkapi laporan"),
+    "report.info.requested": gettext_lazy("Bawaslu meminta Anda melengkapi laporan"),
     "report.info.answered": gettext_lazy("Anda mengirim kelengkapan laporan"),
     "report.evidence.added": gettext_lazy("Bukti ditambahkan"),
     "report.merged": gettext_lazy("Digabung dengan laporan lain tentang kejadian yang sama"),
@@ -246,7 +247,7 @@ def reporter_timeline(report: Report) -> list[Step]:
 def _report_step(ev) -> Step:
     title = str(OWN_EVENTS.get(ev.code) or OUTCOME_EVENTS[ev.code])
     detail = ""
-    if ev.code == "report.checked.incomplete" and ev.payload.get("due_on"):
+    if ev.code in ("report.checked.incomplete", "report.info.requested") and ev.payload.get("due_on"):
         detail = _("Batas waktu: %(d)s") % {"d": dt.date.fromisoformat(ev.payload["due_on"]).strftime("%d-%m-%Y")}
     elif ev.code in ("report.checked.not_registrable", "report.incomplete.lapsed"):
         detail = ev.note
