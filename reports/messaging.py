@@ -48,7 +48,7 @@ class MessageRefused(Exception):
 def case_of(report: Report):
     """The case the reporter's report is handled in (through a merge), or None."""
     primary = report.primary()
-    return primary.case if primary.case_id and primary.status == ReportStatus.REGISTERED else None
+    return primary.case if primary.case_id and primary.status in ReportStatus.with_case() else None
 
 
 def report_for_messaging(user, pk) -> Report:
