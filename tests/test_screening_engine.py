@@ -233,7 +233,7 @@ def test_holdout_election_names_only_in_holdout_lexicon():
         assert not words.search(r["term"]), r["term"]
         assert r["election"] == "pilkada-2018"
     hold = list(csv.DictReader(open(DATA / "lexicon_holdout_elections.csv", encoding="utf-8")))
-    assert {r["election"] for r in hold} == {"pilkada-2017"}
+    assert {r["election"] for r in hold} == {"pilkada-2017", "pemilu-2014"}
     assert any(r["term"] == "Ahok" for r in hold)
 
 

@@ -32,7 +32,7 @@ from sklearn.utils import murmurhash3_32
 from .lexicon import Lexicon
 from .normalise import normalise
 
-__all__ = ["PLACEHOLDER", "FeatureConfig", "Featuriser", "Prepared", "DENSE_NAMES", "no_gc"]
+__all__ = ["PLACEHOLDER", "FeatureConfig", "Featuriser", "Prepared", "DENSE_NAMES", "STANCE_NAMES", "no_gc"]
 
 
 @contextmanager
@@ -113,6 +113,56 @@ DENSE_NAMES = (
 _KIND_IDX = {"candidate": 0, "pair_number": 1, "party": 2, "slogan": 3, "hashtag": 3, "campaign_verb": 4, "gesture": 5}
 
 
+# Stance and address, election-independent (``FeatureConfig.stance``, version 3): who is addressed and how,
+# praise or mockery, a candidate's record, election context.  Measured by leave-one-election-out (loeo.md).
+def _words(*ws: str) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(ws) + r")\b")
+
+
+_ST_CALL = _words("ayo+k?", "yu+k", "mari", "jangan", "ja?ngan lupa", "pilih(?:lah)?", "coblos", "dukung(?:lah)?",
+                  "menangkan", "kawal", "lanjutkan", "gas+(?:poll?)?", "all in", "wajib", "harus")
+_ST_WE = _words("kita", "kami", "rakyat", "warga")
+_ST_YOU = _words("kamu", "anda", "kalian", "lu", "lo", "elo", "loe", "kau", "mu")
+_ST_PRAISE = _words("hebat", "keren", "mantap", "mantul", "terbaik", "tulus", "merakyat", "pantas", "layak", "cerdas",
+                    "jenius", "berani", "tegas", "juara", "istimewa", "bangga", "optimis", "amanah", "jujur", "peduli",
+                    "sukses", "berhasil", "luar biasa", "idola", "idolaku", "jagoan", "sayang", "cinta", "semangat",
+                    "bersih", "santun", "pemimpin sejati", "negarawan", "menang", "kemenangan", "unggul")
+_ST_MOCK = _words("bodoh", "dungu", "goblok", "goblog", "tolol", "bego", "oon", "gagal", "bohong", "pembohong", "boong",
+                  "ngibul", "curang", "kecurangan", "penjahat", "dinasti", "karbitan", "planga", "plonga", "omon",
+                  "gimik", "gimmick", "culik", "penculik", "pecundang", "blunder", "rakus", "licik", "haus kekuasaan",
+                  "pencitraan", "munafik", "penjilat", "jilat", "antek", "boneka", "kosong", "takut", "cacat", "kalah",
+                  "tumbang", "nyungsep", "keok", "mangkrak", "ngawur", "payah", "memalukan", "sontoloyo")
+_ST_RECORD = _words("program", "janji", "janjinya", "prestasi", "kinerja", "rekam jejak", "track record", "pengalaman",
+                    "terbukti", "bukti", "kerja nyata", "gagasan", "visi", "misi", "wali ?kota", "gubernur", "menteri",
+                    "mantan", "bapaknya", "anaknya", "anak presiden", "paman", "keluarga", "gaji", "utang", "hutang",
+                    "ekonomi", "debat")
+_ST_ELECTION = _words("pilpres", "pemilu", "pilkada", "pilgub", "pileg", "capres", "cawapres", "cagub", "cawagub",
+                      "cabup", "paslon", "pasangan calon", "kampanye", "putaran", "survei", "survey", "elektabilitas",
+                      "suara", "tps", "nyoblos", "nomor urut", "calon presiden", "calon pemimpin", "pemimpin", "presiden")
+_ST_NEWS = re.compile(r"(?:^|\s)-\s+\S+(?:\.com|news|pos|tv|times)?\s*$|\bkata\b|\bujar\b|\bmenurut\b|\bmengatakan\b|"
+                      r"\bmenyebut\b|\bdinilai\b|\bsebut\b")
+
+STANCE_NAMES = ("st_call", "st_we", "st_you", "st_praise", "st_mock", "st_record", "st_election", "st_news",
+                "st_praise_target", "st_mock_target", "st_call_election", "st_mentions", "st_hashtags", "st_url",
+                "st_len")
+
+
+def _n(pat: re.Pattern, text: str) -> float:
+    return math.log1p(len(pat.findall(text)))
+
+
+def stance_features(ph_text: str, raw: str, has_target: bool) -> list[float]:
+    """Election-independent stance/address features over the placeholder text (names already replaced)."""
+    target = has_target or "__cand__" in ph_text or bool(_ST_RECORD.search(ph_text))
+    call, praise, mock = _n(_ST_CALL, ph_text), _n(_ST_PRAISE, ph_text), _n(_ST_MOCK, ph_text)
+    election = _n(_ST_ELECTION, ph_text)
+    return [call, _n(_ST_WE, ph_text), _n(_ST_YOU, ph_text), praise, mock, _n(_ST_RECORD, ph_text), election,
+            1.0 if _ST_NEWS.search(ph_text) else 0.0,
+            praise if target else 0.0, mock if target else 0.0, call * election,
+            math.log1p(raw.count("@")), math.log1p(raw.count("#")), 1.0 if "http" in raw or "urltoken" in ph_text else 0.0,
+            math.log1p(len(ph_text.split())) / 5.0]
+
+
 @dataclass
 class FeatureConfig:
     word_features: int = 2 ** 18
@@ -121,6 +171,7 @@ class FeatureConfig:
     use_char: bool = True
     dense_scale: float = 1.0
     version: int = 2
+    stance: bool = False  # version 3: + STANCE_NAMES dense features
 
     def to_dict(self) -> dict:
         return {**self.__dict__, "char_ngram": list(self.char_ngram)}
@@ -249,6 +300,8 @@ class Featuriser:
             1.0 if has_verb and _PAT_NEGCALL.search(ph_text) else 0.0,
             1.0 if ("ku " in ph_text or "jagoan" in ph_text) and _PAT_POSSESS.search(ph_text + " ") else 0.0,
         ]
+        if self.config.stance:
+            dense += stance_features(ph_text, text, has_target)
         return Prepared(text, norm, ph_text, rh, nh, dense)
 
     # -- batch -> matrix ----------------------------------------------------
@@ -285,7 +338,8 @@ class Featuriser:
         if c.use_char:
             c_ind = np.concatenate(c_parts) if c_parts else _NO_CHARS
             blocks.append(self._block(c_ind, c_ptr, n, c.char_features))
-        dense = np.asarray([p.dense for p in prepared], dtype=np.float32).reshape(n, len(DENSE_NAMES))
+        width = len(DENSE_NAMES) + (len(STANCE_NAMES) if c.stance else 0)
+        dense = np.asarray([p.dense for p in prepared], dtype=np.float32).reshape(n, width)
         blocks.append(sp.csr_matrix(dense * c.dense_scale))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 

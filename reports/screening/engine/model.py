@@ -35,12 +35,12 @@ def active_version(model_dir=MODEL_DIR) -> str:
 
 
 def save_model(out_dir, version: str, clf, config: FeatureConfig, thresholds: dict, metrics: dict,
-               set_active: bool = True) -> Path:
+               set_active: bool = True, prior=None) -> Path:
     d = Path(out_dir) / version
     d.mkdir(parents=True, exist_ok=True)
     joblib.dump(
         {"clf": clf, "config": config.to_dict(), "labels": list(clf.classes_),
-         "thresholds": thresholds, "version": version},
+         "thresholds": thresholds, "version": version, "prior": prior},
         d / "model.joblib", compress=3,
     )
     (d / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -59,7 +59,7 @@ class Scorer:
     """
 
     def __init__(self, model_dir=MODEL_DIR, version: str | None = None, lexicon: Lexicon | None = None,
-                 lexicon_paths=None, clf=None, config: FeatureConfig | None = None, thresholds=None):
+                 lexicon_paths=None, clf=None, config: FeatureConfig | None = None, thresholds=None, prior=None):
         if clf is None:
             version = version or active_version(model_dir)
             blob = joblib.load(Path(model_dir) / version / "model.joblib")
@@ -69,6 +69,7 @@ class Scorer:
             config = FeatureConfig(**cfg)
             thresholds = blob.get("thresholds", {})
             version = blob.get("version", version)
+            prior = blob.get("prior")
         if lexicon is None:
             lexicon = load_seed(*(lexicon_paths or [LEXICON_PATH]))
         self.clf = clf
@@ -77,6 +78,9 @@ class Scorer:
         self.lexicon = lexicon
         self.featuriser = Featuriser(lexicon, self.config)
         self.thresholds = dict(thresholds or {})
+        # training label shares (partisan, political, other) the probabilities are calibrated to; models saved
+        # before they were recorded get the shares of their training labels (LABELS.md)
+        self.prior = list(prior) if prior is not None else [0.2156, 0.2558, 0.5286]
         classes = list(clf.classes_)
         self._ip = classes.index("partisan")
         self._classes = classes
@@ -92,12 +96,23 @@ class Scorer:
     def with_lexicon(self, lexicon: Lexicon) -> "Scorer":
         """Same model, another lexicon (e.g. a reviewer-edited one)."""
         return Scorer(lexicon=lexicon, clf=self.clf, config=self.config, thresholds=self.thresholds,
-                      version=self.version)
+                      version=self.version, prior=self.prior)
 
     def predict_proba(self, texts, election_slug: str | None = None) -> np.ndarray:
         with no_gc():
             prep = [self.featuriser.prepare(t, election_slug, with_raw=True) for t in texts]
             return self.clf.predict_proba(self.featuriser.matrix(prep))
+
+    def proba3(self, texts, election_slug: str | None = None) -> np.ndarray:
+        """(n, 3) probabilities in LABELS order (partisan, political, other)."""
+        p = self.predict_proba(texts, election_slug) if texts else np.zeros((0, len(self._classes)))
+        return p[:, [self._classes.index(k) for k in LABELS]]
+
+    def election_threshold(self, proba3) -> float:
+        """Review threshold for an election from its posts' probabilities (no labels; ``threshold``)."""
+        from .threshold import election_threshold
+
+        return election_threshold(proba3, default=self.review_threshold)
 
     def scores(self, texts, election_slug: str | None = None) -> np.ndarray:
         """P(partisan) only (fast path for evaluation)."""

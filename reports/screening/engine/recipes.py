@@ -1,0 +1,89 @@
+"""Training recipes compared by leave-one-election-out (``loeo``) and used by ``train``.
+
+A recipe says which labelled rows are learnt from, how they are weighted, which
+features are built and which classifier is fitted.  ``RECIPES["active"]`` is how
+model ``v20261125-a45c7f52`` was trained (rule labels, Pemilu 2024 / 2018 / SmSA only,
+calibrated multinomial logistic regression); the others are the variants measured
+in ``reports/screening/data/loeo.md``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+
+from .features import FeatureConfig
+
+__all__ = ["Recipe", "Fitted", "RECIPES", "CANDIDATE"]
+
+FORMER_HOLDOUT = ("stance_political_figures_2016.csv", "nusax_senti_id.csv")
+
+
+LABELS = ("partisan", "political", "other")
+
+
+@dataclass
+class Fitted:
+    clf: object
+    prior: np.ndarray  # share of partisan / political / other in the (weighted) training rows
+    fixed_threshold: float = 0.3533  # the active model's raw review threshold, for comparison
+
+    def proba(self, X) -> np.ndarray:
+        """Columns in LABELS order."""
+        p = self.clf.predict_proba(X)
+        classes = list(self.clf.classes_)
+        return p[:, [classes.index(k) for k in LABELS]]
+
+
+@dataclass
+class Recipe:
+    name: str
+    config: FeatureConfig = field(default_factory=FeatureConfig)
+    C: float = 1.0
+    hand_weight: float = 1.0
+    use_former_holdout: bool = True  # train on the stance excerpts and NusaX (hand labels) too
+    only_hand_of: tuple = ()  # files whose rule labels are ignored (hand labels only)
+    seed: int = 13
+    note: str = ""
+
+    def rows_weights(self, rows) -> np.ndarray:
+        w = np.ones(len(rows))
+        for k, r in enumerate(rows):
+            if (r.file in FORMER_HOLDOUT and not self.use_former_holdout) or (r.file in self.only_hand_of and not r.hand):
+                w[k] = 0.0
+            elif r.hand:
+                w[k] = self.hand_weight
+        return w
+
+    def make_clf(self):
+        base = LogisticRegression(C=self.C, max_iter=1000, tol=1e-3, class_weight="balanced", random_state=self.seed)
+        return CalibratedClassifierCV(base, method="sigmoid", cv=3, ensemble=False)
+
+    def fit(self, feat, prepared, rows, texts=None) -> Fitted:
+        w = self.rows_weights(rows)
+        keep = np.flatnonzero(w > 0)
+        X = feat.matrix([prepared[i] for i in keep])
+        y = np.array([rows[i].label for i in keep])
+        clf = self.make_clf().fit(X, y, sample_weight=w[keep])
+        prior = np.array([w[keep][y == k].sum() for k in LABELS]) / w[keep].sum()
+        return Fitted(clf, prior)
+
+
+_ACTIVE = Recipe("active", use_former_holdout=False,
+                 note="model v20261125-a45c7f52: rule labels (+484 hand rows), no stance/NusaX, features v2")
+RECIPES = {
+    "active": _ACTIVE,
+    "hand": replace(_ACTIVE, name="hand", use_former_holdout=True,
+                    note="+ the 2,037 new hand labels (rules overridden) + stance/NusaX hand labels"),
+    "hand3": replace(_ACTIVE, name="hand3", use_former_holdout=True, hand_weight=3.0,
+                     note="as hand, hand-read rows weigh 3"),
+    "stance": replace(_ACTIVE, name="stance", use_former_holdout=True, hand_weight=3.0,
+                      config=FeatureConfig(stance=True, version=3),
+                      note="as hand3 + stance/address features (calls, we/you, praise/insult, record words)"),
+    "nochar": replace(_ACTIVE, name="nochar", use_former_holdout=True, hand_weight=3.0,
+                      config=FeatureConfig(use_char=False),
+                      note="as hand3 without character 4-grams"),
+}
+CANDIDATE = "stance"
