@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -28,6 +29,7 @@ class QueueItem:
     group_size: int
     is_priority: bool
     prior_cases: int
+    election_default: ElectionPeriod | None = None  # for a post without an election: the one whose dates hold it
 
     @property
     def post(self) -> Post:
@@ -62,6 +64,18 @@ def highlight(text: str, spans) -> str:
         pos = end
     out.append(escape(text[pos:]))
     return mark_safe("".join(out))
+
+
+def election_holding(moment, elections=None) -> ElectionPeriod | None:
+    """The election whose period (starts_on..ends_on) holds this moment; when periods overlap (a Pemilu and the
+    Pilkada of the same year), the one whose voting day is nearest. None without a moment or a holding period."""
+    if moment is None:
+        return None
+    day = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    if elections is None:
+        elections = ElectionPeriod.objects.filter(starts_on__lte=day, ends_on__gte=day)
+    holding = [e for e in elections if e.starts_on and e.ends_on and e.starts_on <= day <= e.ends_on]
+    return min(holding, key=lambda e: abs((e.voting_date or e.ends_on) - day), default=None)
 
 
 def _default_thresholds(mv: ModelVersion) -> tuple[float, float]:
@@ -105,8 +119,10 @@ def review_queue(*, election: ElectionPeriod | None = None, page: int = 1) -> tu
     page_rows = ordered[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     respondents = [s.post.account.respondent_id for s, _n in page_rows if s.post.account_id]
     prior = _prior_cases([r for r in respondents if r])
+    elections = list(ElectionPeriod.objects.exclude(starts_on=None).exclude(ends_on=None))
     items = [QueueItem(score=s, priority=s.rank, group_size=n, is_priority=s.score >= s.priority_at,
-                       prior_cases=prior.get(s.post.account.respondent_id, 0) if s.post.account_id else 0)
+                       prior_cases=prior.get(s.post.account.respondent_id, 0) if s.post.account_id else 0,
+                       election_default=None if s.post.election_id else election_holding(s.post.posted_at, elections))
              for s, n in page_rows]
     return items, len(ordered)
 

@@ -8,6 +8,7 @@ from cases.models import ElectionPeriod, Region, ViolationType
 from reports import services as intake
 from reports.models import Anonymity, Channel, ReportKind
 from reports.screening.models import Decision, Score, Verdict, VerdictLabel
+from reports.screening.selectors import election_holding
 from reports.screening.services.common import AlreadyDecided, ScreeningError, require_reviewer, xact_lock
 
 MAX_LINKS = 50
@@ -87,7 +88,7 @@ def verdict_confirm(*, actor, score_id: int, violation_type: ViolationType, elec
     with transaction.atomic():
         score, members = _lock_undecided(score_id)
         post = score.post
-        election = election or post.election
+        election = election or post.election or election_holding(post.posted_at)
         if election is None:
             raise ScreeningError(_("Pilih pemilihan untuk temuan ini: unggahan belum terkait pemilihan."))
         respondent = post.account.respondent if post.account_id and post.account.is_verified else None
