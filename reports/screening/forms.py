@@ -89,3 +89,31 @@ class ScoreRunForm(forms.Form):
     election = forms.ModelChoiceField(label=_("Pemilihan"), queryset=ElectionPeriod.objects.all(), required=False,
                                       to_field_name="slug", empty_label=_("Semua"),
                                       error_messages={"invalid_choice": _("Pemilihan tidak dikenal.")})
+
+
+MAX_CANDIDATE_LIST_BYTES = 5 * 1024 * 1024
+
+
+class CandidateListForm(forms.Form):
+    election = forms.ModelChoiceField(label=_("Pemilihan"), queryset=ElectionPeriod.objects.all(), to_field_name="slug",
+                                      error_messages={"required": _("Pilih pemilihan yang daftar calonnya diimpor."),
+                                                      "invalid_choice": _("Pemilihan tidak dikenal.")})
+    file = forms.FileField(label=_("Daftar calon (CSV atau XLSX)"),
+                           error_messages={"required": _("Pilih berkas daftar calon."), "empty": _("Berkas kosong.")})
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Berkas daftar calon harus .csv atau .xlsx."))
+        if f.size > MAX_CANDIDATE_LIST_BYTES:
+            raise forms.ValidationError(_("Berkas daftar calon lebih besar dari 5 MB."))
+        return f
+
+
+class PostUploadForm(forms.Form):
+    file = forms.FileField(label=_("Berkas unggahan (CSV atau JSONL)"),
+                           error_messages={"required": _("Pilih berkas CSV atau JSONL."), "empty": _("Berkas kosong.")})
+    election = forms.ModelChoiceField(label=_("Pemilihan (bila kolom election kosong)"),
+                                      queryset=ElectionPeriod.objects.all(), required=False, to_field_name="slug",
+                                      empty_label=_("menurut tanggal unggahan saat konfirmasi"),
+                                      error_messages={"invalid_choice": _("Pemilihan tidak dikenal.")})

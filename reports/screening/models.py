@@ -99,8 +99,19 @@ class TermKind(models.TextChoices):
     GESTURE = "gesture", _("Gestur")
 
 
+class TermOrigin(models.TextChoices):
+    REFERENCE = "reference", _("Leksikon rujukan")
+    REVIEWER = "reviewer", _("Peninjau")
+    CANDIDATE_LIST = "candidate_list", _("Daftar calon resmi")
+    SUGGESTION = "suggestion", _("Usulan dari daftar calon")
+
+
 class LexiconTerm(models.Model):
-    """A lexicon entry of one election (or of every election when `election` is empty), editable by reviewers."""
+    """A lexicon entry of one election (or of every election when `election` is empty), editable by reviewers.
+
+    Terms imported from an official candidate list keep the file and row they came from; the short forms and
+    nicknames derived from it are suggestions (inactive) until a reviewer accepts or rejects them (edited_by set).
+    """
 
     election = models.ForeignKey(ElectionPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("pemilihan"))
@@ -113,6 +124,9 @@ class LexiconTerm(models.Model):
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    origin = models.CharField(_("asal"), max_length=20, choices=TermOrigin.choices, default=TermOrigin.REVIEWER)
+    source_file = models.CharField(_("berkas sumber"), max_length=200, blank=True)
+    source_row = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
 
     class Meta:
         ordering = ["election", "kind", "term"]
@@ -130,6 +144,10 @@ class LexiconTerm(models.Model):
     @property
     def election_slug(self) -> str:
         return self.election.slug if self.election_id else "any"
+
+    @property
+    def is_pending_suggestion(self) -> bool:
+        return self.origin == TermOrigin.SUGGESTION and self.edited_by_id is None
 
 
 class ModelVersion(models.Model):
@@ -256,3 +274,38 @@ class Verdict(models.Model):
 
     def __str__(self):
         return f"{self.post} {self.decision}"
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", _("menunggu")
+    RUNNING = "running", _("diproses")
+    DONE = "done", _("selesai")
+    REFUSED = "refused", _("ditolak")
+
+
+class PostUpload(models.Model):
+    """A CSV/JSONL file of posts uploaded by a reviewer, imported by a worker (all rows or none) with progress."""
+
+    name = models.CharField(_("nama berkas"), max_length=200)
+    content = models.BinaryField()
+    sha256 = models.CharField("SHA-256", max_length=64)
+    election = models.ForeignKey(ElectionPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    existing = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    run = models.ForeignKey(ScoringRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    @property
+    def percent(self) -> int:
+        if self.status in (UploadStatus.DONE, UploadStatus.REFUSED):
+            return 100
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

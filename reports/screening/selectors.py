@@ -8,7 +8,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from cases.models import CaseRespondent, ElectionPeriod, ViolationType
-from reports.screening.models import Account, LexiconTerm, ModelVersion, Post, Score, ScoringRun, Verdict
+from reports.screening.models import (
+    Account, LexiconTerm, ModelVersion, Post, Score, ScoringRun, TermOrigin, Verdict,
+)
 from reports.screening.services.thresholds import thresholds_for
 from reports.screening.services.versions import model_version_active
 
@@ -189,13 +191,23 @@ def elections_with_thresholds():
 
 # --- lexicon, accounts, runs --------------------------------------------------------------------------------------
 
-def lexicon_terms(election_slug: str | None = None):
+def _terms_of_election(election_slug: str | None):
     qs = LexiconTerm.objects.select_related("election", "edited_by")
     if election_slug == "any":
-        qs = qs.filter(election__isnull=True)
-    elif election_slug:
-        qs = qs.filter(election__slug=election_slug)
-    return qs.order_by("-active", "kind", "term")
+        return qs.filter(election__isnull=True)
+    return qs.filter(election__slug=election_slug) if election_slug else qs
+
+
+def lexicon_terms(election_slug: str | None = None):
+    """The lexicon as it stands (pending suggestions are listed apart, by pending_suggestions)."""
+    pending = Q(origin=TermOrigin.SUGGESTION, edited_by__isnull=True)
+    return _terms_of_election(election_slug).exclude(pending).order_by("-active", "kind", "term")
+
+
+def pending_suggestions(election_slug: str | None = None):
+    """Short forms derived from a candidate list that no reviewer has accepted or rejected yet."""
+    return _terms_of_election(election_slug).filter(origin=TermOrigin.SUGGESTION, edited_by__isnull=True) \
+        .order_by("source_file", "source_row", "term")
 
 
 def accounts_list(query: str = ""):

@@ -4,7 +4,8 @@ A worker killed mid-chunk rolls the chunk back and the message comes back (acks_
 a worker that restarts queues every unfinished chunk again on its own queue, and a chunk already done is skipped,
 so no post is lost and none is scored twice (Score is unique per post and model version).
 
-Only the worker needs this module (and the scoring engine it loads): services.runs sends chunks by task name.
+Only the worker needs this module (and the scoring engine it loads): services.runs and services.uploads send
+their tasks by name. An uploaded post file is imported here too (import_upload_task).
 """
 import logging
 import os
@@ -16,6 +17,7 @@ from django.conf import settings
 
 from reports.screening.services.runs import SCORE_CHUNK_TASK, scoring_resume
 from reports.screening.services.scoring import chunk_process
+from reports.screening.services.uploads import IMPORT_UPLOAD_TASK, upload_process
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,11 @@ def score_chunk_task(chunk_id: int) -> int:
     if pause:
         time.sleep(pause)
     return scored
+
+
+@shared_task(name=IMPORT_UPLOAD_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def import_upload_task(upload_id: int) -> None:
+    upload_process(upload_id=upload_id)
 
 
 @worker_ready.connect

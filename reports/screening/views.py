@@ -17,17 +17,19 @@ from django.views.decorators.http import require_POST
 from cases.models import ElectionPeriod
 from reports.screening import selectors
 from reports.screening.services import accounts as account_registry
+from reports.screening.services.candidates import candidates_import, suggestion_decide
 from reports.screening.services.common import AlreadyDecided, ScreeningError, election_by_slug
 from reports.screening.services.lexicon import lexicon_term_add, lexicon_term_set_active
 from reports.screening.services.review import verdict_confirm, verdict_dismiss
 from reports.screening.services.rows import read_rows
 from reports.screening.services.runs import run_progress, scoring_run_create
+from reports.screening.services.uploads import MAX_UPLOAD_BYTES, upload_create
 from reports.screening.services.thresholds import election_thresholds_set, thresholds_for
 from reports.screening.services.versions import model_version_activate, model_version_active
 from reports.screening.forms import (
-    AccountForm, ConfirmForm, DismissForm, LexiconTermForm, ScoreRunForm, ThresholdForm, UploadForm,
+    AccountForm, CandidateListForm, ConfirmForm, PostUploadForm, DismissForm, LexiconTermForm, ScoreRunForm, ThresholdForm, UploadForm,
 )
-from reports.screening.models import LexiconTerm, ModelVersion, Score, ScoringRun
+from reports.screening.models import LexiconTerm, ModelVersion, PostUpload, Score, ScoringRun
 
 
 def reviewer_required(view):
@@ -164,6 +166,7 @@ def lexicon(request):
     terms = selectors.lexicon_terms(slug or None)
     return render(request, "screening/lexicon.html", {
         "form": form, "terms": terms[:500], "count": terms.count(), "slug": slug,
+        "suggestions": selectors.pending_suggestions(slug or None)[:300],
         "elections": ElectionPeriod.objects.order_by("-voting_date")}, status=status)
 
 
@@ -173,6 +176,46 @@ def lexicon_toggle(request, pk):
     term = get_object_or_404(LexiconTerm, pk=pk)
     lexicon_term_set_active(actor=request.user, term=term, active=not term.active)
     messages.success(request, (_("Istilah “%(t)s” diaktifkan.") if term.active else _("Istilah “%(t)s” dinonaktifkan."))
+                     % {"t": term.term})
+    return redirect(request.POST.get("next") or reverse("screening:lexicon"))
+
+
+@reviewer_required
+def lexicon_candidates(request):
+    """Import an election's official candidate list: "Periksa" is a dry run, "Impor" writes (only a clean list)."""
+    form, result, status = CandidateListForm(request.GET.get("election") and {"election": request.GET["election"]}
+                                             or None), None, 200
+    if request.method == "POST":
+        form = CandidateListForm(request.POST, request.FILES)
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = candidates_import(actor=request.user, election=form.cleaned_data["election"],
+                                           data=upload.read(), name=upload.name,
+                                           dry_run=request.POST.get("action") != "import")
+            except ScreeningError as exc:
+                form.add_error("file", str(exc))
+            else:
+                status = 400 if result.errors else 200
+                if not result.dry_run:
+                    messages.success(request, _("Daftar calon diimpor: %(t)d istilah dan %(s)d usulan baru, %(e)d "
+                                                "sudah ada.") % {"t": result.count("new", False),
+                                                                 "s": result.count("new", True),
+                                                                 "e": result.count("existing")})
+                    return redirect(reverse("screening:lexicon") + f"?election={form.cleaned_data['election'].slug}")
+    return render(request, "screening/lexicon_candidates.html", {"form": form, "result": result}, status=status)
+
+
+@reviewer_required
+@require_POST
+def lexicon_suggestion(request, pk):
+    term = get_object_or_404(LexiconTerm, pk=pk)
+    try:
+        suggestion_decide(actor=request.user, term=term, accept=request.POST.get("accept") == "1")
+    except ScreeningError as exc:
+        return _bad_request(request, str(exc))
+    messages.success(request, (_("Usulan “%(t)s” diterima.") if term.active else _("Usulan “%(t)s” ditolak."))
                      % {"t": term.term})
     return redirect(request.POST.get("next") or reverse("screening:lexicon"))
 
@@ -219,6 +262,48 @@ def accounts_import(request):
     for error in result.errors[:20]:
         messages.error(request, str(error))
     return redirect("screening:accounts")
+
+
+# --- uploading post files ---------------------------------------------------------------------------------------
+
+@reviewer_required
+def upload(request):
+    """Upload a CSV/JSONL file of posts; a worker imports it (all rows or none) while the next page shows progress."""
+    form, status = PostUploadForm(), 200
+    if request.method == "POST":
+        form, status = PostUploadForm(request.POST, request.FILES), 400
+        if form.is_valid():
+            f = form.cleaned_data["file"]
+            try:
+                if f.size > MAX_UPLOAD_BYTES:  # refused before it is read into memory
+                    raise ScreeningError(_("Berkas lebih besar dari %(mb)d MB; bagi menjadi beberapa berkas.")
+                                         % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+                created = upload_create(actor=request.user, name=f.name, data=f.read(),
+                                        election=form.cleaned_data["election"])
+            except ScreeningError as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("screening:upload_detail", pk=created.pk)
+    return render(request, "screening/upload.html", {
+        "form": form, "uploads": PostUpload.objects.select_related("uploaded_by").defer("content")[:10]}, status=status)
+
+
+def _upload_state(upload: PostUpload) -> dict:
+    return {"state": upload.status, "label": upload.get_status_display(), "percent": upload.percent,
+            "rows": upload.total_rows, "processed": upload.processed_rows, "created": upload.created,
+            "existing": upload.existing, "errors": upload.errors[:20],
+            "run_url": reverse("screening:run", args=[upload.run_id]) if upload.run_id else ""}
+
+
+@reviewer_required
+def upload_detail(request, pk):
+    upload = get_object_or_404(PostUpload.objects.defer("content"), pk=pk)
+    return render(request, "screening/upload_detail.html", {"upload": upload, "state": _upload_state(upload)})
+
+
+@reviewer_required
+def upload_status(request, pk):
+    return JsonResponse(_upload_state(get_object_or_404(PostUpload.objects.defer("content"), pk=pk)))
 
 
 # --- scoring runs and models -----------------------------------------------------------------------------------

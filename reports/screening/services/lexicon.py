@@ -2,7 +2,7 @@
 from django.utils.translation import gettext as _
 
 from cases.models import ElectionPeriod
-from reports.screening.models import LexiconTerm, TermKind
+from reports.screening.models import LexiconTerm, TermKind, TermOrigin
 from reports.screening.services.common import ScreeningError, require_reviewer
 from reports.screening.services.rows import open_text, read_csv
 
@@ -19,7 +19,8 @@ def lexicon_load_reference(path) -> int:
             LexiconTerm.objects.update_or_create(
                 election=elections.get(slug), term=row["term"].strip(), kind=row["kind"].strip(),
                 side=row.get("side", "").strip(),
-                defaults={"weight": float(row.get("weight") or 0.5), "note": row.get("note", "")[:300]})
+                defaults={"weight": float(row.get("weight") or 0.5), "note": row.get("note", "")[:300],
+                          "origin": TermOrigin.REFERENCE})
             count += 1
     return count
 
