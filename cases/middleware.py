@@ -80,3 +80,22 @@ class SiteLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreByDefaultMiddleware:
+    """Every dynamic response is `Cache-Control: no-store` unless its view set a Cache-Control of its own.
+
+    Case pages, report pages, the tracking page, evidence originals and letters carry personal data; a browser
+    cache or a proxy on a shared office computer must not keep them after the officer or reporter leaves. Marking
+    everything by default means a new page cannot forget it; a page meant to be cached says so itself. Static files
+    never get here (WhiteNoise answers them above this middleware, with their own long-lived headers).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response

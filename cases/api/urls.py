@@ -2,7 +2,7 @@
 reports.api and reports.screening.api (included by name, so cases never imports reports)."""
 from django.apps import apps
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from cases.api import views
@@ -22,7 +22,9 @@ urlpatterns = [
     # Intake first: URL resolution tries the patterns in order, and report submissions are most of the API's traffic.
     *([path("", include("reports.api"))] if apps.is_installed("reports") else []),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Split view: Swagger UI's start-up script is a second same-origin request, not inline (Content-Security-Policy).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+         name="api-docs"),
     path("respondents/<str:nip>/", views.RespondentView.as_view(), name="api-respondent"),
     path("statistics/summary/", views.StatisticsSummaryView.as_view(), name="api-statistics-summary"),
     *router.urls,

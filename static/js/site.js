@@ -1,0 +1,17 @@
+// Behaviour every page shares, kept out of the HTML so the Content-Security-Policy can forbid inline script:
+// [data-print] prints the page, [data-autosubmit] sends its form on change, [data-share] sets the --share bar.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (ev) {
+    if (ev.target.closest && ev.target.closest("[data-print]")) window.print();
+  });
+  document.addEventListener("change", function (ev) {
+    if (ev.target.matches && ev.target.matches("[data-autosubmit]") && ev.target.form) ev.target.form.submit();
+  });
+  function shares(root) {
+    root.querySelectorAll("[data-share]").forEach(function (el) { el.style.setProperty("--share", el.dataset.share); });
+  }
+  function init() { shares(document); }
+  document.addEventListener("htmx:afterSwap", function (ev) { if (ev.detail.target) shares(ev.detail.target); });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();
