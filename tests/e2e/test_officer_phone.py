@@ -1,0 +1,93 @@
+"""Officers' main pages on a 390 px phone (Chromium): nothing scrolls sideways, no word is broken mid-word in the
+case page's facts, and the case actions are reachable near the top. Screenshots in test-artifacts/e2e/phone-*."""
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from cases import workflow
+from cases.models import Agency, ElectionPeriod, Region, Role
+from tests.e2e.conftest import ARTIFACTS
+from tests.factories import UserFactory, make_nip
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "rahasia-uji-123"
+ROLES = {  # username: (role, agency, region, main page)
+    "bawaslu_cilacap": (Role.BAWASLU, "BAWASLU-33.01", "33.01", "/cases/"),
+    "analis": (Role.ANALYST, "BKN", "00", "/cases/"),
+    "ppk_cilacap": (Role.PPK_LIAISON, "PEMKAB-33.01", "33.01", "/cases/ppk/"),
+    "bkn": (Role.BKN, "BKN", "00", "/cases/bkn/"),
+    "kemendagri": (Role.KEMENDAGRI, "KEMENDAGRI", "00", "/cases/ministry/"),
+}
+
+
+@pytest.fixture
+def people(transactional_db):
+    call_command("load_reference", verbosity=0)
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+    return {name: UserFactory(roles=[role], agency=Agency.objects.get(code=agency), region=Region.objects.get(code=region),
+                              username=name) for name, (role, agency, region, _page) in ROLES.items()}
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="id-ID")
+    page = ctx.new_page()
+    page.set_default_timeout(20000)
+    yield page
+    ctx.close()
+
+
+def login(page, base, username):
+    page.context.clear_cookies()
+    page.goto(base + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def sideways(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def broken_words(page, selector) -> list[str]:
+    """Texts in `selector` cells that a line break splits inside a word (narrower than their longest word)."""
+    return page.evaluate("""sel => Array.from(document.querySelectorAll(sel)).filter(el => {
+        const longest = Math.max(0, ...el.textContent.split(/\\s+/).map(w => w.length));
+        const probe = document.createElement("span");
+        probe.style.cssText = "position:absolute;visibility:hidden;white-space:nowrap;font:inherit";
+        probe.textContent = el.textContent.split(/\\s+/).sort((a, b) => b.length - a.length)[0] || "";
+        el.appendChild(probe);
+        const tooNarrow = longest > 0 && probe.offsetWidth > el.clientWidth + 1;
+        probe.remove();
+        return tooNarrow;
+    }).map(el => el.textContent.trim().slice(0, 40))""", selector)
+
+
+def test_each_role_main_page_and_the_case_page_work_at_390_px(phone, live_server, people):
+    case = workflow.case_open(
+        actor=people["bawaslu_cilacap"], election=ElectionPeriod.objects.get(slug="pilkada-2024"),
+        region=Region.objects.get(code="33.01"), title="Kepala Dinas Pendidikan mengunggah ajakan memilih pasangan calon",
+        description="Unggahan Facebook berisi foto bersama pasangan calon dan ajakan memilih.", place="Facebook",
+        respondents=[{"nip": make_nip(), "name": "Drs. Ahmad Santoso", "position": "Kepala Dinas Pendidikan",
+                      "agency": Agency.objects.get(code="PEMKAB-33.01")}])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for username, (_role, _agency, _region, main) in ROLES.items():
+        login(phone, live_server.url, username)
+        phone.goto(live_server.url + main)
+        phone.screenshot(path=str(ARTIFACTS / f"phone-{username}-main.png"), full_page=True)
+        assert sideways(phone) <= 390, f"{main} for {username} scrolls sideways ({sideways(phone)} px)"
+
+    login(phone, live_server.url, "bawaslu_cilacap")
+    phone.goto(f"{live_server.url}/cases/{case.pk}/")
+    phone.screenshot(path=str(ARTIFACTS / "phone-case-page.png"), full_page=True)
+    assert sideways(phone) <= 390
+    actions_top = phone.locator(".case-actions").bounding_box()["y"]
+    assert actions_top < 900, f"the actions start {actions_top:.0f} px down the page"
+    assert broken_words(phone, "dl.facts dd") == []
+    value_width = phone.locator("dl.facts dd").first.bounding_box()["width"]
+    assert value_width > 250, f"the value column is {value_width:.0f} px wide"
