@@ -22,6 +22,7 @@ def prepare(demo_cases: str):
     call_command("screening_load_lexicon")
     call_command("load_demo", if_empty=True, cases=int(demo_cases))
     call_command("screening_load_demo", if_empty=True)
+    call_command("letters_test_pki")  # TEST certificates under var/pki (LETTER_SIGNING_TEST_CA; never in production)
     call_command("refresh_stats")
     call_command("collectstatic", interactive=False, verbosity=0)
     from django.db import connections

@@ -189,8 +189,8 @@ def _report_letter(report, kind, *, actor, at, ref, extra, case=None):
     if Letter.objects.filter(kind=kind, subject_ref=ref).exists():
         return None
     actor, agency = _issuer(actor, report)
-    context = {**reporter_context(report), "case": {"election": report.election.name, "region": report.region.name},
-               **extra}
+    context = {**reporter_context(report), **extra, "case": {
+        "number": case.number if case else "", "election": report.election.name, "region": report.region.name}}
     letter = letter_issue(actor=actor, kind=kind, agency=agency, case=case, extra=context, subject_ref=ref,
                           on=timezone.localdate(at))
     services.event_record(report=report, code="letter.issued", actor=actor,

@@ -19,6 +19,18 @@ def require_service(name: str, available: bool):
     pytest.skip(f"{name} not reachable")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def letter_signing_test_ca(tmp_path_factory):
+    """Letters are signed by a TEST certification authority of this run, under a temp dir (a worker started by a
+    test reads the same directory from the environment)."""
+    from django.conf import settings
+
+    directory = tmp_path_factory.mktemp("pki")
+    os.environ["LETTER_SIGNING_DIR"] = str(directory)
+    settings.LETTER_SIGNING_DIR, settings.LETTER_SIGNING_TEST_CA = directory, True
+    return directory
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

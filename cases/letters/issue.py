@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cases.letters import signing
 from cases.letters.context import letter_context
 from cases.letters.numbering import number_format, sequence_next
 from cases.letters.render import DEFAULT_HAL, render_letter_pdf
@@ -59,15 +60,20 @@ def letter_issue(*, actor, kind, agency, case=None, track=None, tracks=None, sif
     context.update(extra or {})
     token = verify_token_new()
     context.update(sifat=sifat, verify_url=verify_url(token), verify_code=verify_code_display(token))
+    # The signature block says the letter is signed electronically, and under whose certification.
+    context["signer"] = {**context.get("signer", {}), "electronic": True,
+                         "certificate": signing.certificate_authority(agency)}
     with transaction.atomic():
         seq = sequence_next(agency=agency, year=on.year)
         context["number"] = number_format(agency.number_pattern, sifat=sifat, seq=seq, code=agency.code, on=on)
-        pdf = render_letter_pdf(kind, context)
+        pdf, signer_subject, signed_at = signing.pdf_sign(render_letter_pdf(kind, context), agency,
+                                                          location=context.get("place", ""))
         letter = Letter.objects.create(
             kind=kind, case=case, track=tracks[0] if len(tracks) == 1 else None, subject_ref=subject_ref[:60],
             agency=agency, year=on.year, seq=seq, number=context["number"], sifat=sifat,
             hal=(context.get("hal") or DEFAULT_HAL[kind])[:300], issued_by=actor, pdf=pdf,
-            sha256=hashlib.sha256(pdf).hexdigest(), verify_token=token)
+            sha256=hashlib.sha256(pdf).hexdigest(), verify_token=token, signer_subject=signer_subject[:300],
+            signed_at=signed_at)
         letter.tracks.set(tracks)
         if case is not None:
             event_record(case=case, code="letter.issued", actor=actor, payload={

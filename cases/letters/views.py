@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors
 from cases.letters import batch as B
+from cases.letters import signing
 from cases.letters.issue import verify_code_display, verify_code_normalise
 from cases.models import Letter, LetterKind
 
@@ -32,17 +33,15 @@ def verify_lookup(request):
     return render(request, "letters_ui/verify_lookup.html", {"error": error}, status=status)
 
 
-def _sha256_upload(upload) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    return digest.hexdigest()
+def _read_upload(upload) -> bytes:
+    return b"".join(upload.chunks())
 
 
 def verify(request, token):
     """Number, date, issuer, kind, hash and void status; never a name, NIP or any other personal data."""
     letter = (Letter.objects.filter(verify_token=verify_code_normalise(token)).select_related("agency")
-              .only("number", "kind", "issued_at", "sha256", "void", "verify_token", "agency__name").first())
+              .only("number", "kind", "issued_at", "sha256", "void", "verify_token", "agency__name", "signer_subject",
+                    "signed_at").first())
     if letter is None:
         return render(request, "letters_ui/verify.html", {"missing": True}, status=404)
     context, status = {"letter": letter, "code": verify_code_display(letter.verify_token),
@@ -55,8 +54,10 @@ def verify(request, token):
         elif upload is None:
             context["error"], status = _("Berkas salinan surat wajib dipilih (PDF yang Anda terima)."), 400
         else:
-            context["uploaded_sha256"] = _sha256_upload(upload)
+            body = _read_upload(upload)
+            context["uploaded_sha256"] = hashlib.sha256(body).hexdigest()
             context["matches"] = context["uploaded_sha256"] == letter.sha256
+            context["signature"] = signing.pdf_verify(body)
     return render(request, "letters_ui/verify.html", context, status=status)
 
 
