@@ -24,8 +24,10 @@ __all__ = ["intake_settings"]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", re.I)
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 INLINE_STYLE = re.compile(r"<style\b|<[^>]+\sstyle\s*=", re.I)
-BROWSER_TEMPLATES = [p for p in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
-                     if "letters" not in p.parts and p.name not in {"summary_pdf.html", "_pdf_table.html"}]
+# Every template a browser renders: the project's folder and the apps' own (PDF templates left out: no browser).
+BROWSER_TEMPLATES = [p for folder in ("templates", "cases", "reports") for p in (Path(settings.BASE_DIR) / folder).rglob("*.html")
+                     if "templates" in p.parts and "letters" not in p.parts
+                     and p.name not in {"summary_pdf.html", "_pdf_table.html"}]
 
 
 def _directives(response) -> dict:
