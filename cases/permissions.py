@@ -138,6 +138,10 @@ rules.add_perm("reports.intake", is_bawaslu | is_admin)
 # auditor reads. Scope (region, case) is checked by reports.messaging on top of these.
 rules.add_perm("reports.message_reporter", is_bawaslu | is_analyst | is_approver | is_admin)
 rules.add_perm("reports.read_reporter_messages", is_bawaslu | is_analyst | is_approver | is_auditor | is_admin)
+# Those who decide a case open its evidence (issue #28): Bawaslu, the supervisory analyst and approver, auditors;
+# each opening is recorded (cases.models.AccessRecord), and auditors read that record on the case page.
+rules.add_perm("reports.view_evidence", is_bawaslu | is_analyst | is_approver | is_auditor | is_admin)
+rules.add_perm("cases.view_access_records", is_auditor | is_admin)
 
 
 def may_act(user, case, roles) -> bool:

@@ -490,3 +490,13 @@ def case_clocks(user, case):
     """The case's clocks, without the per-respondent ones of respondents outside the user's scope."""
     hidden = hidden_track_ids(user, case)
     return [c for c in case.clocks.select_related("rule", "track__respondent") if c.track_id not in hidden]
+
+
+def case_access_records(user, case, *, limit=200):
+    """Who opened this case's evidence and confidential letters, newest first; only for auditors (and
+    administrators), else None."""
+    if not user.has_perm("cases.view_access_records"):
+        return None
+    from cases.models import AccessRecord
+
+    return list(AccessRecord.objects.filter(case=case).select_related("user", "user_agency").order_by("-id")[:limit])

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from cases.deadlines import holiday_delete, holiday_save  # noqa: F401  (services of the calendar)
-from cases.models import Case, CaseEvent, Notification, Outbox, Role, User
+from cases.models import AccessKind, AccessRecord, Case, CaseEvent, Notification, Outbox, Role, User
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,26 @@ def event_record(*, case: Case, code: str, actor=None, action: str = "", from_st
     if EVENT_HOOKS.get(code):
         transaction.on_commit(lambda: run_event_hooks(event))
     return event
+
+
+def access_record(*, actor, kind: str, object_id, label: str = "", via: str = "", case=None) -> AccessRecord:
+    """Record one display or download of something confidential: the one writer of AccessRecord (append-only)."""
+    return AccessRecord.objects.create(
+        user=actor, user_agency_id=getattr(actor, "agency_id", None), case_id=getattr(case, "pk", case),
+        kind=kind, object_id=str(object_id)[:40], label=(label or "")[:255], via=(via or "")[:200])
+
+
+def letter_opened(*, actor, letter, via: str = "") -> None:
+    """Record the download of a confidential ("Rahasia") letter; other letters are not recorded."""
+    if letter.is_confidential:
+        access_record(actor=actor, kind=AccessKind.LETTER_CONFIDENTIAL, object_id=letter.pk, label=letter.number,
+                      via=via, case=letter.case_id)
+
+
+def request_origin(request) -> str:
+    """The page or endpoint a request came through, for an access record: its URL name, else its path."""
+    match = getattr(request, "resolver_match", None)
+    return (match.view_name if match and match.view_name else request.path)[:200]
 
 
 # --- notifications and outbox ---------------------------------------------------------------------------------

@@ -168,6 +168,8 @@ def _case_context(request, case, *, forms=None, note_form=None):
         "case": case, "tracks": tracks, "clocks": clocks, "actions": action_forms, "narrative_hidden": partial,
         "timeline": selectors.case_timeline(case, user), "prior": selectors.prior_cases(case, user),
         "reports": [] if partial else _reports(case), "may_see_reporter": user.has_perm("cases.view_reporter_identity"),
+        "may_open_evidence": user.has_perm("reports.view_evidence"),
+        "access_records": selectors.case_access_records(user, case),
         "notes": case.notes.select_related("author").prefetch_related("mentions") if sees_notes else None,
         "may_note": user.has_perm("cases.add_note"), "note_form": note_form or NoteForm(),
     }

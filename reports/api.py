@@ -319,7 +319,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         in_scope = reports_visible_to(request.user).filter(pk=report.pk).exists()
         # An intake officer of the region adds it as themself; a client adding to its own report is its submitter.
         evidence = services.evidence_add(report=report, stored=store_upload(upload),
-                                         actor=request.user if in_scope else None)
+                                         actor=request.user if in_scope else None, client=request.user)
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
 

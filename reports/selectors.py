@@ -12,7 +12,7 @@ from cases.deadlines import rule_add_days
 from cases.models import DeadlineRule, Role
 from cases.selectors import cases_visible_to
 from reports import tracking
-from reports.models import Anonymity, Report, ReportKind, ReportStatus, Standing
+from reports.models import Anonymity, Evidence, Report, ReportKind, ReportStatus, Standing
 
 DUPLICATE_DAYS = 14
 DUPLICATE_SIMILARITY = 0.3
@@ -38,6 +38,28 @@ def report_for_user(user, pk) -> Report:
             "election", "stage", "region", "respondent_agency", "case", "merged_into").get(pk=pk)
     except (Report.DoesNotExist, ValueError):
         raise Http404
+
+
+def evidence_for_user(user, pk) -> Evidence:
+    """An evidence file the user may open, else 404: intake officers for the reports in their region; those who
+    decide a case (`reports.view_evidence`: Bawaslu, supervisory analyst and approver, auditors) for the evidence
+    of its reports when the case is in their scope and they see every respondent in it (cases.selectors)."""
+    from cases.selectors import case_for_user, hidden_track_ids
+
+    evidence = Evidence.objects.select_related("report", "report__merged_into").filter(
+        pk=pk if str(pk).isascii() and str(pk).isdigit() else None).first()
+    if evidence is None:
+        raise Http404
+    report = evidence.report
+    if reports_visible_to(user).filter(pk=report.pk).exists():
+        return evidence
+    case_id = report.case_id or (report.merged_into.case_id if report.merged_into_id else None)
+    if case_id is None or not user.has_perm("reports.view_evidence"):
+        raise Http404
+    evidence.case = case_for_user(user, case_id)  # 404 outside the user's scope
+    if hidden_track_ids(user, evidence.case):
+        raise Http404
+    return evidence
 
 
 def intake_queue(user, status: str | None = None):

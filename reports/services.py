@@ -123,6 +123,20 @@ def _require_intake(actor, report: Report | None = None) -> None:
             raise PermissionDenied(_("Laporan ini di luar wilayah Anda."))
 
 
+def finding_region_error(actor, region) -> str | None:
+    """Why `actor` (an officer, or an API token's service user) may not file a finding (temuan) in `region`, or
+    None: a Bawaslu office supervises its own region and those below it (its user's region, else its agency's);
+    administrators everywhere."""
+    if actor is None or actor.has_role(Role.ADMIN):
+        return None
+    scope = actor.region if actor.region_id else getattr(actor.agency, "region", None) if actor.agency_id else None
+    if scope is not None and scope.covers(region.code):
+        return None
+    return _("Temuan hanya dapat dicatat untuk wilayah pengawasan instansi Anda (%(scope)s) dan wilayah di bawahnya; "
+             "%(region)s (%(code)s) di luar wilayah itu. Teruskan informasinya kepada Bawaslu setempat.") % {
+        "scope": scope.name if scope is not None else _("tidak ada wilayah"), "region": region.name, "code": region.code}
+
+
 # --- submission -----------------------------------------------------------------------------------------------
 
 def _lock_key(key: str) -> None:
@@ -284,6 +298,10 @@ def report_submit(*, fields: dict, anonymity: str, pin: str | None, reporter: di
     PIN or form token is one statement (_insert_submission), atomic by itself: outside a transaction it runs as its
     own, without the BEGIN and COMMIT round trips of an atomic block (the API's intake is such a submission).
     """
+    if kind == ReportKind.TEMUAN and actor is not None:
+        refusal = finding_region_error(actor, fields["region"])
+        if refusal:
+            raise ValidationError({"region": refusal})
     single_statement = not (idempotency_key or evidence or pin)
     with contextlib.nullcontext() if single_statement else transaction.atomic():
         if idempotency_key:
@@ -340,16 +358,20 @@ def evidence_store(*, report: Report, stored: StoredFile, actor=None) -> Evidenc
     return _evidence_create(report, stored, actor=actor)
 
 
-def evidence_add(*, report: Report, stored: StoredFile, actor=None) -> Evidence:
-    """Add a checked, stored file to a report (the reporter from the tracking page, or an officer)."""
+def evidence_add(*, report: Report, stored: StoredFile, actor=None, client=None) -> Evidence:
+    """Add a checked, stored file to a report: the reporter from the tracking page (no actor), an intake officer
+    (`actor`, whose permission and region are checked), or the API client that submitted the report (`client`,
+    its token's service user). The uploader is recorded for officers and clients alike."""
     if actor is not None:
         _require_intake(actor, report)
     elif report_finished(report):
         raise InvalidReportTransition(_("Penanganan laporan sudah selesai; bukti tidak dapat ditambahkan lagi."))
+    uploader = actor or client
+    by = "officer" if actor else "client" if client else "reporter"
     with transaction.atomic():
-        evidence = _evidence_create(report, stored, actor=actor)
-        event_record(report=report, code="report.evidence.added", actor=actor,
-                     payload={"evidence": evidence.pk, "sha256": stored.sha256, "by": "officer" if actor else "reporter"})
+        evidence = _evidence_create(report, stored, actor=uploader)
+        event_record(report=report, code="report.evidence.added", actor=uploader,
+                     payload={"evidence": evidence.pk, "sha256": stored.sha256, "by": by})
     return evidence
 
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from cases.models import AccessKind
+from cases.services import access_record, request_origin
 from cases.workflow import ActionNotAllowed, InvalidTransition
 from reports import messaging, selectors, services, tracking, views_messages
 from reports.evidence import EvidenceRejected, StoredFile, discard, store_upload
@@ -323,7 +325,11 @@ def intake_new(request):
             except EvidenceRejected as exc:
                 errors.append(str(exc))
         if not errors:
-            return _record(request, form.cleaned_data, stored)
+            try:
+                return _record(request, form.cleaned_data, stored)
+            except ValidationError as exc:  # a rule of the service (e.g. a finding outside the office's region)
+                for field, messages_ in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
         for item in stored:
             discard(item)
     status = 400 if request.method == "POST" else 200
@@ -448,17 +454,25 @@ def intake_add_evidence(request, pk):
     return redirect("reports:intake_detail", pk=pk)
 
 
-def _evidence_for_user(user, pk) -> Evidence:
-    evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=pk)
-    selectors.report_for_user(user, evidence.report_id)  # 404 outside the officer's region
+def _open_evidence(request, pk, *, record: bool) -> Evidence:
+    """The evidence file if this user may open it (403 for a role that never may, 404 outside scope); opening
+    the original is recorded (who, when, which file, through which page) for the case's auditors. The preview,
+    a stripped thumbnail shown on the intake page, is not recorded: the page would add one row per view."""
+    if not request.user.has_perm("reports.view_evidence"):
+        raise PermissionDenied(_("Peran Anda tidak berwenang membuka bukti laporan; bukti hanya dibuka oleh "
+                                 "petugas yang memutus perkara (Bawaslu, lembaga pengawas, auditor)."))
+    evidence = selectors.evidence_for_user(request.user, pk)
+    if record:
+        case = getattr(evidence, "case", None) or evidence.report.case_id
+        access_record(actor=request.user, kind=AccessKind.EVIDENCE_ORIGINAL, object_id=evidence.pk,
+                      label=evidence.original_name, via=request_origin(request), case=case)
     return evidence
 
 
 @login_required
 def evidence_download(request, pk):
     """The untouched original, always as an attachment (never rendered inline by the browser)."""
-    _require_intake(request)
-    evidence = _evidence_for_user(request.user, pk)
+    evidence = _open_evidence(request, pk, record=True)
     return FileResponse(default_storage.open(evidence.file.name, "rb"), as_attachment=True,
                         filename=evidence.original_name, content_type=evidence.content_type)
 
@@ -466,8 +480,7 @@ def evidence_download(request, pk):
 @login_required
 def evidence_preview(request, pk):
     """The derived, metadata-free preview of an image."""
-    _require_intake(request)
-    evidence = _evidence_for_user(request.user, pk)
+    evidence = _open_evidence(request, pk, record=False)
     if not evidence.preview:
         raise Http404
     response = FileResponse(default_storage.open(evidence.preview.name, "rb"), content_type="image/jpeg")

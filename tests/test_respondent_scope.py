@@ -51,6 +51,10 @@ def _letter(case, kind, tracks, n, sifat="Rahasia"):
 
 @pytest.fixture
 def three_agencies(db, locmem_cache):
+    return three_agency_case()
+
+
+def three_agency_case():
     """One case (33.01, awaiting the PPKs) with a respondent of each agency, a recommendation letter to each PPK,
     and a forwarding letter naming all three."""
     users = make_users("rsp")

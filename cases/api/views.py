@@ -25,6 +25,7 @@ from cases.models import (
     Agency, DeadlineRule, ElectionPeriod, Holiday, Letter, Region, Respondent, SanctionType, User, ViolationType,
 )
 from cases.nip import parse_nip
+from cases.services import letter_opened, request_origin
 from cases.selectors import (
     case_for_user, case_timeline_entries, cases_visible_to, letters_visible_to, tracks_prefetch, tracks_visible_to,
 )
@@ -229,6 +230,7 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, PDFRenderer])
     def pdf(self, request, pk=None):
         letter = self.get_object()
+        letter_opened(actor=request.user, letter=letter, via=request_origin(request))
         pdf = Letter.objects.values_list("pdf", flat=True).get(pk=letter.pk)
         response = HttpResponse(bytes(pdf), content_type="application/pdf")
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", letter.number)[:80] or "surat"

@@ -17,6 +17,7 @@ from cases.letters import batch as B
 from cases.letters import signing
 from cases.letters.issue import verify_code_display, verify_code_normalise
 from cases.models import Letter, LetterKind
+from cases.services import letter_opened, request_origin
 
 VERIFY_MAX_BYTES = getattr(settings, "LETTER_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
 
@@ -66,6 +67,7 @@ def verify(request, token):
 @login_required
 def download(request, pk):
     letter = selectors.letter_for_user(request.user, pk)
+    letter_opened(actor=request.user, letter=letter, via=request_origin(request))
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{B._file_name(letter)}"'
     response["X-Content-SHA256"] = letter.sha256

@@ -8,6 +8,6 @@ from .case import (  # noqa: F401
     Case, CaseRespondent, CaseStatus, Clock, ClockState, Note, Notification, Outbox,
     Recommendation, SanctionCategory, SanctionRecord, TrackStatus,
 )
-from .events import CaseEvent  # noqa: F401
+from .events import AccessKind, AccessRecord, CaseEvent  # noqa: F401
 from .letters import LegalBasis, Letter, Letterhead, LetterKind, LetterSequence, LetterSigner, SigningMode  # noqa: F401
 from .api import ApiToken, IdempotencyRecord  # noqa: F401

@@ -66,6 +66,11 @@ class Letter(models.Model):
     def __str__(self):
         return self.number
 
+    @property
+    def is_confidential(self) -> bool:
+        """A "Rahasia" letter (recommendations, reports to the President): each download is recorded."""
+        return self.sifat == "Rahasia"
+
 
 class SigningMode(models.TextChoices):
     """How an officer signs (Peraturan ANRI 5/2021 naskah dinas): as the head, on behalf of the head (a.n.), or
