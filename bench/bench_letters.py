@@ -1,18 +1,20 @@
-"""Letter rendering benchmark (and sample-letter previews).
+"""Letter rendering and signing benchmark.
 
     python bench/bench_letters.py            # print the figures
-    python bench/bench_letters.py --docs     # also write docs/letters/<KIND>.png (pdftoppm)
 
 ``run()`` returns a list of ``{"name", "value", "unit", "target", "met"}``:
-p50/p95 of 30 single RECOMMENDATION renders (target p50 <= 100 ms) and the
-throughput of a 200-letter batch through ``render_many_pdf`` (target >= 10
-letters/s per core; the batch runs in one process, i.e. one core).
+p50/p95 of 30 single RECOMMENDATION renders (target p50 <= 100 ms); p50 of the same
+renders followed by the PAdES signature every issued letter carries, and what signing
+adds (target <= 30 ms); the throughput of a 200-letter batch through ``render_many_pdf``,
+and of 50 letters each rendered and signed as ``letter_issue`` does (target >= 10
+letters/s per core; one process, i.e. one core). Signing uses a throw-away TEST authority
+in a temp dir (cases.letters.pki). The pictures in docs/letters/ come from letters issued
+by the workflow (tests/test_letters_story.py with LETTERS_DOCS_DIR=docs/letters).
 """
 from __future__ import annotations
 
 import datetime as dt
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cases.letters.render import (
+from cases.letters.render import (  # noqa: E402
     LETTER_KINDS,
     harfbuzz_subset_available,
     render_letter_pdf,
@@ -30,7 +32,9 @@ from cases.letters.render import (
 
 SINGLE_RUNS = 30
 BATCH_SIZE = 200
+SIGNED_BATCH_SIZE = 50
 P50_TARGET_MS = 100.0
+SIGN_ADDS_TARGET_MS = 30.0
 BATCH_TARGET = 10.0
 
 ISSUERS = {
@@ -57,6 +61,7 @@ ADDRESSEES = {
     "PPK": {"position": "Bupati Nabire (selaku Pejabat Pembina Kepegawaian)", "place": "Nabire"},
     "BKN": {"position": "Kepala Badan Kepegawaian Negara", "place": "Jakarta"},
     "PRESIDENT": {"position": "Presiden Republik Indonesia", "place": "Jakarta"},
+    "MINISTER": {"position": "Menteri Dalam Negeri", "place": "Jakarta"},
     "REPORTER": {"position": "Sdr. Yohanes Pigai", "place": "Nabire"},
 }
 
@@ -73,6 +78,8 @@ KIND_SETUP = {
     "ESCALATION_WARNING": ("KEMENDAGRI", "PPK", "800.1.6/2291/OTDA"),
     "UNBLOCK_NOTICE": ("BKN", "PPK", "B-55/BKN/01/2027"),
     "PRESIDENT_REPORT": ("BKN", "PRESIDENT", "R-60/BKN/01/2027"),
+    "BLOCK_NOTICE": ("BKN", "PPK", "S-41/BKN/12/2026"),
+    "ESCALATION_REQUEST": ("BKN", "MINISTER", "S-45/BKN/12/2026"),
 }
 
 
@@ -141,27 +148,56 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000.0, 1)
 
 
+def _test_signer():
+    """A throw-away TEST authority and one agency certificate, loaded as pyHanko signs with it."""
+    import tempfile
+
+    from pyhanko.sign import signers
+
+    from cases.letters import pki
+
+    directory = Path(tempfile.mkdtemp(prefix="bench-pki-"))
+    path = pki.agency_certificate_issue(directory, "BKN", "Badan Kepegawaian Negara")
+    return signers.SimpleSigner.load_pkcs12(str(path), passphrase=None)
+
+
+def _p50_p95(times):
+    times = sorted(times)
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+
 def run() -> list[dict]:
+    from cases.letters.signing import pdf_sign_with
+
     ctx = example_context("RECOMMENDATION")
-    render_letter_pdf("RECOMMENDATION", ctx)  # warm-up: fonts, stylesheet, templates
-    times, cpu = [], []
+    signer = _test_signer()
+    pdf_sign_with(render_letter_pdf("RECOMMENDATION", ctx), signer, name="BKN")  # warm-up: fonts, templates, key
+    times, cpu, signed_times, sign_cpu = [], [], [], []
     for i in range(SINGLE_RUNS):
         c = example_context("RECOMMENDATION", seq=i + 2)
         t0, c0 = time.perf_counter(), time.process_time()
-        render_letter_pdf("RECOMMENDATION", c)
-        times.append(time.perf_counter() - t0)
+        pdf = render_letter_pdf("RECOMMENDATION", c)
+        t1 = time.perf_counter()
+        times.append(t1 - t0)
         cpu.append(time.process_time() - c0)
-    times.sort()
-    p50 = statistics.median(times)
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        c1 = time.process_time()
+        pdf_sign_with(pdf, signer, name="BKN")
+        signed_times.append(time.perf_counter() - t0)
+        sign_cpu.append(time.process_time() - c1)
+    p50, p95 = _p50_p95(times)
+    signed_p50, _ = _p50_p95(signed_times)
+    sign_adds = statistics.median(s - r for s, r in zip(signed_times, times))
 
     kinds = list(LETTER_KINDS)
     items = [(kinds[i % len(kinds)], example_context(kinds[i % len(kinds)], seq=1000 + i))
              for i in range(BATCH_SIZE)]
     t0 = time.perf_counter()
     pdf = render_many_pdf(items)
-    elapsed = time.perf_counter() - t0
-    rate = BATCH_SIZE / elapsed
+    rate = BATCH_SIZE / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for kind, c in items[:SIGNED_BATCH_SIZE]:
+        pdf_sign_with(render_letter_pdf(kind, c), signer, name="BKN")
+    signed_rate = SIGNED_BATCH_SIZE / (time.perf_counter() - t0)
 
     results = [
         {"name": "letter_single_p50", "value": _ms(p50), "unit": "ms", "target": P50_TARGET_MS,
@@ -170,8 +206,15 @@ def run() -> list[dict]:
         # CPU time of the same renders: less sensitive to other load on the machine.
         {"name": "letter_single_cpu_p50", "value": _ms(statistics.median(cpu)), "unit": "ms",
          "target": None, "met": True},
+        {"name": "letter_signed_p50", "value": _ms(signed_p50), "unit": "ms", "target": None, "met": True},
+        {"name": "letter_sign_adds_p50", "value": _ms(sign_adds), "unit": "ms", "target": SIGN_ADDS_TARGET_MS,
+         "met": _ms(sign_adds) <= SIGN_ADDS_TARGET_MS},
+        {"name": "letter_sign_cpu_p50", "value": _ms(statistics.median(sign_cpu)), "unit": "ms", "target": None,
+         "met": True},
         {"name": "letter_batch_rate", "value": round(rate, 1), "unit": "letters/s",
          "target": BATCH_TARGET, "met": rate >= BATCH_TARGET},
+        {"name": "letter_batch_signed_rate", "value": round(signed_rate, 1), "unit": "letters/s",
+         "target": BATCH_TARGET, "met": signed_rate >= BATCH_TARGET},
         {"name": "letter_batch_pdf_size", "value": round(len(pdf) / 1024.0, 1), "unit": "KiB",
          "target": None, "met": True},
         {"name": "harfbuzz_subset", "value": int(harfbuzz_subset_available()), "unit": "bool",
@@ -183,26 +226,5 @@ def run() -> list[dict]:
     return results
 
 
-def write_docs(out_dir: Path = ROOT / "docs" / "letters") -> list[Path]:
-    """Render one sample per kind and write page 1 as ``docs/letters/<KIND>.png``
-    (70 dpi, needs poppler's pdftoppm)."""
-    import tempfile
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for kind in LETTER_KINDS:
-            pdf_path = Path(tmp) / f"{kind}.pdf"
-            pdf_path.write_bytes(render_letter_pdf(kind, example_context(kind)))
-            stem = out_dir / kind
-            subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf_path), str(stem)],
-                           check=True)
-            written.append(stem.with_suffix(".png"))
-    return written
-
-
 if __name__ == "__main__":
-    if "--docs" in sys.argv:
-        for path in write_docs():
-            print("wrote", path.relative_to(ROOT))
     run()
