@@ -152,6 +152,7 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-summary": {"task": "cases.tasks_stats.weekly_summary_task", "schedule": crontab(day_of_week=1, hour=6, minute=0)},
     "stats-refresh": {"task": "cases.tasks_stats.refresh_stats_task", "schedule": 15 * 60},
     "incomplete-reports-lapse": {"task": "reports.tasks.lapse_incomplete_reports_task", "schedule": 60 * 60},
+    "report-clocks-sweep": {"task": "reports.tasks.sweep_report_clocks_task", "schedule": 15 * 60},
     "abandoned-uploads-purge": {"task": "reports.tasks.purge_abandoned_uploads_task", "schedule": 6 * 60 * 60},
 }
 

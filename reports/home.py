@@ -1,6 +1,7 @@
-"""The intake officer's card on the home page: reports received and not yet checked, oldest first."""
+"""The intake officer's card on the home page: reports received and not yet checked, overdue reviews first, then
+the oldest."""
 from cases.home import register
-from reports import selectors
+from reports import clocks, selectors
 from reports.models import ReportStatus
 
 HOME_REPORTS = 8
@@ -14,6 +15,6 @@ def reports_to_check(user):
         return None
     waiting = (selectors.reports_visible_to(user).filter(status__in=ReportStatus.checkable())
                .select_related("region").order_by("received_at", "id"))
-    rows = list(waiting[:HOME_REPORTS])
+    rows = clocks.overdue_first(clocks.with_review_clocks(waiting.select_related("election")[:HOME_REPORTS]))
     total = len(rows) if len(rows) < HOME_REPORTS else waiting.order_by().values("pk")[:COUNT_UP_TO + 1].count()
     return {**CARD, "reports": rows, "total": total, "more": total > COUNT_UP_TO, "cap": COUNT_UP_TO}

@@ -62,6 +62,12 @@ def evidence_for_user(user, pk) -> Evidence:
     return evidence
 
 
+def waiting_for_check(user):
+    """Reports in scope still waiting for the initial review, oldest first."""
+    return (reports_visible_to(user).filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.FORMAL_CHECK])
+            .select_related("election", "region").order_by("received_at", "id"))
+
+
 def intake_queue(user, status: str | None = None):
     qs = reports_visible_to(user).select_related("election", "region")
     if status:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.deadlines import add_days
-from cases.models import CaseStatus, ClockState, DeadlineRule, Letter, LetterKind
+from cases.models import CaseStatus, ClockState, Letter, LetterKind
+from reports.clocks import review_due
 from reports.models import InfoRequestStatus, Report, ReportStatus
 
 # --- the headline -------------------------------------------------------------------------------------------------
@@ -165,9 +165,7 @@ def _next_from_report(status: PublicStatus, report: Report, primary: Report) -> 
 
 def initial_review_due(report: Report) -> dt.date | None:
     """The initial review's last day by the rule in force on receipt (the same rule the case clock would use)."""
-    received = timezone.localdate(report.received_at)
-    rule = DeadlineRule.for_clock("INITIAL_REVIEW", report.election.election_type, received)
-    return add_days(received, rule.length, rule.unit) if rule else None
+    return review_due(report)
 
 
 # --- the timeline -------------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django_ratelimit.core import is_ratelimited
 from cases.models import AccessKind
 from cases.services import access_record, request_origin
 from cases.workflow import ActionNotAllowed, InvalidTransition
-from reports import messaging, selectors, services, tracking, views_messages
+from reports import clocks, messaging, selectors, services, tracking, views_messages
 from reports.evidence import EvidenceRejected, StoredFile, discard, store_upload
 from reports.forms import (
     AnswerForm, CheckForm, EventStepForm, MessageForm, OfficerReportForm, Outcome, ReporterStepForm, RespondentStepForm,
@@ -295,6 +295,9 @@ def track_logout(request):
 
 # --- officer intake -----------------------------------------------------------------------------------------
 
+OVERDUE_SCAN = 300  # the oldest waiting reports looked at for overdue reviews (the oldest are late first)
+
+
 def _require_intake(request):
     if not request.user.has_perm("reports.intake"):
         raise PermissionDenied
@@ -306,9 +309,12 @@ def intake_queue(request):
     status = request.GET.get("status") or ""
     if status and status not in ReportStatus.values:
         status = ""
-    reports = selectors.intake_queue(request.user, status)[:100]
+    reports = clocks.with_review_clocks(selectors.intake_queue(request.user, status)[:100])
+    waiting = clocks.with_review_clocks(selectors.waiting_for_check(request.user)[:OVERDUE_SCAN])
+    overdue = [r for r in clocks.overdue_first(waiting) if r.review_clock and r.review_clock.badge == "overdue"]
     return render(request, "reports/intake_queue.html", {
-        "reports": reports, "status": status, "statuses": ReportStatus.choices})
+        "reports": reports, "overdue": overdue[:20], "overdue_more": len(overdue) > 20, "status": status,
+        "statuses": ReportStatus.choices})
 
 
 @login_required
@@ -373,6 +379,7 @@ def intake_detail(request, pk, check_form=None, status=200):
         "events": report.events.select_related("actor"),
         "info_requests": report.info_requests.all(),
         "check_form": check_form or CheckForm(initial=initial),
+        "clocks": [c for c in (clocks.review_clock(report), clocks.window_clock(report)) if c],
         "can_check": report.status in ReportStatus.checkable(),
     }, status=status)
 

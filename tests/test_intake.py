@@ -377,7 +377,7 @@ def test_home_page_lists_reports_awaiting_the_check_for_intake_officers_in_scope
     report, _pin = public_report(client)
     page = officer_client(bawaslu_officer).get(home).content.decode()
     card = page.split('id="h-intake"')[1].split("</section>")[0]
-    assert report.tracking_code_display in card and "1 laporan, yang terlama di atas" in card
+    assert report.tracking_code_display in card and "1 laporan, yang terlambat dan terlama di atas" in card
     assert reverse("reports:intake_detail", args=[report.pk]) in card
     assert report.tracking_code_display not in officer_client(bawaslu_other_regency).get(home).content.decode()
     assert 'id="h-intake"' not in officer_client(auditor).get(home).content.decode()  # no intake permission
@@ -394,7 +394,7 @@ def test_home_page_counts_waiting_reports_only_up_to_a_cap(client, bawaslu_offic
     client.cookies.clear()
     second, _pin = public_report(client)
     card = officer_client(bawaslu_officer).get(reverse("home")).content.decode().split('id="h-intake"')[1]
-    assert "lebih dari 1 laporan, yang terlama di atas" in card
+    assert "lebih dari 1 laporan, yang terlambat dan terlama di atas" in card
     assert first.tracking_code_display in card and second.tracking_code_display not in card  # the oldest first
 
 

@@ -132,3 +132,89 @@ def test_api_decision_incomplete_uses_the_rule_when_no_date_is_given(client):
                         {"outcome": "incomplete", "question": "Sebutkan tanggal kejadian."}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "incomplete"
     assert InfoRequest.objects.get(report=report).due_on >= dt.date.today()
+
+
+# --- clocks from receipt (#24.2) ----------------------------------------------------------------------------------
+
+def _pilkada_report(officer_user, received):
+    from cases.models import ElectionPeriod, Region
+    from reports.models import Anonymity, ReportKind
+
+    fields = {"election": ElectionPeriod.objects.get(slug="pilkada-2024"), "stage": None,
+              "region": Region.objects.get(code="33.01"), "respondent_name": "Sutrisno", "respondent_nip": "",
+              "respondent_position": "Camat", "respondent_agency": Agency.objects.get(code=CILACAP),
+              "respondent_agency_text": "", "occurred_on": received.date(), "known_on": received.date(),
+              "place": "Cilacap", "description": "Camat mengajak memilih pasangan calon nomor 2.", "links": ""}
+    from reports import services
+
+    return services.report_record(actor=officer_user, fields=fields, anonymity=Anonymity.NAMED,
+                                  kind=ReportKind.TEMUAN, received_at=received, reporter=None, evidence=[], pin=None,
+                                  idempotency_key=None)
+
+
+def test_a_pilkada_report_left_four_days_is_overdue_shown_first_and_notified_once(client, bawaslu_officer,
+                                                                                  bawaslu_other_regency):
+    import datetime as dt
+
+    from django.utils import timezone as tz
+
+    from cases.models import Notification
+    from reports import clocks
+
+    received = tz.now() - dt.timedelta(days=4)
+    late = _pilkada_report(bawaslu_officer, received)
+    fresh = _pilkada_report(bawaslu_officer, tz.now())
+    clock = clocks.review_clock(late)
+    assert clock.badge == "overdue" and clock.due_on == tz.localdate(received) + dt.timedelta(days=3)
+    assert clocks.review_clock(fresh).badge in ("running", "due_soon")
+
+    assert clocks.sweep_report_clocks() == 1
+    assert clocks.sweep_report_clocks() == 0  # once
+    assert late.events.filter(code="report.clock.overdue").count() == 1
+    told = Notification.objects.filter(user=bawaslu_officer, kind="clock_overdue")
+    assert told.count() == 1 and late.tracking_code_display in told.get().message
+    assert not Notification.objects.filter(user=bawaslu_other_regency, kind="clock_overdue").exists()
+
+    officer = officer_client(bawaslu_officer)
+    queue = officer.get(reverse("reports:intake_queue")).content.decode()
+    assert "Kajian awal melewati batas waktu" in queue
+    assert queue.index(late.tracking_code_display) < queue.index(fresh.tracking_code_display)
+    home = officer.get("/").content.decode()
+    assert home.index(late.tracking_code_display) < home.index(fresh.tracking_code_display)
+    detail = officer.get(reverse("reports:intake_detail", args=[late.pk])).content.decode()
+    assert "Tenggat sejak laporan diterima" in detail and "terlambat" in detail
+
+    # registration carries the clock into the case, counted from the same day of receipt: missed
+    services_register(bawaslu_officer, late)
+    late.refresh_from_db()
+    review = late.case.clocks.get(code="INITIAL_REVIEW")
+    assert review.started_on == tz.localdate(received) and review.state == "missed"
+
+
+def services_register(officer_user, report):
+    from reports import services
+
+    services.report_register(actor=officer_user, report=report)
+
+
+def test_a_holiday_entered_later_moves_a_waiting_reports_review_clock(client, bawaslu_officer):
+    import datetime as dt
+
+    from django.utils import timezone as tz
+
+    from cases.deadlines import holiday_save
+    from cases.models import Region
+    from reports import clocks
+
+    from cases.models import ElectionPeriod
+
+    report, _pin = public_report(client)
+    Report.objects.filter(pk=report.pk).update(election=ElectionPeriod.objects.get(slug="pemilu-2024"))
+    report.refresh_from_db()  # Pemilu: 2 working days
+    before = clocks.review_clock(report).due_on
+    cal = deadlines.calendar()
+    day = tz.localdate(report.received_at) + dt.timedelta(days=1)
+    while not cal.is_working(day):
+        day += dt.timedelta(days=1)
+    holiday_save(actor=bawaslu_officer, date=day, name="Libur daerah (uji)", region=Region.objects.get(code="33.01"))
+    assert clocks.review_clock(report).due_on > before
