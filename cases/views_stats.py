@@ -18,7 +18,7 @@ from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from cases import exports, stats
+from cases import exports, public_stats, stats
 from cases.models import CaseStatus, ElectionPeriod, Region, ViolationType
 from cases.permissions import NATIONAL_ROLES
 from cases.tasks_stats import SUMMARY_DIR, export_cases_task, summaries_list
@@ -184,4 +184,6 @@ def summary_download(request, name):
 @require_GET
 def public(request):
     data = stats.public_cached()
-    return render(request, "stats/public.html", {"data": data, "generated_at": dt.datetime.fromisoformat(data["generated_at"])})
+    figures = public_stats.public_figures_cached(get_language())
+    return render(request, "stats/public.html", {
+        "data": data, "figures": figures, "generated_at": dt.datetime.fromisoformat(data["generated_at"])})
