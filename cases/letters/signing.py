@@ -6,6 +6,8 @@ LETTER_SIGNING_TEST_CA on (development and tests only) a missing certificate is 
 of cases.letters.pki. Verification trusts the roots in LETTER_SIGNING_TRUST_ROOTS (the test CA by default) and the
 revocation lists LETTER_SIGNING_CRLS; nothing is fetched from the network.
 """
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 import logging
@@ -26,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
 from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
 from pyhanko.sign import fields, signers  # noqa: E402
-from pyhanko.sign.validation import validate_pdf_signature  # noqa: E402
+from pyhanko.sign.validation import async_validate_pdf_signature  # noqa: E402
 from pyhanko_certvalidator import ValidationContext  # noqa: E402
 
 from cases.letters import pki  # noqa: E402
@@ -35,6 +37,17 @@ log = logging.getLogger(__name__)
 SIGNATURE_BYTES = 12 * 1024
 _lock = threading.Lock()
 _signers: dict[tuple, signers.SimpleSigner] = {}
+
+
+def _run(make_coro):
+    """Run one of pyHanko's coroutines to completion from synchronous code, also where this thread already runs an
+    event loop (an async caller, a browser driver in tests), where asyncio.run would refuse: then in a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coro())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coro())).result()
 
 
 def signing_dir() -> Path:
@@ -92,8 +105,9 @@ def pdf_sign_with(pdf: bytes, signer, *, name: str, location: str = "") -> tuple
         reason="Naskah dinas diterbitkan secara elektronik", location=location or None, name=name)
     # A fixed reservation spares pyHanko a trial signature to size the field (27 -> 14-18 ms CPU per letter);
     # 12 KiB holds a certificate chain of a few RSA-4096 certificates.
-    out = signers.PdfSigner(meta, signer=signer).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
-                                                          bytes_reserved=SIGNATURE_BYTES)
+    pdf_signer = signers.PdfSigner(meta, signer=signer)
+    out = _run(lambda: pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                                                 bytes_reserved=SIGNATURE_BYTES))
     return out.getvalue(), subject_label(signer.signing_cert), when
 
 
@@ -146,7 +160,7 @@ def pdf_verify(pdf: bytes) -> SignatureCheck:
     roots, crls = _trust()
     context = ValidationContext(trust_roots=roots, crls=crls, allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(sig, context)
+        status = _run(lambda: async_validate_pdf_signature(sig, context))
     except Exception as exc:
         check.problem = f"invalid: {type(exc).__name__}"
         return check
