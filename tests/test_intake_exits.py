@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cases import deadlines
-from cases.models import Agency, CaseStatus, DeadlineRule, Letter, Outbox
+from cases.models import Agency, CaseStatus, DeadlineRule, Letter, LetterKind, Outbox
 from reports.models import InfoRequest, Report, ReportStatus
 from tests.test_api import client_for, issue
 from tests.test_intake import NIP, decide, officer_client, track
@@ -25,7 +25,7 @@ def _settings(intake_settings):  # noqa: F811
 def _pdf_text(letter) -> str:
     import subprocess
 
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=letter.pdf.read(), capture_output=True,
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=bytes(letter.pdf), capture_output=True,
                           check=True).stdout.decode()
 
 
@@ -50,10 +50,10 @@ def test_web_forward_without_registration_opens_a_forwarded_case_and_tells_the_r
     assert Outbox.objects.filter(to="siti@example.test", subject__icontains="diteruskan").exists()
     tracking = track(client, report, pin).content.decode()
     assert "Laporan diteruskan kepada lembaga pengawas ASN tanpa registrasi" in tracking
-    letter = Letter.objects.filter(case=case, kind="forwarding").first()
-    if letter is not None and letter.pdf:
-        text = _pdf_text(letter)
-        assert "Unggahan ajakan memilih" in text
+    letter = Letter.objects.get(case=case, kind=LetterKind.FORWARDING)
+    text = " ".join(_pdf_text(letter).split())
+    assert "Unggahan ajakan memilih" in text
+    assert "tanpa registrasi dan tanpa klarifikasi" in text and "telah dilakukan klarifikasi" not in text
 
 
 def test_web_forward_needs_the_conclusion_naming_the_field(client, bawaslu_officer):
