@@ -1,8 +1,7 @@
 """Screening reads: the review queue (grouped, ordered by score × reach), evidence highlighting, threshold preview."""
 from dataclasses import dataclass
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, Value, When
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -84,12 +83,25 @@ def _default_thresholds(mv: ModelVersion) -> tuple[float, float]:
     return thresholds_for(None, mv)
 
 
+def _per_election(model_version: ModelVersion, election: ElectionPeriod | None) -> tuple:
+    """(review, priority) as SQL: each election's own thresholds (services.thresholds), else the model's."""
+    review, priority = _default_thresholds(model_version)
+    elections = [election] if election is not None else ElectionPeriod.objects.all()
+    pairs = [(e.pk, thresholds_for(e, model_version)) for e in elections]
+    if not pairs:
+        return Value(review), Value(priority)
+    return (Case(*[When(post__election_id=pk, then=Value(r)) for pk, (r, _p) in pairs], default=Value(review),
+                 output_field=FloatField()),
+            Case(*[When(post__election_id=pk, then=Value(p)) for pk, (_r, p) in pairs], default=Value(priority),
+                 output_field=FloatField()))
+
+
 def hits(model_version: ModelVersion, election: ElectionPeriod | None = None):
     """Undecided scores at or above their election's review threshold, with reach and priority."""
-    review, priority = _default_thresholds(model_version)
+    review_at, priority_at = _per_election(model_version, election)
     qs = undecided(Score.objects.filter(model_version=model_version)).annotate(
-        review_at=Coalesce(F("post__election__screening_review_threshold"), Value(review)),
-        priority_at=Coalesce(F("post__election__screening_priority_threshold"), Value(priority)),
+        review_at=review_at,
+        priority_at=priority_at,
         reach=F("post__followers") + F("post__likes") + F("post__shares"),
         rank=ExpressionWrapper(F("score") * (F("post__followers") + F("post__likes") + F("post__shares") + 1),
                                output_field=FloatField()),

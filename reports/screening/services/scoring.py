@@ -10,6 +10,7 @@ from reports.screening.engine.near_dup import group_near_duplicates
 from reports.screening.models import ModelVersion, Post, RunStatus, Score, ScoringChunk, ScoringRun
 from reports.screening.selectors import undecided
 from reports.screening.services.scorer import scorer_for
+from reports.screening.services.thresholds import thresholds_for
 
 GROUP_THRESHOLD = 0.8
 
@@ -59,8 +60,8 @@ def chunk_process(*, chunk_id: int) -> int:
 
 def scores_group(model_version: ModelVersion) -> int:
     """Group undecided hits into near-duplicate groups; group_key = the oldest post of the group."""
-    floor = min([model_version.thresholds.get("review", 0.5), *ElectionPeriod.objects.filter(
-        screening_review_threshold__isnull=False).values_list("screening_review_threshold", flat=True)])
+    floor = min([model_version.thresholds.get("review", 0.5),
+                 *(thresholds_for(e, model_version)[0] for e in ElectionPeriod.objects.all())])
     hits = list(undecided(Score.objects.filter(model_version=model_version, score__gte=floor))
                 .select_related("post").order_by("post_id"))
     groups = group_near_duplicates([(s.post_id, s.post.text) for s in hits], threshold=GROUP_THRESHOLD)

@@ -6,7 +6,8 @@ from django.db import DatabaseError
 
 from reports.screening.services.common import ScreeningError, election_by_slug
 from reports.screening.services.scorer import scorer_for
-from reports.screening.services.thresholds import thresholds_for
+from reports.screening.engine.threshold import MIN_POSTS
+from reports.screening.services.thresholds import election_thresholds
 from reports.screening.services.versions import model_version_active
 
 KEYS = ("precision", "recall", "f1", "pr_auc", "macro_f1", "false_alarm_rate", "posts_per_s", "threshold", "n")
@@ -34,25 +35,37 @@ class Command(BaseCommand):
             period = election_by_slug(election)
             mv = model_version_active()
             scorer = scorer_for(mv)
-            default_threshold = thresholds_for(period, mv)[0]
+            # what the system uses for this election before any verdict: a reviewer's setting, else the
+            # election's own score distribution (its scored posts in the database)
+            chosen = election_thresholds(period, mv, use_verdicts=False)
+            default_threshold, basis = chosen.review, chosen.basis
         except ScreeningError as exc:
             raise CommandError(str(exc))
         except DatabaseError:
             # a fresh clone before `make run`: the database is empty or unreachable.  Evaluate with the
             # committed model and the reference lexicon file (what `screening_load_lexicon` would load).
             scorer, default_threshold = self._file_scorer(election)
+            basis = "model"
         bad = sorted({r[1] for r in rows} - {"partisan", "political", "other"})
         if bad:
             raise CommandError(f"Label tidak dikenal: {', '.join(bad)} (pakai partisan, political, other).")
         if not rows:
             raise CommandError("Berkas tidak berisi baris berlabel.")
+        if threshold is not None:
+            basis = "--threshold"
+        elif basis == "model" and election:
+            # no scored posts of this election yet: these are its posts, so the system would set the threshold
+            # from their score distribution once imported (labels unused)
+            threshold = scorer.election_threshold(scorer.proba3([r[0] for r in rows], election))
+            basis = "scores" if len(rows) >= MIN_POSTS else "model"
         if threshold is None:
             threshold = default_threshold
         m = evaluate(file, scorer, election_slug=election, threshold=threshold, rows=rows)
         if options["json"]:
-            self.stdout.write(json.dumps({k: m[k] for k in KEYS} | {"model_version": m["model_version"]}, ensure_ascii=False))
+            self.stdout.write(json.dumps({k: m[k] for k in KEYS} | {"model_version": m["model_version"],
+                                                                     "threshold_basis": basis}, ensure_ascii=False))
             return
-        self.stdout.write(f"model {m['model_version']}, n={m['n']} {m['n_by_label']}")
+        self.stdout.write(f"model {m['model_version']}, n={m['n']} {m['n_by_label']}, ambang: {basis}")
         for k in KEYS:
             v = m[k]
             self.stdout.write(f"{k:18s} {v:.4f}" if isinstance(v, float) else f"{k:18s} {v}")
