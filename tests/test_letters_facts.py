@@ -230,3 +230,38 @@ def test_not_registrable_notice_gives_the_reason_and_completion_request_the_item
     assert "Fotokopi KTP pelapor" in text and "tanggal 15 Desember 2026" in text
     assert "Siti Pelapor" not in text  # confidential: the letter names no one
 
+
+
+@pytest.mark.parametrize("kind,who", [(K.REMINDER, "approver"), (K.BLOCK_NOTICE, "bkn"), (K.ESCALATION_REQUEST, "approver"),
+                                      (K.ESCALATION_WARNING, "kemendagri"), (K.PRESIDENT_REPORT, "approver")])
+def test_every_follow_up_kind_mentions_a_reminder_only_after_one(users, kind, who, django_capture_on_commit_callbacks):
+    silent, reminded = build_case(S.OVERDUE, users), build_case(S.OVERDUE, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.case_send_reminder(actor=users["approver"], case=reminded)
+    reminder = Letter.objects.get(case=reminded, kind=K.REMINDER)
+    assert "diingatkan" not in text_of(issue(users, kind, silent, who=who))
+    assert f"telah diingatkan dengan surat Badan Kepegawaian Negara Nomor {reminder.number}" in text_of(
+        issue(users, kind, reminded, who=who))
+
+
+def test_an_uploaded_emblem_is_printed_on_the_letterhead(users, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from cases.letters import render
+    from cases.letters.context import issuer_context
+    from cases.models import Letterhead
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(buffer, "PNG")
+    head = Letterhead.objects.get(agency__code="BKN")
+    head.emblem = SimpleUploadedFile("garuda-bkn.png", buffer.getvalue(), content_type="image/png")
+    head.email = "persuratan@bkn.go.id"
+    head.save()
+    assert issuer_context(head.agency)["emblem_uri"].startswith("data:image/png;base64,")
+    render.REFUSED_URLS.clear()
+    text = text_of(issue(users, K.RECOMMENDATION, build_case(S.AWAITING_FOLLOW_UP, users)))
+    assert "Pos-el persuratan@bkn.go.id" in text and render.REFUSED_URLS == []
