@@ -75,3 +75,24 @@ def test_eval_for_an_election_without_posts_uses_the_files_own_distribution(tmp_
     assert result["false_alarm_rate"] <= 0.02
     call_command("screening_eval", str(path), "--election", "pilkada-2024", "--threshold", "0.5", "--json")
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["threshold_basis"] == "--threshold"
+
+
+def test_only_an_administrator_starts_a_training_run_and_versions_show_their_loeo(client, screening_reviewer,
+                                                                                  administrator,
+                                                                                  django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    mv = model_version_active()
+    client.force_login(screening_reviewer)
+    assert client.post(reverse("screening:model_train")).status_code == 403
+    page = client.get(reverse("screening:models")).content.decode()
+    assert mv.version in page and "Latih versi baru" not in page
+    client.force_login(administrator)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        resp = client.post(reverse("screening:model_train"), follow=True)
+    assert len(callbacks) == 1  # the training task goes to the worker once the request commits
+    assert "Pelatihan model dimulai" in resp.content.decode()
+    page = client.get(reverse("screening:models")).content.decode()
+    assert "Latih versi baru dengan putusan peninjau" in page
+    if mv.metrics.get("loeo"):
+        assert "Leave-one-election-out model aktif" in page and "pilkada-2018" in page

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from reports.screening.services.runs import SCORE_CHUNK_TASK, scoring_resume
 from reports.screening.services.scoring import chunk_process
+from reports.screening.services.training import TRAIN_TASK, model_train
 from reports.screening.services.uploads import IMPORT_UPLOAD_TASK, upload_process
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,15 @@ def score_chunk_task(chunk_id: int) -> int:
 @shared_task(name=IMPORT_UPLOAD_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def import_upload_task(upload_id: int) -> None:
     upload_process(upload_id=upload_id)
+
+
+@shared_task(name=TRAIN_TASK, ignore_result=True)
+def train_model_task(actor_id: int | None = None) -> str:
+    """Retrain (shipped data + verdicts, with leave-one-election-out figures) and register the version inactive."""
+    from cases.models import User
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return model_train(actor=actor).version
 
 
 @worker_ready.connect

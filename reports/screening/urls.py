@@ -24,4 +24,5 @@ urlpatterns = [
     path("penilaian/<int:pk>/status/", views.run_status, name="run_status"),
     path("model/", views.models, name="models"),
     path("model/<int:pk>/aktifkan/", views.model_activate, name="model_activate"),
+    path("model/latih/", views.model_train_start, name="model_train"),
 ]

@@ -25,6 +25,7 @@ from reports.screening.services.rows import read_rows
 from reports.screening.services.runs import run_progress, scoring_run_create
 from reports.screening.services.uploads import MAX_UPLOAD_BYTES, upload_create
 from reports.screening.services.thresholds import election_thresholds_set, thresholds_for
+from reports.screening.services.training import model_train_enqueue
 from reports.screening.services.versions import model_version_activate, model_version_active
 from reports.screening.forms import (
     AccountForm, CandidateListForm, ConfirmForm, PostUploadForm, DismissForm, LexiconTermForm, ScoreRunForm, ThresholdForm, UploadForm,
@@ -340,6 +341,16 @@ def run_status(request, pk):
 def models(request):
     return render(request, "screening/models.html", {"versions": ModelVersion.objects.select_related("trained_by"),
                                                      "active": model_version_active()})
+
+
+@reviewer_required
+@require_POST
+def model_train_start(request):
+    """The administrator retrains on the shipped data and the verdicts; the worker runs it (minutes)."""
+    model_train_enqueue(actor=request.user)
+    messages.success(request, _("Pelatihan model dimulai. Versi baru muncul di sini dengan angka "
+                                "leave-one-election-out-nya, belum aktif sampai Anda memilihnya."))
+    return redirect("screening:models")
 
 
 @reviewer_required

@@ -1,7 +1,13 @@
 """Training a new model version on the shipped data plus the reviewers' verdicts; an administrator activates it."""
-from reports.screening.engine import train as engine
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.models import Role
 from reports.screening.models import ModelVersion, Post, Verdict
 from reports.screening.services.versions import model_version_activate, model_version_register
+
+TRAIN_TASK = "screening.train_model"
 
 
 def training_examples() -> list[tuple[str, str]]:
@@ -21,9 +27,20 @@ def training_examples() -> list[tuple[str, str]]:
 
 def model_train(*, actor=None, data_dir=None, out_dir=None, activate: bool = False, train=None) -> ModelVersion:
     """Train on the shipped data plus the verdicts and register the version; an administrator activates it."""
+    from reports.screening.engine import train as engine  # scikit-learn: the worker's, not the web process's
+
     train = train or engine.train
     version, metrics = train(data_dir, out_dir or engine.MODEL_DIR, extra_labelled=training_examples(), activate=False)
     mv = model_version_register(actor=actor, version=version, metrics=metrics)
     if activate:
         model_version_activate(actor=None, model_version=mv)
     return mv
+
+
+def model_train_enqueue(*, actor) -> None:
+    """Queue a training run for the worker (an administrator's button); the new version is registered inactive."""
+    from celery import current_app
+
+    if not actor.has_role(Role.ADMIN):
+        raise PermissionDenied(_("Hanya administrator yang dapat melatih model baru."))
+    transaction.on_commit(lambda: current_app.send_task(TRAIN_TASK, kwargs={"actor_id": actor.pk}))
