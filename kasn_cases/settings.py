@@ -288,7 +288,7 @@ LOGGING = {
 # Certified electronic signature of issued letters (cases/letters/signing.py; docs/operations.md "Letter signing").
 # Production: one PKCS#12 per agency, <LETTER_SIGNING_DIR>/<AGENCY CODE>.p12, from its certification authority
 # (BSrE for government), the CA's root(s) and revocation lists for the /verify/ page, and the test CA off.
-LETTER_SIGNING_DIR = env.path("LETTER_SIGNING_DIR", default=BASE_DIR / "var" / "pki")
+LETTER_SIGNING_DIR = Path(env.str("LETTER_SIGNING_DIR", default=str(BASE_DIR / "var" / "pki")))  # pathlib: the PKI code joins with /
 LETTER_SIGNING_PASSPHRASE = env.str("LETTER_SIGNING_PASSPHRASE", default="")
 LETTER_SIGNING_TEST_CA = env.bool("LETTER_SIGNING_TEST_CA", default=DEBUG)  # issue missing certificates from var/pki's TEST CA
 LETTER_SIGNING_TRUST_ROOTS = env.list("LETTER_SIGNING_TRUST_ROOTS", default=[])  # PEM/DER; empty: the test CA

@@ -145,6 +145,20 @@ def test_check_deploy_clean_with_production_settings():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+def test_the_letter_signing_folder_from_the_environment_is_usable_as_make_run_uses_it(tmp_path):
+    """`make run` creates the TEST authority under LETTER_SIGNING_DIR as settings read it (the tests themselves set
+    a pathlib folder, which once hid that settings handed the PKI code an object without mkdir)."""
+    import subprocess, sys, os
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(LETTER_SIGNING_DIR=str(tmp_path / "pki"))
+    code = ("import django; django.setup(); from django.conf import settings; from cases.letters import pki; "
+            "pki.ca_ensure(settings.LETTER_SIGNING_DIR)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "pki" / "test-ca.pem").exists()
+
+
 def test_unicode_digits_are_not_a_nip():
     with pytest.raises(ValidationError) as err:
         parse_nip("19680411199303100¹")
