@@ -104,3 +104,12 @@ def test_without_the_test_authority_a_missing_certificate_stops_the_letter(users
     monkeypatch.setattr(settings, "LETTER_SIGNING_TEST_CA", False)
     with pytest.raises(ImproperlyConfigured, match="No signing certificate for agency UJI-TANPA-SERTIFIKAT"):
         issue(users, "UJI-TANPA-SERTIFIKAT")
+
+
+def test_a_long_agency_name_still_gets_a_test_certificate(tmp_path):
+    """X.509 names are bounded at 64 UTF-8 bytes, and the TEST label's em dash takes three: make run once stopped
+    at the first demo agency with a long name."""
+    name = "Badan Kepegawaian Negara (pengawasan netralitas dan kode etik pegawai)"
+    pki.ca_ensure(tmp_path)
+    pki.agency_certificate_issue(tmp_path, "PANJANG", name)
+    assert (tmp_path / pki.p12_name("PANJANG")).exists()

@@ -32,11 +32,18 @@ def _now():
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """Cut to the X.509 upper bound, which cryptography counts in UTF-8 bytes (an em dash is three)."""
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1]
+    return text
+
+
 def _name(common: str, org: str = "") -> x509.Name:
     parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "ID")]
     if org:
-        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, org[:64]))
-    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, common[:64]))
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(org)))
+    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, _fit(common)))
     return x509.Name(parts)
 
 
