@@ -38,17 +38,23 @@ def start(cmd):
 def main():
     os.environ.update(embedded.service_env())
     os.environ.setdefault("KASN_EMBEDDED", "1")  # children: local HTTP, no HTTPS redirect
-    port = os.environ.get("PORT", "8000")
+    # Safe by default: this machine only, DEBUG off (branded error pages, no URL list or traceback, WhiteNoise
+    # serving the collected static files). HOST=0.0.0.0 to show it on a network (add its name to ALLOWED_HOSTS);
+    # DEBUG=true for development.
+    os.environ.setdefault("HOST", "127.0.0.1")
+    os.environ.setdefault("DEBUG", "false")
+    host, port = os.environ["HOST"], os.environ.setdefault("PORT", "8000")
     prepare(os.environ.get("DEMO_CASES", "3000"))
     bin_dir = os.path.dirname(sys.executable)
     var = str(embedded.VAR)
     children = [
-        start([f"{bin_dir}/gunicorn", "kasn_cases.wsgi", "-b", f"0.0.0.0:{port}", "-w", "2", "--threads", "4",
-               "--access-logfile", "-", "--graceful-timeout", "5"]),
+        # bind, workers and an access log without client address or browser: kasn_cases/gunicorn_conf.py
+        start([f"{bin_dir}/gunicorn", "-c", "python:kasn_cases.gunicorn_conf", "kasn_cases.wsgi"]),
         start([f"{bin_dir}/celery", "-A", "kasn_cases", "worker", "-l", "warning", "-c", "2"]),
         start([f"{bin_dir}/celery", "-A", "kasn_cases", "beat", "-l", "warning", "-s", f"{var}/celerybeat-schedule"]),
     ]
-    print(f"\n  Netralitas ASN berjalan di http://127.0.0.1:{port}/  (Ctrl-C untuk berhenti)\n")
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"\n  Netralitas ASN berjalan di http://{shown}:{port}/  (Ctrl-C untuk berhenti)\n")
     from django.core.management import call_command
 
     call_command("demo_logins", password=DEMO_PASSWORD)

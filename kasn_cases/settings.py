@@ -19,7 +19,12 @@ if EMBEDDED:
 else:
     _services = {}
 
-DEBUG = env.bool("DEBUG", default=EMBEDDED)
+# Off unless asked (`DEBUG=true` for development and the test suite): `make run` serves the same error pages,
+# static files (WhiteNoise) and settings as production, only over plain HTTP on this machine.
+DEBUG = env.bool("DEBUG", default=False)
+# A local run, `make run` (KASN_EMBEDDED) or a DEBUG server: plain HTTP, so no HTTPS redirect, secure-only
+# cookies or HSTS, and letters signed by the test authority under var/. Anything else is production behind TLS.
+LOCAL_DEMO = DEBUG or EMBEDDED
 SECRET_KEY = env.str("SECRET_KEY", default="embedded-only-insecure-key-change-me-" + "x" * 20)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -177,6 +182,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# Axes' log lines name the client by username and page only, never its IP address or browser (kasn_cases/privacy.py).
+AXES_CLIENT_STR_CALLABLE = "kasn_cases.privacy.axes_client_str"
 
 # Sessions are read on every request: from Redis (the cache), written through to the database so a Redis
 # restart logs nobody out.
@@ -185,12 +192,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not LOCAL_DEMO)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not LOCAL_DEMO)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not LOCAL_DEMO)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if LOCAL_DEMO else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL_DEMO
+SECURE_HSTS_PRELOAD = not LOCAL_DEMO
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -290,6 +297,6 @@ LOGGING = {
 # (BSrE for government), the CA's root(s) and revocation lists for the /verify/ page, and the test CA off.
 LETTER_SIGNING_DIR = Path(env.str("LETTER_SIGNING_DIR", default=str(BASE_DIR / "var" / "pki")))  # pathlib: the PKI code joins with /
 LETTER_SIGNING_PASSPHRASE = env.str("LETTER_SIGNING_PASSPHRASE", default="")
-LETTER_SIGNING_TEST_CA = env.bool("LETTER_SIGNING_TEST_CA", default=DEBUG)  # issue missing certificates from var/pki's TEST CA
+LETTER_SIGNING_TEST_CA = env.bool("LETTER_SIGNING_TEST_CA", default=LOCAL_DEMO)  # issue missing certificates from var/pki's TEST CA
 LETTER_SIGNING_TRUST_ROOTS = env.list("LETTER_SIGNING_TRUST_ROOTS", default=[])  # PEM/DER; empty: the test CA
 LETTER_SIGNING_CRLS = env.list("LETTER_SIGNING_CRLS", default=[])  # DER CRLs; empty: the test CA's

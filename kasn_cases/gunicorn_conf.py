@@ -1,0 +1,18 @@
+"""Gunicorn settings for `make run` and production: `gunicorn -c python:kasn_cases.gunicorn_conf kasn_cases.wsgi`.
+
+The access log holds no client address (%(h)s), no browser (%(a)s), no referrer and no query string: an anonymous
+reporter was promised that no IP address or browser data is kept, and a log line written at the moment of their
+submission would otherwise tie both to the report by its time (issue 28, point 3). What is left is enough to see
+load and errors: time, method, path, status, size and duration.
+"""
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_WORKERS", "2"))
+threads = int(os.environ.get("WEB_THREADS", "4"))
+graceful_timeout = 5
+accesslog = "-"
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# gunicorn 27's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): two servers on one machine
+# (make run next to the tests or a benchmark) would take it from each other. Nothing here uses it.
+control_socket_disable = True
