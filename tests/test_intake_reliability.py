@@ -1,4 +1,5 @@
-"""Intake under stress: concurrent identical submissions, and a broker outage during submit (committed transactions)."""
+"""Intake under stress: concurrent identical submissions, and a broker outage during submit (committed transactions),
+on Redis and on RabbitMQ (the production broker)."""
 import contextlib
 from urllib.parse import urlsplit, urlunsplit
 import threading
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from cases.models import Outbox
 from reports.models import Report, ReportEvent, Reporter
+from tests.brokers import BROKERS, celery_broker, rabbitmq_vhost, unreachable
 from tests.test_intake_support import ensure_reference, fill_steps, intake_settings, random_ip
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.reliability]
@@ -64,36 +66,19 @@ def isolated_redis_url(url: str, db: int) -> str:
     return url + ("&" if "?" in url else "?") + f"virtual_host={db}"
 
 
-@contextlib.contextmanager
 def broker(url):
-    """Point the Celery app at another broker (an unreachable one, or an isolated Redis database)."""
-    from kasn_cases.celery import app
-
-    old = (app.conf.broker_url, app.conf.result_backend, app.conf.broker_transport_options)
-
-    def reset():
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
-        app.amqp._producer_pool = None
-        app._local.__dict__.pop("backend", None)  # the result store is cached per thread
-
-    app.conf.broker_url = app.conf.result_backend = url
-    reset()
-    try:
-        yield app
-    finally:
-        app.conf.broker_url, app.conf.result_backend, app.conf.broker_transport_options = old
-        reset()
+    """Broker and result store both at `url` (tests/test_api_intake.py uses it too)."""
+    return celery_broker(url, result_backend=url)
 
 
-def test_broker_down_during_submit_keeps_the_report_and_sends_the_email_once_later(settings):
+@pytest.mark.parametrize("kind", BROKERS)
+def test_broker_down_during_submit_keeps_the_report_and_sends_the_email_once_later(settings, kind):
     from cases.tasks import flush_outbox_task
     from celery.contrib.testing.worker import start_worker
 
     client = Client(REMOTE_ADDR=random_ip())
     fill_steps(client)
-    with broker("redis://127.0.0.1:1/0"):  # nothing listens there: publishing fails
+    with celery_broker(unreachable(kind)):  # nothing listens there: publishing fails
         response = client.post(reverse("reports:step", args=[4]), {
             "action": "submit", "confirm": "on", "form_token": client.session["report_draft"]["token"]})
     assert response.status_code == 302 and response.url == reverse("reports:receipt")
@@ -102,10 +87,13 @@ def test_broker_down_during_submit_keeps_the_report_and_sends_the_email_once_lat
     assert row.sent_at is None and report.tracking_code_display in row.body
     assert mail.outbox == []
 
-    # The broker is back (an isolated Redis database, so no other worker takes the task): the beat's retry
-    # reaches a real worker, twice, and the e-mail goes out once.
-    isolated = isolated_redis_url(settings.CELERY_BROKER_URL, db=11)
-    with broker(isolated) as app, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    # The broker is back (an isolated Redis database or RabbitMQ virtual host, so no other worker takes the task):
+    # the beat's retry reaches a real worker, twice, and the e-mail goes out once.
+    results = isolated_redis_url(settings.CELERY_RESULT_BACKEND, db=11)
+    with contextlib.ExitStack() as stack:
+        url = results if kind == "redis" else stack.enter_context(rabbitmq_vhost())
+        app = stack.enter_context(celery_broker(url, result_backend=results))
+        stack.enter_context(start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10))
         flush_outbox_task.delay().get(timeout=30)
         flush_outbox_task.delay().get(timeout=30)
     row.refresh_from_db()

@@ -1,5 +1,7 @@
 """A real Celery worker scoring a 500-post batch is killed (SIGKILL) twice — its pool child, then the whole worker —
-and restarted: every post ends up scored exactly once."""
+and restarted: every post ends up scored exactly once. On Redis and on RabbitMQ (the production broker), each on a
+queue or virtual host of its own."""
+import contextlib
 import os
 import signal
 import subprocess
@@ -19,6 +21,7 @@ from django.db.models import Count
 from kasn_cases.celery import app as celery_app
 from reports.screening.services.runs import scoring_run_create
 from reports.screening.models import Post, Score, ScoringRun
+from tests.brokers import broker_kind, celery_broker, rabbitmq_vhost  # noqa: F401 (broker_kind is a fixture)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.reliability]
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,9 +45,10 @@ def _database_url() -> str:
 class Worker:
     """`celery -A kasn_cases worker -P prefork -c 1` on a queue of its own, in its own process group."""
 
-    def __init__(self, queue, log_path):
+    def __init__(self, queue, log_path, broker_url=None):
         self.queue, self.log_path = queue, log_path
         self.env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL,
+                    "CELERY_BROKER_URL": broker_url or settings.CELERY_BROKER_URL,
                     "DJANGO_SETTINGS_MODULE": "kasn_cases.settings", "PYTHONPATH": str(ROOT),
                     # a short pause after each chunk so the kill lands mid-batch, not after it
                     "SCREENING_CHUNK_PAUSE_SECONDS": "0.1"}
@@ -91,17 +95,20 @@ def wait_for(predicate, what, worker, limit=240):
 
 
 @pytest.fixture
-def worker(redis_client, tmp_path):
+def worker(redis_client, tmp_path, broker_kind):
     queue = f"screening-test-{uuid.uuid4().hex[:8]}"
     previous = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
-    w = Worker(queue, tmp_path / "worker.log")
-    try:
-        yield w
-    finally:
-        celery_app.conf.task_default_queue = previous
-        w.stop()
-        redis_client.delete(queue)
+    with contextlib.ExitStack() as stack:
+        url = settings.CELERY_BROKER_URL if broker_kind == "redis" else stack.enter_context(rabbitmq_vhost())
+        stack.enter_context(celery_broker(url))  # this process queues the chunks there too
+        w = Worker(queue, tmp_path / "worker.log", broker_url=url)
+        try:
+            yield w
+        finally:
+            celery_app.conf.task_default_queue = previous
+            w.stop()
+            redis_client.delete(queue)
 
 
 def test_killed_worker_loses_no_post_and_scores_none_twice(worker):
