@@ -2,7 +2,8 @@
 
 gunicorn with `make run`'s configuration (kasn_cases/gunicorn_conf.py) and a Celery worker started as `make run`
 starts it serve a real anonymous report through the public form and the tracking page, from a browser with a
-user agent no one else has, with the application's logs at INFO. Afterwards that user agent is in none of their
+user agent no one else has, with the application's logs at INFO (DEBUG off, static files collected and served by
+WhiteNoise, as make run serves them). Afterwards that user agent is in none of their
 output and in no file under var/, the access log has no client address, and the report row holds neither.
 """
 import os
@@ -113,12 +114,18 @@ def test_an_anonymous_report_leaves_no_ip_or_user_agent_in_any_log(tmp_path):
     base = f"http://127.0.0.1:{port}"
     env = _env(port, tmp_path)
     agent = f"Peramban-Uji/{secrets.token_hex(12)} (pelapor-anonim)"
+    # as make run does before it starts gunicorn: with DEBUG off WhiteNoise serves only the collected files
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True,
+                   cwd=settings.BASE_DIR)
     web, web_log = _start([str(BIN / "gunicorn"), "-c", "python:kasn_cases.gunicorn_conf", "kasn_cases.wsgi"], env,
                           tmp_path / "web.log")
     worker, worker_log = _start([str(BIN / "celery"), "-A", "kasn_cases", "worker", "-l", "warning", "-c", "1"], env,
                                 tmp_path / "worker.log")
     try:
         _wait_up(base)
+        for asset in ("css/app.css", "js/site.js", "vendor/htmx/htmx.min.js", "vendor/swagger-ui/swagger-ui-bundle.js"):
+            assert requests.get(f"{base}/static/{asset}", timeout=10).status_code == 200, asset  # DEBUG off: WhiteNoise
+        assert requests.get(base + "/api/v1/docs/", timeout=10).status_code == 200
         _report_anonymously(base, agent)
         time.sleep(2)  # let the worker take the tasks the report scheduled
     finally:
