@@ -1,7 +1,7 @@
 # Two commands for a fresh machine: `make run` and `make test`.
 PY := .venv/bin/python
 STAMP := .venv/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
-DEB_PACKAGES := chromium libharfbuzz-subset0 fonts-dejavu-core poppler-utils wrk valgrind libnss3-tools
+DEB_PACKAGES := chromium libharfbuzz-subset0 fonts-dejavu-core poppler-utils wrk valgrind libnss3-tools tesseract-ocr tesseract-ocr-ind
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test install sysdeps shell manage bench reliability backup restore stop-services lint schema
