@@ -16,7 +16,9 @@ from reports.screening.models import (
     Account, LexiconTerm, Post, PostUpload, Score, TermKind, TermOrigin, UploadStatus, Verdict,
 )
 from reports.screening.services.candidates import candidates_import
+from reports.screening.ocr_samples import png, render_phone
 from reports.screening.services.common import ScreeningError
+from reports.screening.services.images import post_image_attach
 from reports.screening.services.uploads import upload_process
 from reports.screening.services.runs import scoring_run_create
 from reports.screening.services.scoring import chunk_process
@@ -198,7 +200,9 @@ def test_candidate_list_command_dry_run_and_errors(tmp_path, capsys):
 
 # --- never empty on first use ---------------------------------------------------------------------------------------
 
-def test_demo_fills_the_queue_with_groups_and_confirm_dismiss_work(client, lexicon, screening_reviewer, capsys):
+def test_demo_fills_the_queue_with_groups_and_confirm_dismiss_work(client, lexicon, screening_reviewer, capsys,
+                                                                    settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("screening_load_demo", "--if-empty", "--reviewer", screening_reviewer.username)
     assert "unggahan" in capsys.readouterr().out
     assert Post.objects.count() >= 250
@@ -206,6 +210,7 @@ def test_demo_fills_the_queue_with_groups_and_confirm_dismiss_work(client, lexic
         "pemilu-2019", "pemilu-2024", "pilkada-2024"}
     assert Account.objects.filter(respondent__isnull=False).count() == 6
     assert LexiconTerm.objects.filter(election__slug="pilkada-2024", origin=TermOrigin.CANDIDATE_LIST).exists()
+    assert Post.objects.exclude(ocr_text="").count() == 3  # the posts whose message is in a screenshot
     items, groups = selectors.review_queue()
     assert groups >= 20 and len(items) == selectors.PAGE_SIZE
     chain = list(Score.objects.filter(post__text__startswith="Pesan berantai"))
@@ -302,3 +307,33 @@ def test_upload_oversize_file_is_refused_before_it_is_read(client, screening_rev
     assert response.status_code == 400 and "Berkas lebih besar dari 20 MB" in response.content.decode()
     assert not PostUpload.objects.exists()
     assert client.get(reverse("screening:upload")).status_code == 200
+
+
+# --- text inside a post's image ---------------------------------------------------------------------------------
+
+def test_text_in_an_image_is_read_screened_searchable_and_boxed(client, tmp_path, settings, lexicon,
+                                                                   screening_reviewer, auditor):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    import_posts(tmp_path, ['x,img1,lina_asn,"Info dari grup sebelah, tolong disebarkan",2024-02-01T10:00:00+07:00,900\n'])
+    post = Post.objects.get(post_id="img1")
+    with pytest.raises(ScreeningError, match="Berkas gambar tidak dapat dibaca"):
+        post_image_attach(actor=screening_reviewer, post=post, data=b"bukan gambar")
+    image = render_phone("Seluruh pegawai dinas wajib hadir kampanye akbar hari Sabtu. Coblos nomor urut 02 "
+                         "Prabowo-Gibran, menang satu putaran!")
+    post_image_attach(actor=screening_reviewer, post=post, data=png(image), read_now=True)
+    post.refresh_from_db()
+    assert "kampanye akbar" in " ".join(post.ocr_text.split()) and post.ocr["width"] == image.width
+    score_all()
+    hit = Score.objects.get(post=post)
+    assert hit.label == "partisan" and "satu putaran" in hit.matched_terms  # the caption alone says nothing
+
+    client.force_login(screening_reviewer)
+    page = client.get(reverse("screening:queue"), {"q": "kampanye akbar"}).content.decode()
+    assert f'id="hit-{hit.pk}"' in page  # found by the text inside the image
+    assert reverse("screening:post_image", args=[post.pk]) in page
+    assert page.count('class="term-box"') >= 2 and 'title="satu putaran"' in page
+    assert f'id="hit-{hit.pk}"' not in client.get(reverse("screening:queue"), {"q": "tidak ada"}).content.decode()
+    response = client.get(reverse("screening:post_image", args=[post.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"\x89PNG"
+    client.force_login(auditor)
+    assert client.get(reverse("screening:post_image", args=[post.pk])).status_code == 403

@@ -2,7 +2,8 @@
 
 Every post, account and regional candidate here is written by the team (no third-party text): partisan posts,
 neutral political posts and everyday posts of invented civil-servant accounts over three elections, one campaign
-message copied by many accounts (a near-duplicate group), and a few accounts registered to invented civil servants.
+message copied by many accounts (a near-duplicate group), three posts whose message is only in a generated
+screenshot (read by OCR), and a few accounts registered to invented civil servants.
 Pemilu pairs are named as the public record has them; the Pilkada 2024 races and their pairs are invented and come
 from demo_data/candidates_pilkada_2024.csv, imported as an official candidate list would be.
 """
@@ -13,6 +14,9 @@ from pathlib import Path
 from cases.models import Agency, ElectionPeriod
 from reports.screening.services.accounts import account_register
 from reports.screening.services.candidates import candidates_import
+from reports.screening.models import Post
+from reports.screening.ocr_samples import png, render_phone
+from reports.screening.services.images import post_image_attach
 from reports.screening.services.ingest import posts_import
 from reports.screening.services.runs import scoring_run_create
 from reports.screening.services.scoring import chunk_process
@@ -82,6 +86,16 @@ REGISTERED = [("rina.guru_smp", "198703122010012004", "Rina Kartika"), ("budi_di
               ("dewi_puskesmas", "199002142015032001", "Dewi Anggraini"), ("yanto_bappeda", "198411302009011005",
               "Suyanto"), ("maya_disdik", "199106082019032006", "Maya Sari")]
 PLATFORMS = ["x", "facebook", "instagram", "tiktok"]
+# Posts whose message is only in their image (a screenshot shared with a short caption): OCR reads it.
+IMAGE_POSTS = [
+    ("pemilu-2024", "Info dari grup sebelah, tolong disebarkan", "lina_dinsos",
+     "Seluruh pegawai dinas wajib hadir kampanye akbar hari Sabtu. Coblos nomor urut 02 Prabowo-Gibran, menang satu "
+     "putaran!"),
+    ("pilkada-2024", "Sudah jelas pilihannya 👇", "agus_kelurahan",
+     "Warga Sukamaju, mari dukung paslon 01 Bambang Wiryawan-Sri Handayani. Jangan salah pilih tanggal 27 November"),
+    ("pemilu-2024", "Jadwal kegiatan minggu ini", "wulan_kominfo",
+     "Rapat koordinasi kecamatan membahas jadwal posyandu dan kerja bakti bulan depan"),
+]
 
 
 def _platform(account: str) -> str:
@@ -120,6 +134,8 @@ def demo_rows() -> list[dict]:
     for account in ACCOUNTS[6:18]:  # one message forwarded by twelve accounts: reviewed once
         text = CAMPAIGN_COPY.format(pair=pair, num=num, tag=tag)
         rows.append(_row(rng, len(rows), "pemilu-2024", text if len(rows) % 2 else text + " Wajib!", account=account))
+    for slug, caption, account, _image_text in IMAGE_POSTS:
+        rows.append(_row(rng, len(rows), slug, caption, account=account, followers=1500))
     return rows
 
 
@@ -133,6 +149,10 @@ def screening_demo_load(*, reviewer) -> dict:
     agency = Agency.objects.filter(code="PEMKAB-33.01").first()
     for handle, nip, name in REGISTERED:
         account_register(actor=reviewer, platform=_platform(handle), handle=handle, nip=nip, name=name, agency=agency)
+    first_image = len(rows) - len(IMAGE_POSTS)
+    for i, (_slug, _caption, account, image_text) in enumerate(IMAGE_POSTS):
+        post = Post.objects.get(platform=_platform(account), post_id=rows[first_image + i]["post_id"])
+        post_image_attach(actor=None, post=post, data=png(render_phone(image_text, account)), read_now=True)
     run = scoring_run_create(actor=reviewer, enqueue=False)
     for chunk_id in run.chunks.values_list("pk", flat=True) if run else ():
         chunk_process(chunk_id=chunk_id)

@@ -63,6 +63,9 @@ class Post(models.Model):
     media_ref = models.CharField(_("rujukan media"), max_length=500, blank=True)
     imported_at = models.DateTimeField(default=timezone.now)
     sha256 = models.CharField("SHA-256", max_length=64)
+    image = models.FileField(_("gambar"), upload_to="screening/posts/%Y/%m/", max_length=200, blank=True)
+    ocr_text = models.TextField(_("teks dalam gambar"), blank=True)
+    ocr = models.JSONField(default=dict, blank=True)  # {"width", "height", "words"} from reports.screening.ocr
 
     class Meta:
         ordering = ["id"]
@@ -77,6 +80,11 @@ class Post(models.Model):
     @property
     def reach(self) -> int:
         return self.followers + self.likes + self.shares
+
+    @property
+    def screened_text(self) -> str:
+        """What the model scores: the post's text, then the text read from its image."""
+        return f"{self.text}\n{self.ocr_text}" if self.ocr_text else self.text
 
     def snapshot(self) -> dict:
         """The fields a finding quotes; their canonical JSON is what `sha256` fingerprints."""

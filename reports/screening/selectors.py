@@ -10,6 +10,7 @@ from cases.models import CaseRespondent, ElectionPeriod, ViolationType
 from reports.screening.models import (
     Account, LexiconTerm, ModelVersion, Post, Score, ScoringRun, TermOrigin, Verdict,
 )
+from reports.screening.ocr import boxes_for_terms
 from reports.screening.services.thresholds import thresholds_for
 from reports.screening.services.versions import model_version_active
 
@@ -48,6 +49,17 @@ class QueueItem:
     @property
     def highlighted(self):
         return highlight(self.post.text, self.score.spans)
+
+    @property
+    def image_boxes(self) -> list:
+        """Boxes around the matched terms in the post's image, in percent of the image (the page scales it)."""
+        ocr = self.post.ocr or {}
+        if not ocr.get("width") or not ocr.get("height"):
+            return []
+        w, h = ocr["width"], ocr["height"]
+        return [{"term": b["term"], "left": round(100 * b["left"] / w, 2), "top": round(100 * b["top"] / h, 2),
+                 "width": round(100 * b["width"] / w, 2), "height": round(100 * b["height"] / h, 2)}
+                for b in boxes_for_terms(ocr.get("words", []), self.score.matched_terms)]
 
     @property
     def normalised_only_terms(self):
@@ -96,8 +108,9 @@ def _per_election(model_version: ModelVersion, election: ElectionPeriod | None) 
                  output_field=FloatField()))
 
 
-def hits(model_version: ModelVersion, election: ElectionPeriod | None = None):
-    """Undecided scores at or above their election's review threshold, with reach and priority."""
+def hits(model_version: ModelVersion, election: ElectionPeriod | None = None, query: str = ""):
+    """Undecided scores at or above their election's review threshold, with reach and priority; `query` searches
+    the post's text, the text read from its image, and the account."""
     review_at, priority_at = _per_election(model_version, election)
     qs = undecided(Score.objects.filter(model_version=model_version)).annotate(
         review_at=review_at,
@@ -108,6 +121,9 @@ def hits(model_version: ModelVersion, election: ElectionPeriod | None = None):
     ).filter(score__gte=F("review_at"))
     if election is not None:
         qs = qs.filter(post__election=election)
+    if query:
+        qs = qs.filter(Q(post__text__icontains=query) | Q(post__ocr_text__icontains=query)
+                       | Q(post__account_handle__icontains=query.lstrip("@")))
     return qs
 
 
@@ -117,10 +133,10 @@ def _prior_cases(respondent_ids) -> dict:
     return {r["respondent_id"]: r["n"] for r in rows}
 
 
-def review_queue(*, election: ElectionPeriod | None = None, page: int = 1) -> tuple[list[QueueItem], int]:
+def review_queue(*, election: ElectionPeriod | None = None, page: int = 1, query: str = "") -> tuple[list[QueueItem], int]:
     """One item per near-duplicate group, highest score × reach first; returns (items of the page, groups)."""
     mv = model_version_active()
-    rows = list(hits(mv, election).select_related(
+    rows = list(hits(mv, election, query).select_related(
         "post__election", "post__account__respondent__agency", "model_version").order_by("-rank", "pk")[:QUEUE_SCAN_LIMIT])
     groups: dict = {}
     for score in rows:

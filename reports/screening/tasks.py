@@ -15,6 +15,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 
+from reports.screening.services.images import READ_IMAGE_TASK, post_image_read
 from reports.screening.services.runs import SCORE_CHUNK_TASK, scoring_resume
 from reports.screening.services.scoring import chunk_process
 from reports.screening.services.training import TRAIN_TASK, model_train
@@ -49,6 +50,11 @@ def train_model_task(actor_id: int | None = None) -> str:
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     return model_train(actor=actor).version
+
+
+@shared_task(name=READ_IMAGE_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def read_post_image_task(post_id: int) -> None:
+    post_image_read(post_id=post_id)
 
 
 @worker_ready.connect

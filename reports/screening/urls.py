@@ -16,6 +16,7 @@ urlpatterns = [
     path("leksikon/<int:pk>/usulan/", views.lexicon_suggestion, name="lexicon_suggestion"),
     path("akun/", views.accounts, name="accounts"),
     path("akun/impor/", views.accounts_import, name="accounts_import"),
+    path("unggahan/<int:pk>/gambar/", views.post_image, name="post_image"),
     path("unggah/", views.upload, name="upload"),
     path("unggah/<int:pk>/", views.upload_detail, name="upload_detail"),
     path("unggah/<int:pk>/status/", views.upload_status, name="upload_status"),

@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from reports.screening.services.versions import model_version_activate, model_ve
 from reports.screening.forms import (
     AccountForm, CandidateListForm, ConfirmForm, PostUploadForm, DismissForm, LexiconTermForm, ScoreRunForm, ThresholdForm, UploadForm,
 )
-from reports.screening.models import LexiconTerm, ModelVersion, PostUpload, Score, ScoringRun
+from reports.screening.models import LexiconTerm, ModelVersion, Post, PostUpload, Score, ScoringRun
 
 
 def reviewer_required(view):
@@ -70,8 +70,9 @@ def queue(request):
         page = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         page = 1
-    items, groups = selectors.review_queue(election=election, page=page)
-    return render(request, "screening/queue.html", {
+    query = request.GET.get("q", "").strip()[:200]
+    items, groups = selectors.review_queue(election=election, page=page, query=query)
+    return render(request, "screening/queue.html", {"query": query,
         "items": items, "groups": groups, "page": page, "has_next": page * selectors.PAGE_SIZE < groups,
         "election": election, "elections": ElectionPeriod.objects.order_by("-voting_date"),
         "violations": selectors.social_media_violations(), "model_version": model_version,
@@ -263,6 +264,13 @@ def accounts_import(request):
     for error in result.errors[:20]:
         messages.error(request, str(error))
     return redirect("screening:accounts")
+
+
+@reviewer_required
+def post_image(request, pk):
+    """A post's image, for reviewers only (it may show a civil servant's face or name)."""
+    post = get_object_or_404(Post.objects.exclude(image=""), pk=pk)
+    return FileResponse(post.image.open("rb"))
 
 
 # --- uploading post files ---------------------------------------------------------------------------------------

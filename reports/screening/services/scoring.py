@@ -28,7 +28,7 @@ def posts_score(posts, model_version: ModelVersion) -> int:
         by_election.setdefault(post.election.slug if post.election_id else None, []).append(post)
     rows = []
     for slug, group in by_election.items():
-        for post, result in zip(group, scorer.score_batch([p.text for p in group], slug)):
+        for post, result in zip(group, scorer.score_batch([p.screened_text for p in group], slug)):
             rows.append(Score(post=post, model_version=model_version, score=result["score"], label=result["label"],
                               probabilities=result["probs"], spans=result["spans"], group_key=str(post.pk),
                               matched_terms=sorted({s["term"] for s in result["spans"]})))
