@@ -51,15 +51,14 @@ class QueueItem:
         return highlight(self.post.text, self.score.spans)
 
     @property
-    def image_boxes(self) -> list:
-        """Boxes around the matched terms in the post's image, in percent of the image (the page scales it)."""
+    def image_boxes(self) -> dict | None:
+        """The image's size and a box (in its pixels) around every matched term; the page draws them as an SVG
+        overlay whose viewBox is the image, so they scale with it (no inline style: the CSP forbids it)."""
         ocr = self.post.ocr or {}
         if not ocr.get("width") or not ocr.get("height"):
-            return []
-        w, h = ocr["width"], ocr["height"]
-        return [{"term": b["term"], "left": round(100 * b["left"] / w, 2), "top": round(100 * b["top"] / h, 2),
-                 "width": round(100 * b["width"] / w, 2), "height": round(100 * b["height"] / h, 2)}
-                for b in boxes_for_terms(ocr.get("words", []), self.score.matched_terms)]
+            return None
+        return {"width": ocr["width"], "height": ocr["height"],
+                "boxes": boxes_for_terms(ocr.get("words", []), self.score.matched_terms)}
 
     @property
     def normalised_only_terms(self):

@@ -73,10 +73,11 @@ def test_upload_posts_review_an_image_post_with_boxes_and_confirm_it(page, revie
     assert card.count() == 1 and page.locator("article.hit").count() == 1
     card.locator("figure.post-image img").wait_for()
     page.wait_for_function("document.querySelector('figure.post-image img').complete")
-    assert card.locator(".term-box").count() >= 3
-    box = card.locator(".term-box[title='satu putaran']").bounding_box()
-    frame = card.locator(".image-frame").bounding_box()
+    assert card.locator("rect.term-box").count() >= 3
+    box = card.locator("rect.term-box", has=page.locator("title", has_text="satu putaran")).bounding_box()
+    frame = card.locator(".image-frame img").bounding_box()
     assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
+    assert frame["y"] + frame["height"] / 3 < box["y"] < frame["y"] + frame["height"]  # in the post body, not the header
     card.screenshot(path=str(ARTIFACTS / "screening-upload-02-image-boxes.png"))
     page.set_viewport_size({"width": 390, "height": 900})
     card.screenshot(path=str(ARTIFACTS / "screening-upload-03-image-boxes-phone.png"))
