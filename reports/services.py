@@ -550,6 +550,7 @@ def report_register(*, actor, report: Report, case: Case | None = None) -> Case:
                 is_finding=report.kind == ReportKind.TEMUAN, social_media=bool(report.link_list),
                 respondents=[_respondent_entry(report)], bawaslu_office=_office(actor),
                 received_at=report.received_at, search_text=_search_text(report))
+            case = _owner_is_registrar(actor, case)
         else:
             _attach_to_case(actor, report, case)
         report.case = case
@@ -614,6 +615,18 @@ def report_decide(*, actor, report: Report, outcome: str, data: dict):
     if outcome == CheckOutcome.MERGE:
         return report_merge(actor=actor, report=report, into=data["into_report"])
     return report_mark_lead(actor=actor, report=report, reason=data.get("reason", ""))
+
+
+def _owner_is_registrar(actor, case: Case) -> Case:
+    """The Bawaslu officer who registers a new case owns it ('Perkara saya'), through the audited assignment."""
+    from cases import workflow
+
+    if case.bawaslu_owner_id or not actor.has_role(Role.BAWASLU):
+        return case
+    try:
+        return workflow.case_assign(actor=actor, case=case, officer=actor)
+    except (ValidationError, PermissionDenied, workflow.InvalidTransition, workflow.ActionNotAllowed):
+        return case  # an officer outside the case's region registers it without owning it
 
 
 def _title(report: Report) -> str:

@@ -193,6 +193,7 @@ def test_named_report_checked_and_registered_opens_a_case_with_clocks(client, ba
     case = report.case
     assert case.status == CaseStatus.REGISTERED and case.region.code == "33.01"
     assert case.stage == campaign  # the queue's stage filter finds it
+    assert case.bawaslu_owner == bawaslu_officer and case.events.filter(code="case.assigned").count() == 1  # 'Perkara saya'
     assert case.clocks.exists()
     respondent = Respondent.objects.get(nip=NIP)
     assert not respondent.verified and case.tracks.filter(respondent=respondent).exists()

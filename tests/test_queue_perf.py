@@ -218,6 +218,7 @@ MENU_TEMPLATE = """{% load i18n %}    <a href="{% url 'home' %}">{% translate "B
     {% if Role.BAWASLU in user_roles or Role.ANALYST in user_roles or Role.APPROVER in user_roles or Role.ADMIN in user_roles %}<a href="{% url 'cases:workload' %}">{% translate "Beban kerja" %}</a>{% endif %}
     {% if nav_may.reports_intake %}<a href="{% url 'reports:intake_queue' %}">{% translate "Penerimaan laporan" %}</a>{% endif %}
     {% if nav_may.cases_export or Role.KEMENPANRB in user_roles or Role.KEMENDAGRI in user_roles %}<a href="{% url 'stats:dashboard' %}">{% translate "Statistik" %}</a>{% endif %}
+    {% if Role.BAWASLU in user_roles or Role.ANALYST in user_roles or Role.APPROVER in user_roles or Role.ADMIN in user_roles %}<a href="{% url 'letters:batch' %}">{% translate "Cetak surat massal" %}</a>{% endif %}
     {% if nav_may.screening_review %}<a href="{% url 'screening:queue' %}">{% translate "Penapisan" %}</a>{% endif %}
     {% if Role.ADMIN in user_roles %}<a href="{% url 'cases:calendar' %}">{% translate "Kalender kerja" %}</a>{% endif %}
 """

@@ -27,6 +27,7 @@ MENU = [
     ("cases:workload", _("Beban kerja"), {Role.BAWASLU, Role.ANALYST, Role.APPROVER, Role.ADMIN}, None),
     ("reports:intake_queue", _("Penerimaan laporan"), set(), "reports_intake"),
     ("stats:dashboard", _("Statistik"), {Role.KEMENPANRB, Role.KEMENDAGRI}, "cases_export"),
+    ("letters:batch", _("Cetak surat massal"), {Role.BAWASLU, Role.ANALYST, Role.APPROVER, Role.ADMIN}, None),
     ("screening:queue", _("Penapisan"), set(), "screening_review"),
     ("cases:calendar", _("Kalender kerja"), {Role.ADMIN}, None),
 ]
