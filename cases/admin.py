@@ -77,6 +77,18 @@ class SanctionTypeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_id"]
 
 
+@admin.register(m.EmployeeRegime)
+class EmployeeRegimeAdmin(admin.ModelAdmin):
+    list_display = ["employee_type", "regulation", "certainty", "valid_from", "valid_to"]
+    list_filter = ["employee_type", "certainty"]
+
+
+@admin.register(m.EscalationStep)
+class EscalationStepAdmin(admin.ModelAdmin):
+    list_display = ["order", "code", "action", "min_working_days", "next_actor", "clock", "certainty", "valid_from",
+                    "valid_to"]
+
+
 @admin.register(m.DeadlineRule)
 class DeadlineRuleAdmin(admin.ModelAdmin):
     list_display = ["code", "election_type", "length", "unit", "cuti_bersama_working", "certainty", "valid_from",

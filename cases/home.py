@@ -15,3 +15,14 @@ def register(section: Callable) -> Callable:
 
 def sections_for(user) -> list[dict]:
     return [ctx for ctx in (section(user) for section in SECTIONS) if ctx]
+
+
+@register
+def decisions_to_review(user):
+    """The supervisory body's card: PPK decisions "tidak sesuai rekomendasi" waiting to be accepted or returned."""
+    from cases.selectors import decisions_awaiting_review
+
+    if not user.has_role("supervisor_analyst", "supervisor_approver", "administrator"):
+        return None
+    return {"template": "cases/_home_decisions.html", "heading_id": "h-decisions",
+            "decisions": list(decisions_awaiting_review(user)[:10])}

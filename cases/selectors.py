@@ -310,26 +310,54 @@ def liaison_tracks(user, *, pending_only=False):
     if not user.agency_id:
         return CaseRespondent.objects.none()
     qs = (CaseRespondent.objects.filter(agency_id=user.agency_id, case__status__in=POST_RECOMMENDATION)
-          .select_related("case", "respondent", "recommendation", "sanction").order_by("case__next_due", "-case_id"))
+          .select_related("case", "respondent", "recommendation").prefetch_related("decisions__sanction_type")
+          .order_by("case__next_due", "-case_id"))
     if pending_only:
         qs = qs.filter(status=TrackStatus.RECOMMENDED)
     return qs
 
 
+def decisions_awaiting_review(user):
+    """PPK decisions "tidak sesuai rekomendasi" the supervisory body has not yet accepted or returned, in scope."""
+    from cases.models import DecisionReview, SanctionRecord
+
+    return (SanctionRecord.objects.filter(track__in=tracks_visible_to(user).values("pk"), active=True,
+                                          review=DecisionReview.PENDING)
+            .select_related("track__case", "track__respondent", "track__agency", "sanction_type").order_by("recorded_at", "id"))
+
+
+def nonconforming_per_agency(user):
+    """Decisions "tidak sesuai rekomendasi" per PPK (instansi), in scope: standing ones and those still pending."""
+    from django.db.models import Count, Q
+
+    from cases.models import DecisionReview, SanctionRecord
+
+    return list(SanctionRecord.objects.filter(track__in=tracks_visible_to(user).values("pk"), active=True)
+                .exclude(deviation="").values("track__agency__code", "track__agency__name")
+                .annotate(n=Count("id"), pending=Count("id", filter=Q(review=DecisionReview.PENDING)))
+                .order_by("-n", "track__agency__code"))
+
+
 def track_clocks(tracks):
-    """{track id: its open or latest PPK follow-up clock} for a page of tracks, in one query."""
+    """{track id: its open or latest PPK follow-up clock, else its receipt clock} for a page of tracks, in one query
+    (before receipt the follow-up clock does not exist: the page shows when receipt will be presumed)."""
     from cases.models import Clock
 
     ids = [t.pk for t in tracks]
     out = {}
-    for clock in Clock.objects.filter(track_id__in=ids, code="PPK_FOLLOW_UP").select_related("rule").order_by("started_on", "id"):
-        out[clock.track_id] = clock
+    for clock in (Clock.objects.filter(track_id__in=ids, code__in=["PPK_RECEIPT", "PPK_FOLLOW_UP"]).select_related("rule")
+                  .order_by("started_on", "id")):
+        if clock.code == "PPK_FOLLOW_UP" or clock.track_id not in out:
+            out[clock.track_id] = clock
     return out
 
 
 def bkn_block_queue(user):
-    """Data blocks to record (requested, not yet blocked) and to lift (blocked, the PPK has since acted)."""
-    from cases.models import CaseRespondent, CaseStatus, TrackStatus
+    """Data blocks to record (requested, not yet blocked) and to lift (blocked, and either an unblock request is
+    waiting, from the supervisory body or from a case closed for another reason, or the PPK's decision stands)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from cases.models import CaseRespondent, CaseStatus, DecisionReview, SanctionRecord, TrackStatus
 
     if not user.has_role("bkn_officer", "administrator"):
         return {"to_block": CaseRespondent.objects.none(), "to_unblock": CaseRespondent.objects.none()}
@@ -337,8 +365,9 @@ def bkn_block_queue(user):
     return {
         "to_block": base.filter(block_requested_at__isnull=False, blocked_at__isnull=True,
                                 case__status=CaseStatus.OVERDUE).order_by("block_requested_at", "id")[:100],
-        "to_unblock": base.filter(blocked_at__isnull=False, unblocked_at__isnull=True,
-                                  status=TrackStatus.SANCTIONED).order_by("blocked_at", "id")[:100],
+        "to_unblock": base.filter(blocked_at__isnull=False, unblocked_at__isnull=True).filter(
+            Q(unblock_requested_at__isnull=False) | Q(status=TrackStatus.SANCTIONED) & ~Exists(SanctionRecord.objects.filter(
+                track=OuterRef("pk"), active=True, review=DecisionReview.PENDING))).order_by("blocked_at", "id")[:100],
         "blocked": base.filter(blocked_at__isnull=False, unblocked_at__isnull=True).order_by("-blocked_at", "-id")[:100],
     }
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from cases.models import (
     Agency, Case, CaseRespondent, CaseStatus, Clock, ClockState, DeadlineRule, ElectionPeriod, ElectionType,
-    Recommendation, Region, Role, SanctionCategory, TrackStatus, ViolationType,
+    Recommendation, Region, Role, SanctionCategory, SanctionRecord, TrackStatus, ViolationType,
 )
 from cases.filters import REACHED, scoped_search_q
 from cases.permissions import NATIONAL_ROLES, REGIONAL_ROLES, sees_every_respondent, track_scope_q
@@ -372,13 +372,14 @@ def _sanction_table(rows, f):
 
 def _ppk_compliance(base, f, tracks=None):
     missed = Q(state=ClockState.MISSED)
-    done_late = missed & (Q(track__sanction__isnull=False) | Q(track__status=TrackStatus.SANCTIONED))
+    decided = Exists(SanctionRecord.objects.filter(track=OuterRef("track"), active=True))
+    done_late = missed & (Q(decided) | Q(track__status=TrackStatus.SANCTIONED))
     qs = (_tracks_in(Clock.objects.filter(code=PPK_CLOCK, track__isnull=False, case__in=base.values("pk")), tracks, "track")
           .values("track__agency__code", "track__agency__name", "track__agency__short_name")
           .annotate(total=Count("id"),
                     on_time=Count("id", filter=Q(state=ClockState.MET)),
                     late=Count("id", filter=done_late),
-                    none=Count("id", filter=missed & ~(Q(track__sanction__isnull=False) | Q(track__status=TrackStatus.SANCTIONED))),
+                    none=Count("id", filter=missed & ~(Q(decided) | Q(track__status=TrackStatus.SANCTIONED))),
                     open=Count("id", filter=Q(state__in=[ClockState.RUNNING, ClockState.PAUSED])))
           .annotate(rank=Window(Rank(), order_by=[F("none").desc(), F("late").desc()]))
           .order_by("rank", "-total", "track__agency__code")[:25])
@@ -401,6 +402,22 @@ def _ppk_table(qs, f):
                    _("Masih berjalan"), _("Tepat waktu (%)")], rows, chart="stacked", ranked=True,
                   note=_("Dari jam tenggat PPK_FOLLOW_UP per terlapor: terpenuhi = tepat waktu; terlewat lalu ada SK = "
                          "terlambat; terlewat tanpa SK = tidak ditindaklanjuti."))
+
+
+def _nonconforming(base, f, tracks=None):
+    """Decisions "tidak sesuai rekomendasi" per PPK: every standing one, and those still awaiting the supervisory
+    body (issue #22: shown on the dashboard as a count per PPK)."""
+    rows = (_tracks_in(SanctionRecord.objects.filter(track__case__in=base.values("pk"), active=True), tracks, "track")
+            .exclude(deviation="")
+            .values("track__agency__code", "track__agency__name", "track__agency__short_name")
+            .annotate(n=Count("id"), pending=Count("id", filter=Q(review="pending")))
+            .order_by("-n", "track__agency__code")[:25])
+    return _table("nonconforming", _("Keputusan PPK tidak sesuai rekomendasi (per instansi)"),
+                  [_("Instansi"), _("Keputusan"), _("Menunggu penilaian")], [
+        {"label": r["track__agency__short_name"] or r["track__agency__name"], "code": r["track__agency__code"],
+         "cells": [cell(r["n"], f, agency=r["track__agency__code"]), cell(r["pending"], None)]} for r in rows],
+        chart="hbar", note=_("Lebih ringan, lebih berat, jenis lain, atau butir tidak dijatuhkan; keputusan yang "
+                             "dikembalikan kepada PPK tidak dihitung."))
 
 
 def _repeat_respondents(base, f, tracks=None):
@@ -503,7 +520,8 @@ def dashboard_for_queryset(base, f: dict, tracks=None) -> dict:
     groups = _grouped_counts(base)
     tables = _counts_tables(groups, f, _lookups(groups))
     tables += [_step_times(base, f), _by_agency(base, f, tracks), _by_violation(base, f, tracks),
-               _by_sanction(base, f, tracks), _ppk_compliance(base, f, tracks), _repeat_respondents(base, f, tracks)]
+               _by_sanction(base, f, tracks), _ppk_compliance(base, f, tracks), _nonconforming(base, f, tracks),
+               _repeat_respondents(base, f, tracks)]
     return {"tables": tables, "generated_at": timezone.now().isoformat(), "source": "live"}
 
 
@@ -680,7 +698,7 @@ def dashboard_from_summary(plan, live, f: dict) -> dict:
     tables = _counts_tables(groups, f, _lookups(groups))
     steps = _summary_steps(plan, live, f)
     agency, violation, sanction, ppk = _summary_tracks(plan, f)
-    tables += [steps, agency, violation, sanction, ppk, _summary_repeats(plan, live, f)]
+    tables += [steps, agency, violation, sanction, ppk, _nonconforming(live(), f), _summary_repeats(plan, live, f)]
     at = summary_refreshed_at() or timezone.now()
     return {"tables": tables, "generated_at": at.isoformat(), "source": "summary"}
 

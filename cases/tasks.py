@@ -26,11 +26,11 @@ def sweep_deadlines(today: dt.date | None = None) -> dict:
     todo = (Clock.objects.filter(state=ClockState.RUNNING)
             .filter(Q(due_on__lt=today, overdue_notified=False) | Q(due_on__lte=soon_limit, due_soon_notified=False))
             .order_by("case_id", "id").values_list("pk", "case_id"))
-    counts = {"due_soon": 0, "overdue": 0, "cases_overdue": 0}
+    counts = {"due_soon": 0, "overdue": 0, "cases_overdue": 0}  # "presumed_received" when the sweep presumed any
     for clock_id, case_id in list(todo):
         outcome = _sweep_clock(clock_id, case_id, today, soon_limit)
         for key in outcome:
-            counts[key] += 1
+            counts[key] = counts.get(key, 0) + 1
     return counts
 
 
@@ -42,6 +42,8 @@ def _sweep_clock(clock_id, case_id, today, soon_limit) -> list[str]:
         clock = Clock.objects.select_for_update(of=("self",)).select_related("rule", "track__respondent").get(pk=clock_id)
         if clock.state != ClockState.RUNNING:
             return []
+        if clock.code == "PPK_RECEIPT":
+            return _sweep_receipt(case, clock, today)
         if clock.due_on < today and not clock.overdue_notified:
             clock.overdue_notified = clock.due_soon_notified = True
             clock.save(update_fields=["overdue_notified", "due_soon_notified"])
@@ -59,6 +61,22 @@ def _sweep_clock(clock_id, case_id, today, soon_limit) -> list[str]:
             _notify_clock(case, clock, "due_soon", "")
             return ["due_soon"]
     return []
+
+
+def _sweep_receipt(case, clock, today) -> list[str]:
+    """Receipt is presumed the day after its rule's due date passes (the PPK clock then starts on that due date);
+    nobody is told "due soon" about a letter's arrival."""
+    from cases.workflow import InvalidTransition, case_presume_receipt
+
+    clock.due_soon_notified = True
+    clock.save(update_fields=["due_soon_notified"])
+    if clock.due_on >= today:
+        return []
+    try:
+        case_presume_receipt(case=case, clock=clock)
+    except InvalidTransition:  # closed meanwhile: nothing to presume
+        return []
+    return ["presumed_received"]
 
 
 def _clock_payload(clock):

@@ -28,6 +28,9 @@ _SHOWN = ("clock", "due", "targets", "sanction_type", "decree_number", "outcome"
 def _payload_text(payload) -> str:
     """The few payload fields a reader of the timeline needs (the full payload stays on the event)."""
     parts = []
+    ladder = (payload or {}).get("ladder") or {}
+    if ladder and not ladder.get("in_order"):
+        parts.append(f"di luar urutan eskalasi: {ladder.get('out_of_order_reason', '')}")
     for key in _SHOWN:
         value = (payload or {}).get(key)
         if value:

@@ -31,6 +31,7 @@ NOTIFICATION_KINDS = {
     "sanction_recorded": gettext_lazy("Sanksi"), "closed": gettext_lazy("Ditutup"), "due_soon": gettext_lazy("Segera jatuh tempo"),
     "overdue": gettext_lazy("Terlambat"), "information_received": gettext_lazy("Permintaan dijawab"),
     "reporter_message": gettext_lazy("Pesan pelapor"),
+    "decision_returned": gettext_lazy("Keputusan dikembalikan"), "reopened": gettext_lazy("Dibuka kembali"),
 }
 COUNT_CACHE_SECONDS = 60
 
@@ -154,11 +155,12 @@ def _case_context(request, case, *, forms=None, note_form=None):
     action_forms = [{"action": a, "label": _label(a), "consequence": CONSEQUENCES.get(a, ""), "danger": a in DANGEROUS,
                      "form": forms.get(a) or form_for(a, case=case, user=user)} for a in actions]
     tracks = selectors.case_tracks(user, case)
-    prefetch_related_objects([t for t in tracks if not getattr(t, "masked", False)], "recommendation__violation_types")
+    prefetch_related_objects([t for t in tracks if not getattr(t, "masked", False)], "recommendation__violation_types",
+                             "decisions__sanction_type", "decisions__reviewed_by")
     for t in tracks:
         if not getattr(t, "masked", False):
             t.rec = getattr(t, "recommendation", None) if hasattr(t, "recommendation") else None
-            t.sanction_record = getattr(t, "sanction", None) if hasattr(t, "sanction") else None
+            t.items = _items_beside_decisions(t)
     clocks = [{"clock": c, **clock_status(c)} for c in selectors.case_clocks(user, case)]
     sees_notes = user.has_perm("cases.add_note") or user.has_role(Role.AUDITOR)
     # The public's narrative (case description, reports, evidence) names every respondent: not shown to a user
@@ -173,6 +175,16 @@ def _case_context(request, case, *, forms=None, note_form=None):
         "notes": case.notes.select_related("author").prefetch_related("mentions") if sees_notes else None,
         "may_note": user.has_perm("cases.add_note"), "note_form": note_form or NoteForm(),
     }
+
+
+def _items_beside_decisions(track):
+    """What was recommended beside what was imposed, one row per recommended item (returned decisions after it)."""
+    if track.rec is None or track.rec.approved_at is None:
+        return []
+    decisions = list(track.decisions.all())
+    return [{"item": item, "decision": next((d for d in decisions if d.active and d.item_kind == item.kind), None),
+             "returned": [d for d in decisions if not d.active and d.item_kind == item.kind]}
+            for item in track.rec.items()]
 
 
 def _label(action):

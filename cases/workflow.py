@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from cases import deadlines
 from cases.models import (
-    AgencyKind, Case, CaseEvent, CaseRespondent, CaseStatus, ClockState, Recommendation, Respondent, Role,
-    SanctionCategory, SanctionRecord, SanctionType, SupervisoryBody, TrackStatus, ViolationType,
+    NONE_SET, AgencyKind, EscalationStep, GakkumduReferral, ReceiptBasis, Case, CaseEvent, CaseRespondent, CaseStatus, ClockState, DecisionReview, Deviation,
+    EmployeeRegime, Recommendation, Respondent, Role, SanctionCategory, SanctionRecord, SanctionType,
+    SupervisoryBody, TrackStatus, ViolationType,
 )
+from cases.models.people import EmployeeType
 from cases.models.case import today as local_today
 from cases.nip import normalise_nip, parse_nip
 from cases.permissions import may_act
@@ -59,11 +61,16 @@ class Action(models.TextChoices):
     ISSUE_RECOMMENDATION = "issue_recommendation", gettext_lazy("Setujui dan terbitkan rekomendasi")
     RECORD_NOT_PROVEN = "record_not_proven", gettext_lazy("Nyatakan tidak terbukti")
     ACKNOWLEDGE = "acknowledge", gettext_lazy("Konfirmasi penerimaan rekomendasi")
+    RECORD_DELIVERY = "record_delivery", gettext_lazy("Catat pengiriman rekomendasi (dengan bukti)")
+    PRESUME_RECEIPT = "presume_receipt", gettext_lazy("Anggap rekomendasi diterima")
     RECORD_SANCTION = "record_sanction", gettext_lazy("Catat keputusan sanksi")
+    ACCEPT_DECISION = "accept_decision", gettext_lazy("Terima keputusan yang tidak sesuai rekomendasi")
+    RETURN_DECISION = "return_decision", gettext_lazy("Kembalikan keputusan kepada PPK")
     MARK_OVERDUE = "mark_overdue", gettext_lazy("Tandai terlambat")
     SEND_REMINDER = "send_reminder", gettext_lazy("Kirim surat pengingat")
     REQUEST_BLOCK = "request_block", gettext_lazy("Minta pemblokiran data ke BKN")
     RECORD_BLOCK = "record_block", gettext_lazy("Catat pemblokiran data")
+    REQUEST_UNBLOCK = "request_unblock", gettext_lazy("Putuskan buka blokir data (lembaga pengawas)")
     UNBLOCK = "unblock", gettext_lazy("Buka blokir data")
     ESCALATE = "escalate", gettext_lazy("Eskalasi ke KemenPAN-RB / Kemendagri")
     RECORD_PPK_WARNING = "record_ppk_warning", gettext_lazy("Catat teguran kepada PPK")
@@ -71,6 +78,7 @@ class Action(models.TextChoices):
     CLOSE_SANCTIONED = "close_sanctioned", gettext_lazy("Tutup: sanksi dijatuhkan")
     CLOSE_OTHER = "close_other", gettext_lazy("Tutup: alasan lain")
     REOPEN = "reopen", gettext_lazy("Buka kembali")
+    REFER_GAKKUMDU = "refer_gakkumdu", gettext_lazy("Catat penerusan ke Gakkumdu (tindak pidana)")
 
 
 @dataclass(frozen=True)
@@ -105,14 +113,25 @@ TRANSITIONS = {
     # Four-eyes: the approver who signs may not be the analyst who drafted.
     Action.ISSUE_RECOMMENDATION: T({S.UNDER_REVIEW},                          S.AWAITING_FOLLOW_UP,  [AP],        "case.recommendation.issued"),
     Action.RECORD_NOT_PROVEN:    T({S.UNDER_REVIEW},                          S.CLOSED_NOT_PROVEN,   [AP],        "case.closed"),
+    # The PPK clock starts at receipt: the liaison's acknowledgement, a delivery date with proof recorded by the
+    # sender, or (the sweep) the presumed-receipt rule PPK_RECEIPT, whichever comes first.
     Action.ACKNOWLEDGE:          T(PPK_STAGE,                                 None,                  [PPK],       "case.recommendation.acknowledged"),
-    # Moves to followed_up once every recommended respondent has a sanction; before that the status stays.
+    Action.RECORD_DELIVERY:      T(PPK_STAGE,                                 None,                  [AN, AP],    "case.recommendation.delivered"),
+    Action.PRESUME_RECEIPT:      T(PPK_STAGE,                                 None,                  [],          "case.recommendation.presumed_received"),
+    # One decision per recommended item; moves to followed_up once every item of every respondent has one.
     Action.RECORD_SANCTION:      T(PPK_STAGE,                                 S.FOLLOWED_UP,         [PPK],       "case.sanction.recorded"),
+    # A decision "tidak sesuai rekomendasi" waits for the supervisory body: accepted with a reason, or returned
+    # (the respondent's track reopens, the case goes back to awaiting_follow_up from followed_up).
+    Action.ACCEPT_DECISION:      T(PPK_STAGE | {S.FOLLOWED_UP},               None,                  [AP],        "case.decision.accepted"),
+    Action.RETURN_DECISION:      T(PPK_STAGE | {S.FOLLOWED_UP},               S.AWAITING_FOLLOW_UP,  [AP],        "case.decision.returned"),
     Action.MARK_OVERDUE:         T({S.AWAITING_FOLLOW_UP},                    S.OVERDUE,             [],          "case.overdue"),
     Action.SEND_REMINDER:        T(PPK_STAGE,                                 None,                  [AP],        "case.reminder.sent"),
     Action.REQUEST_BLOCK:        T({S.OVERDUE},                               None,                  [AP],        "case.block.requested"),
     Action.RECORD_BLOCK:         T({S.OVERDUE},                               None,                  [BKN],       "case.block.recorded"),
-    Action.UNBLOCK:              T(PPK_STAGE | {S.FOLLOWED_UP},               None,                  [BKN],       "case.unblocked"),
+    # A block is lifted after a standing decision, or on the supervisory body's decision, or when the case closed
+    # for another reason (case_close_other leaves the unblock request on BKN's desk, so it is lifted after closing).
+    Action.REQUEST_UNBLOCK:      T(PPK_STAGE | {S.FOLLOWED_UP},               None,                  [AP],        "case.unblock.requested"),
+    Action.UNBLOCK:              T(PPK_STAGE | {S.FOLLOWED_UP, S.CLOSED_OTHER}, None,                [BKN],       "case.unblocked"),
     # Conflict of interest (the PPK is the respondent, sits with them, or is a candidate): the escalation
     # goes to KemenPAN-RB / Kemendagri directly, already from awaiting_follow_up (see DIRECT_ESCALATION_FROM).
     Action.ESCALATE:             T({S.OVERDUE},                               None,                  [AP],        "case.escalated"),
@@ -121,10 +140,24 @@ TRANSITIONS = {
     Action.CLOSE_SANCTIONED:     T({S.FOLLOWED_UP},                           S.CLOSED_SANCTIONED,   [AP],        "case.closed"),
     Action.CLOSE_OTHER:          T({S.FORWARDED, S.UNDER_REVIEW, S.INFO_REQUESTED} | PPK_STAGE | {S.FOLLOWED_UP},
                                                                               S.CLOSED_OTHER,        [AP],        "case.closed"),
-    # Back to the status the case had before it closed (read from the closing event).
-    Action.REOPEN:               T(S.closed(),                                None,                  [AP],        "case.reopened"),
+    # Back to the status the case had before it closed (read from the closing event), by the institution that
+    # closed it: Bawaslu for its dismissals, the supervisory body for its own closures (REOPEN_OWNER).
+    Action.REOPEN:               T(S.closed(),                                None,                  [B, AP],     "case.reopened"),
+    # The criminal track runs in parallel (UU 7/2017 Pasal 494; UU 1/2015 Pasal 188): recorded, status unchanged.
+    Action.REFER_GAKKUMDU:       T(OPEN,                                      None,                  [B, AP],     "case.gakkumdu.referred"),
 }
 DIRECT_ESCALATION_FROM = {S.AWAITING_FOLLOW_UP}
+REOPEN_OWNER = {S.DISMISSED: (B,), S.CLOSED_NOT_PROVEN: (AP,), S.CLOSED_SANCTIONED: (AP,), S.CLOSED_OTHER: (AP,)}
+SUBJECT_NEEDED = {
+    Action.ACCEPT_DECISION: models.Q(decisions__active=True, decisions__review=DecisionReview.PENDING),
+    Action.RETURN_DECISION: models.Q(decisions__active=True, decisions__review=DecisionReview.PENDING),
+    Action.REQUEST_BLOCK: models.Q(status=TrackStatus.RECOMMENDED) & (
+        models.Q(block_requested_at__isnull=True) | models.Q(unblocked_at__isnull=False)),
+    Action.RECORD_BLOCK: models.Q(block_requested_at__isnull=False, blocked_at__isnull=True),
+    Action.REQUEST_UNBLOCK: models.Q(blocked_at__isnull=False, unblocked_at__isnull=True, unblock_requested_at__isnull=True),
+    Action.UNBLOCK: models.Q(blocked_at__isnull=False, unblocked_at__isnull=True) & (
+        models.Q(unblock_requested_at__isnull=False) | models.Q(status=TrackStatus.SANCTIONED)),
+}
 ESCALATION_TARGET = {AgencyKind.CENTRAL: "KEMENPANRB", AgencyKind.REGIONAL: "KEMENDAGRI"}
 MINISTRY_ROLE_KIND = {Role.KEMENPANRB: AgencyKind.CENTRAL, Role.KEMENDAGRI: AgencyKind.REGIONAL}
 
@@ -132,13 +165,25 @@ MINISTRY_ROLE_KIND = {Role.KEMENPANRB: AgencyKind.CENTRAL, Role.KEMENDAGRI: Agen
 STATUS_CLOCK = {S.RECEIVED: "INITIAL_REVIEW", S.REGISTERED: "BAWASLU_DECISION", S.UNDER_EXAMINATION: "BAWASLU_DECISION",
                 S.FORWARDED: "SUPERVISOR_EXAM", S.UNDER_REVIEW: "SUPERVISOR_EXAM", S.INFO_REQUESTED: "INFO_REQUEST"}
 DECISION_CLOCKS = ["INITIAL_REVIEW", "BAWASLU_DECISION", "BAWASLU_DECISION_EXT"]
-PPK_CLOCKS = ["PPK_FOLLOW_UP", "REMINDER_RESPONSE"]
+PPK_CLOCKS = ["PPK_RECEIPT", "PPK_FOLLOW_UP", "REMINDER_RESPONSE"]
 
 
 def allowed_actions(user, case) -> list[str]:
     """Actions this user may take on the case now (for buttons; the service functions check again)."""
     return [a for a, t in TRANSITIONS.items()
-            if t.roles and _status_allows(a, case) and may_act(user, case, t.roles)]
+            if t.roles and _status_allows(a, case) and may_act(user, case, t.roles) and _has_subject(a, case)
+            and ACTION_ALSO.get(a, _anyone)(user, case)]
+
+
+def _anyone(user, case) -> bool:
+    return True
+
+
+def _has_subject(action, case) -> bool:
+    """Actions that need something on a respondent's track are offered only when it is there (a button that
+    could only fail is not shown); the service functions check again under the lock."""
+    need = SUBJECT_NEEDED.get(action)
+    return need is None or case.tracks.filter(need).exists()
 
 
 def _status_allows(action, case) -> bool:
@@ -486,9 +531,15 @@ def _check_recommendation(proven, violation_types, category, moral_level, discip
         errors["category"] = _("Kategori sanksi harus moral, disiplin, atau keduanya.")
     if category in (SanctionCategory.MORAL, SanctionCategory.BOTH) and moral_level not in ("closed", "open"):
         errors["moral_level"] = _("Sanksi moral harus pernyataan tertutup atau terbuka (PP 42/2004 Pasal 15).")
-    if category in (SanctionCategory.DISCIPLINARY, SanctionCategory.BOTH) and \
-            discipline_level not in ("light", "moderate", "heavy", "ptdh"):
-        errors["discipline_level"] = _("Tingkat hukuman disiplin harus ringan, sedang, berat, atau PTDH (PP 94/2021 Pasal 8).")
+    disciplinary = category in (SanctionCategory.DISCIPLINARY, SanctionCategory.BOTH)
+    if disciplinary and discipline_level not in ("light", "moderate", "heavy", "ptdh", NONE_SET):
+        errors["discipline_level"] = _("Tingkat hukuman disiplin harus ringan, sedang, berat, PTDH, atau \u201ctidak "
+                                       "ada tingkat hukuman\u201d (PP 94/2021 Pasal 8).")
+    elif disciplinary and discipline_level != NONE_SET and types and \
+            all(t.discipline_default == NONE_SET for t in types):
+        errors["discipline_level"] = _("%(v)s: PP 94/2021 tidak menetapkan tingkat hukuman disiplin untuk perbuatan "
+                                       "ini (tidak tercantum di Pasal 12\u201314); pilih \u201ctidak ada tingkat "
+                                       "hukuman\u201d.") % {"v": ", ".join(t.name_id for t in types)}
     if errors:
         raise ValidationError(errors)
     return types
@@ -521,8 +572,8 @@ def case_issue_recommendation(*, actor, case, on=None) -> Case:
             rec.save(update_fields=["approved_by", "approved_at", "supervisory_body"])
             track.status = TrackStatus.RECOMMENDED if rec.proven else TrackStatus.NOT_PROVEN
             track.save(update_fields=["status"])
-            if rec.proven:
-                deadlines.clock_start(case, "PPK_FOLLOW_UP", on=on, track=track)
+            if rec.proven:  # the follow-up clock waits for receipt (case_acknowledge, case_record_delivery, sweep)
+                deadlines.clock_start(case, "PPK_RECEIPT", on=on, track=track)
         deadlines.clock_stop(case, ["SUPERVISOR_EXAM", "INFO_REQUEST"], on=on)
         case.recommended_at = timezone.now()
         _finish(case, Action.ISSUE_RECOMMENDATION, actor, to=S.AWAITING_FOLLOW_UP, payload={
@@ -567,63 +618,297 @@ def _liaison_track(case, track, actor, action):
     return track
 
 
-def case_acknowledge(*, actor, case, track=None) -> Case:
+def case_acknowledge(*, actor, case, track=None, received_on=None) -> Case:
+    """The liaison confirms receipt (on `received_on`, default today); the PPK clock starts then unless the
+    recommendation already counted as received (delivery proof or presumption)."""
     with transaction.atomic():
         case = _begin(Action.ACKNOWLEDGE, actor, case)
         track = _liaison_track(case, track, actor, Action.ACKNOWLEDGE)
         if track.acknowledged_at:
             _refuse(_("Penerimaan rekomendasi sudah dikonfirmasi."), Action.ACKNOWLEDGE, case)
+        on = _receipt_date(track, received_on, "received_on")
         track.acknowledged_at = timezone.now()
         track.save(update_fields=["acknowledged_at"])
-        _finish(case, Action.ACKNOWLEDGE, actor, payload={"track": track.pk})
+        started = _receive(case, track, on, ReceiptBasis.ACKNOWLEDGED)
+        _finish(case, Action.ACKNOWLEDGE, actor, payload={"track": track.pk, "received_on": track.received_on,
+                                                          "receipt_basis": track.receipt_basis, "clock_started": started})
     return case
 
 
-def case_record_sanction(*, actor, case, track=None, sanction_type, decree_number, decree_date, signer_name,
-                         signer_position="", document=None, document_sha256="", on=None) -> Case:
-    """The PPK's decree for one respondent; the case is followed up once every recommended respondent has one."""
+def case_record_delivery(*, actor, case, track=None, delivered_on=None, proof="") -> Case:
+    """Paper delivery: the sender records the date the PPK received the letter, with its proof (receipt number,
+    courier tracking, signed expedition book); the PPK clock starts on that date."""
+    with transaction.atomic():
+        case = _begin(Action.RECORD_DELIVERY, actor, case)
+        track = _track(case, track, Action.RECORD_DELIVERY)
+        if track.status != TrackStatus.RECOMMENDED or track.received_on:
+            _refuse(_("Rekomendasi untuk %(who)s sudah tercatat diterima PPK.") % {"who": track.respondent.name},
+                    Action.RECORD_DELIVERY, case)
+        proof = _require_reason(proof, Action.RECORD_DELIVERY, field="proof")
+        on = _receipt_date(track, delivered_on, "delivered_on", required=True)
+        _receive(case, track, on, ReceiptBasis.DELIVERED, proof=proof)
+        _finish(case, Action.RECORD_DELIVERY, actor, reason=proof, payload={"track": track.pk, "received_on": on})
+    return case
+
+
+def case_presume_receipt(*, actor=None, case, clock=None) -> Case:
+    """The sweep (system): no acknowledgement and no delivery proof by the PPK_RECEIPT rule's due date, so the
+    recommendation counts as received on that date and the PPK clock starts from it."""
+    with transaction.atomic():
+        case = _begin(Action.PRESUME_RECEIPT, actor, case)
+        clocks = deadlines.open_clocks(case, ["PPK_RECEIPT"]).select_related("track")
+        if clock is not None:
+            clocks = clocks.filter(pk=clock.pk)
+        clocks = [c for c in clocks if c.track_id and c.track.status == TrackStatus.RECOMMENDED and not c.track.received_on]
+        if not clocks:
+            _refuse(_("Tidak ada rekomendasi yang menunggu penerimaan."), Action.PRESUME_RECEIPT, case)
+        for c in clocks:
+            _receive(case, c.track, c.due_on, ReceiptBasis.PRESUMED)
+        _finish(case, Action.PRESUME_RECEIPT, None, payload={
+            "tracks": [c.track_id for c in clocks], "received_on": clocks[0].due_on, "rule": clocks[0].rule_id})
+    return case
+
+
+def _receipt_date(track, given, field, *, required=False):
+    """A receipt date: not in the future, not before the recommendation was issued."""
+    if given is None and not required:
+        return local_today()
+    if not isinstance(given, dt.date):
+        raise ValidationError({field: _("Tanggal diterima wajib diisi.")})
+    recommended_on = _recommended_on(track)
+    if given > local_today():
+        raise ValidationError({field: _("Tanggal diterima tidak boleh setelah hari ini.")})
+    if recommended_on and given < recommended_on:
+        raise ValidationError({field: _("Tanggal diterima (%(d)s) sebelum rekomendasi diterbitkan (%(r)s).")
+                               % {"d": given, "r": recommended_on}})
+    return given
+
+
+def _receive(case, track, on, basis, *, proof="") -> bool:
+    """Record receipt once and start the PPK follow-up clock on that day; False when it was already received."""
+    if track.received_on:
+        return False
+    track.received_on, track.receipt_basis, track.delivery_proof = on, basis, proof[:300]
+    track.save(update_fields=["received_on", "receipt_basis", "delivery_proof"])
+    deadlines.clock_stop(case, ["PPK_RECEIPT"], on=on, track=track, state=ClockState.MET)
+    deadlines.clock_start(case, "PPK_FOLLOW_UP", on=on, track=track)
+    return True
+
+
+def case_record_sanction(*, actor, case, track=None, item="", sanction_type=None, decree_number="", decree_date=None,
+                         signer_name="", signer_position="", document=None, document_sha256="", reason="",
+                         employee_type="", on=None) -> Case:
+    """The PPK's decision on one recommended item of one respondent (sanction_type None: the item is not imposed).
+
+    Refused, naming the rule: a sanction type of the other employee regime, one not in force on the act's or the
+    decree's date, a decree dated before the recommendation, a disciplinary level for an act without one. A decision
+    that differs from the item (lighter, heavier, other kind, not imposed) needs a reason and waits for the
+    supervisory body. The track is followed up when every item has a decision; the case when every track is.
+    """
     with transaction.atomic():
         case = _begin(Action.RECORD_SANCTION, actor, case)
         track = _liaison_track(case, track, actor, Action.RECORD_SANCTION)
         on = _today(on)
-        sanction_type = _check_sanction(sanction_type, decree_number, decree_date, signer_name, on)
+        rec_item, sanction_type = _check_decision(case, track, item, sanction_type, decree_number, decree_date,
+                                                  signer_name, employee_type, on)
+        deviation = rec_item.deviation(sanction_type)
+        if deviation and not (reason or "").strip():
+            raise ValidationError({"reason": _("Keputusan %(d)s (rekomendasi: %(r)s): tidak sesuai rekomendasi, "
+                                               "alasan wajib diisi.") % {"d": Deviation(deviation).label,
+                                                                          "r": rec_item.text()}})
         record = SanctionRecord.objects.create(
-            track=track, sanction_type=sanction_type, decree_number=decree_number.strip(), decree_date=decree_date,
-            signer_name=signer_name.strip(), signer_position=signer_position, document_sha256=document_sha256,
-            recorded_by=actor, **({"document": document} if document else {}))
-        track.status = TrackStatus.SANCTIONED
-        track.save(update_fields=["status"])
-        deadlines.clock_stop(case, PPK_CLOCKS, on=on, track=track)
-        waiting = case.tracks.filter(status=TrackStatus.RECOMMENDED).exists()
-        if not waiting:
-            case.followed_up_at = timezone.now()
-        _finish(case, Action.RECORD_SANCTION, actor, to=None if waiting else S.FOLLOWED_UP, payload={
-            "track": track.pk, "sanction_type": sanction_type.code, "decree_number": record.decree_number,
-            "decree_date": decree_date, "signer": record.signer_name})
-        notify(users=responsible_users(case, "supervisor"), case=case, kind="sanction_recorded",
-               message=gettext_lazy("PPK mencatat keputusan sanksi pada perkara %(n)s."), params={"n": case.number})
+            track=track, item_kind=rec_item.kind, item_level=rec_item.level, sanction_type=sanction_type,
+            decree_number=(decree_number or "").strip(), decree_date=decree_date, signer_name=(signer_name or "").strip(),
+            signer_position=signer_position or "", document_sha256=document_sha256, recorded_by=actor,
+            deviation=deviation, reason=(reason or "").strip(), review=DecisionReview.PENDING if deviation else "",
+            **({"document": document} if document else {}))
+        _receive(case, track, on, ReceiptBasis.ACKNOWLEDGED)  # a decision shows the recommendation arrived
+        _finish_decision(case, track, record, actor, on)
     return case
 
 
-def _check_sanction(sanction_type, decree_number, decree_date, signer_name, on):
+def _finish_decision(case, track, record, actor, on):
+    """Close the track when its last item is decided, the case when its last track is; one event."""
+    undecided = _undecided_items(track)
+    if not undecided:
+        track.status = TrackStatus.SANCTIONED
+        if track.block_requested_at and not track.blocked_at:  # decided before BKN recorded it: withdrawn
+            track.block_requested_at = None
+        track.save(update_fields=["status", "block_requested_at"])
+        deadlines.clock_stop(case, PPK_CLOCKS, on=on, track=track)
+    waiting = case.tracks.filter(status=TrackStatus.RECOMMENDED).exists()
+    if not waiting:
+        case.followed_up_at = timezone.now()
+    _finish(case, Action.RECORD_SANCTION, actor, to=None if waiting else S.FOLLOWED_UP, reason=record.reason, payload={
+        "track": track.pk, "decision": record.pk, "item": record.item_kind, "item_level": record.item_level,
+        "sanction_type": record.sanction_type.code if record.sanction_type else None,
+        "decree_number": record.decree_number, "decree_date": record.decree_date, "signer": record.signer_name,
+        "conforms": record.conforms, "deviation": record.deviation, "undecided": [i.kind for i in undecided]})
+    if record.deviation:
+        message = gettext_lazy("PPK mencatat keputusan TIDAK SESUAI REKOMENDASI pada perkara %(n)s: mohon dinilai.")
+    else:
+        message = gettext_lazy("PPK mencatat keputusan sanksi pada perkara %(n)s.")
+    notify(users=responsible_users(case, "supervisor"), case=case, kind="sanction_recorded", message=message,
+           params={"n": case.number})
+
+
+def _undecided_items(track):
+    rec = getattr(track, "recommendation", None)
+    decided = set(track.decisions.filter(active=True).values_list("item_kind", flat=True))
+    return [i for i in (rec.items() if rec else []) if i.kind not in decided]
+
+
+def _pick_item(track, item, sanction_type):
+    """The recommended item the decision is for: named, else the only undecided one, else the one of the
+    sanction's kind."""
+    undecided = _undecided_items(track)
+    if item:
+        found = [i for i in undecided if i.kind == item]
+        if not found:
+            raise ValidationError({"item": _("Butir rekomendasi \u201c%(i)s\u201d tidak ada atau sudah diputus untuk "
+                                             "%(who)s.") % {"i": item, "who": track.respondent.name}})
+        return found[0]
+    if len(undecided) == 1:
+        return undecided[0]
+    kind = getattr(sanction_type, "category", None)
+    found = [i for i in undecided if i.kind == kind]
+    if len(found) == 1:
+        return found[0]
+    raise ValidationError({"item": _("Pilih butir rekomendasi yang diputus (%(items)s).")
+                           % {"items": "; ".join(i.text() for i in undecided)}})
+
+
+def _check_decision(case, track, item, sanction_type, decree_number, decree_date, signer_name, employee_type, on):
+    """(recommended item, SanctionType or None); ValidationError naming each field and its rule."""
+    found = None
+    if sanction_type not in (None, ""):
+        code = getattr(sanction_type, "code", sanction_type)
+        found = SanctionType.objects.filter(code=code).first()
+        if found is None:
+            raise ValidationError({"sanction_type": _("Jenis sanksi tidak ada dalam daftar.")})
+    rec_item = _pick_item(track, item, found)
     errors = {}
-    code = getattr(sanction_type, "code", sanction_type)
-    found = SanctionType.objects.filter(code=code).first()
-    if found is None:
-        errors["sanction_type"] = _("Jenis sanksi tidak ada dalam daftar.")
-    elif decree_date and not SanctionType.objects.filter(SanctionType.in_force_q(decree_date), pk=found.pk).exists():
-        errors["sanction_type"] = _("Jenis sanksi %(s)s tidak berlaku pada tanggal SK.") % {"s": found.name_id}
+    if found is not None:
+        errors.update(_decree_errors(decree_number, decree_date, signer_name, track, on))
+        errors.update(_sanction_type_errors(case, track, rec_item, found, decree_date, employee_type))
+    elif decree_date and isinstance(decree_date, dt.date) and decree_date > on:
+        errors["decree_date"] = _("Tanggal SK tidak boleh setelah hari ini.")
+    if errors:
+        raise ValidationError(errors)
+    return rec_item, found
+
+
+def _decree_errors(decree_number, decree_date, signer_name, track, on) -> dict:
+    errors = {}
     if not (decree_number or "").strip():
         errors["decree_number"] = _("Nomor SK wajib diisi.")
+    recommended_on = _recommended_on(track)
     if not isinstance(decree_date, dt.date):
         errors["decree_date"] = _("Tanggal SK wajib diisi.")
     elif decree_date > on:
         errors["decree_date"] = _("Tanggal SK tidak boleh setelah hari ini.")
+    elif recommended_on and decree_date < recommended_on:
+        errors["decree_date"] = _("Tanggal SK (%(d)s) sebelum tanggal rekomendasi (%(r)s): SK tindak lanjut tidak "
+                                  "mungkin mendahului rekomendasinya.") % {"d": decree_date, "r": recommended_on}
     if not (signer_name or "").strip():
         errors["signer_name"] = _("Nama pejabat yang menandatangani SK wajib diisi (PP 94/2021 Pasal 16\u201323).")
-    if errors:
-        raise ValidationError(errors)
-    return found
+    return errors
+
+
+def _recommended_on(track):
+    rec = getattr(track, "recommendation", None)
+    return timezone.localdate(rec.approved_at) if rec and rec.approved_at else None
+
+
+def _sanction_type_errors(case, track, rec_item, found, decree_date, employee_type) -> dict:
+    if rec_item.none_set and found.category == SanctionCategory.DISCIPLINARY:
+        return {"sanction_type": _("Pelanggaran ini tidak memiliki tingkat hukuman disiplin dalam PP 94/2021 (tidak "
+                                   "tercantum di Pasal 12\u201314): hukuman disiplin \u201c%(s)s\u201d tidak dapat "
+                                   "dijatuhkan.") % {"s": found.name_id}}
+    kind = _employee_type(track, employee_type)
+    if found.employee_type != "any":
+        if kind == EmployeeType.UNKNOWN:
+            return {"employee_type": _("Jenis kepegawaian %(who)s (PNS atau PPPK) belum diketahui: isi jenis "
+                                       "kepegawaian, karena hukuman disiplin PNS dan PPPK diatur peraturan yang "
+                                       "berbeda.") % {"who": track.respondent.name}}
+        if found.employee_type != kind:
+            return {"sanction_type": _refused_for_regime(found, kind, decree_date)}
+    when = isinstance(decree_date, dt.date) and decree_date
+    for label, day in ((_("tanggal SK"), when), (_("tanggal kejadian"), case.occurred_on)):
+        if day and not SanctionType.objects.filter(SanctionType.in_force_q(day), pk=found.pk).exists():
+            return {"sanction_type": _("Jenis sanksi \u201c%(s)s\u201d tidak berlaku pada %(l)s %(d)s (berlaku "
+                                       "%(f)s\u2013%(t)s; %(b)s).") % {
+                "s": found.name_id, "l": label, "d": day, "f": found.valid_from or "\u2026",
+                "t": found.valid_to or "\u2026", "b": found.legal_basis[:120]}}
+    return {}
+
+
+def _employee_type(track, given):
+    """The respondent's employee type; a liaison may state it when it is still unknown (their agency knows it)."""
+    respondent = track.respondent
+    if respondent.employee_type == EmployeeType.UNKNOWN and given in (EmployeeType.PNS, EmployeeType.PPPK):
+        respondent.employee_type = given
+        respondent.save(update_fields=["employee_type"])
+    return respondent.employee_type
+
+
+def _refused_for_regime(found, kind, on):
+    regime = EmployeeRegime.in_force(kind, on if isinstance(on, dt.date) else local_today())
+    return _("Hukuman \u201c%(s)s\u201d tidak berlaku untuk %(k)s (%(r)s); jenis sanksi ini untuk %(own)s.") % {
+        "s": found.name_id, "k": kind.upper(), "r": regime.regulation if regime else "?", "own": found.employee_type.upper()}
+
+
+def _pending_decision(case, decision, track, action):
+    qs = SanctionRecord.objects.select_for_update().filter(track__case=case, active=True,
+                                                          review=DecisionReview.PENDING).select_related("track")
+    if decision is not None:
+        qs = qs.filter(pk=getattr(decision, "pk", decision))
+    elif track is not None:
+        qs = qs.filter(track_id=getattr(track, "pk", track))
+    found = list(qs[:2])
+    if not found:
+        _refuse(_("Tidak ada keputusan PPK yang menunggu penilaian pada perkara ini."), action, case)
+    if len(found) > 1:
+        raise ValidationError({"decision": _("Pilih keputusan yang dinilai: lebih dari satu menunggu penilaian.")})
+    return found[0]
+
+
+def case_accept_decision(*, actor, case, decision=None, track=None, reason="") -> Case:
+    """The supervisory body accepts a decision that differs from the recommendation, with its reason."""
+    with transaction.atomic():
+        case = _begin(Action.ACCEPT_DECISION, actor, case)
+        reason = _require_reason(reason, Action.ACCEPT_DECISION)
+        record = _pending_decision(case, decision, track, Action.ACCEPT_DECISION)
+        record.review, record.reviewed_by, record.reviewed_at, record.review_reason = (
+            DecisionReview.ACCEPTED, actor, timezone.now(), reason)
+        record.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_reason"])
+        _finish(case, Action.ACCEPT_DECISION, actor, reason=reason, payload={
+            "track": record.track_id, "decision": record.pk, "deviation": record.deviation})
+    return case
+
+
+def case_return_decision(*, actor, case, decision=None, track=None, reason="", on=None) -> Case:
+    """The supervisory body returns a non-conforming decision: it stays on record, inactive; the item is open
+    again, the respondent's track waits for the PPK with a new follow-up clock from today."""
+    with transaction.atomic():
+        case = _begin(Action.RETURN_DECISION, actor, case)
+        reason = _require_reason(reason, Action.RETURN_DECISION)
+        on = _today(on)
+        record = _pending_decision(case, decision, track, Action.RETURN_DECISION)
+        record.review, record.reviewed_by, record.reviewed_at, record.review_reason, record.active = (
+            DecisionReview.RETURNED, actor, timezone.now(), reason, False)
+        record.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_reason", "active"])
+        track = record.track
+        track.status = TrackStatus.RECOMMENDED
+        track.save(update_fields=["status"])
+        deadlines.clock_start(case, "PPK_FOLLOW_UP", on=on, track=track)
+        case.followed_up_at = None
+        _finish(case, Action.RETURN_DECISION, actor, to=S.AWAITING_FOLLOW_UP if case.status == S.FOLLOWED_UP else None,
+                reason=reason, payload={"track": track.pk, "decision": record.pk, "deviation": record.deviation})
+        notify(users=responsible_users(case, "ppk", tracks=[track]), case=case, kind="decision_returned",
+               message=gettext_lazy("Keputusan PPK pada perkara %(n)s dikembalikan oleh lembaga pengawas: %(r)s"),
+               params={"n": case.number, "r": reason[:200]})
+    return case
 
 
 def case_mark_overdue(*, actor=None, case, clock=None) -> Case:
@@ -642,32 +927,84 @@ def _pending_tracks(case, action):
     return tracks
 
 
-def case_send_reminder(*, actor, case, on=None) -> Case:
+def _ladder(case, action, out_of_order_reason, on) -> dict:
+    """Where an escalation step stands on the ladder (EscalationStep rows in force): every step before it taken on
+    this case since it last went overdue, and at least its working days after the last of them. Out of order needs
+    a stated reason (a conflict of interest is one, for the direct escalation); the event records which it was."""
+    steps = list(EscalationStep.objects.filter(EscalationStep.in_force_q(on)).order_by("order"))
+    mine = next((s for s in steps if s.action == action), None)
+    if mine is None:
+        return {}
+    taken = _steps_taken(case, [s.action for s in steps])
+    earlier = [s for s in steps if s.order < mine.order]
+    missing = [s for s in earlier if s.action not in taken]
+    last = max((taken[s.action] for s in earlier if s.action in taken), key=lambda e: e.pk, default=None)
+    days = deadlines.working_days_between(timezone.localdate(last.at), on) if last else None
+    problems = []
+    if missing:
+        problems.append(_("belum dilakukan: %(s)s") % {"s": ", ".join(str(Action(s.action).label) for s in missing)})
+    if last is not None and days < mine.min_working_days:
+        problems.append(_("baru %(d)d hari kerja sejak \u201c%(p)s\u201d, paling sedikit %(m)d") % {
+            "d": days, "p": Action(last.action).label, "m": mine.min_working_days})
+    reason = (out_of_order_reason or "").strip()
+    if not reason and action == Action.ESCALATE and case.conflict_of_interest:
+        reason = _("konflik kepentingan: %(r)s") % {"r": case.conflict_reason}
+    if problems and not reason:
+        raise ValidationError({"out_of_order_reason": _(
+            "\u201c%(a)s\u201d di luar urutan eskalasi (%(p)s): isi alasan langkah di luar urutan.") % {
+            "a": Action(action).label, "p": "; ".join(problems)}})
+    return {"ladder": {"step": mine.code, "order": mine.order, "in_order": not problems,
+                       "out_of_order_reason": reason if problems else "", "missing": [s.code for s in missing],
+                       "days_since_previous": days, "next_actor": mine.next_actor, "rule": mine.pk}}
+
+
+def _steps_taken(case, actions) -> dict:
+    """{action: its latest event} among the ladder's actions since the case last went overdue."""
+    events = case.events.filter(action__in=actions)
+    lapsed = case.events.filter(code="case.overdue").order_by("-id").values_list("pk", flat=True).first()
+    if lapsed:
+        events = events.filter(pk__gt=lapsed)
+    return {e.action: e for e in events.order_by("id")}
+
+
+def _ladder_clock(case, ladder, on):
+    step = EscalationStep.objects.filter(pk=ladder.get("rule")).first() if ladder else None
+    if step and step.clock and step.action != Action.SEND_REMINDER:  # the reminder starts one per respondent
+        deadlines.clock_start(case, step.clock, on=on)
+
+
+def case_send_reminder(*, actor, case, on=None, out_of_order_reason="") -> Case:
     """Reminder to the PPK of every respondent still without a sanction; a response clock starts per respondent."""
     with transaction.atomic():
         case = _begin(Action.SEND_REMINDER, actor, case)
         on = _today(on)
+        ladder = _ladder(case, Action.SEND_REMINDER, out_of_order_reason, on)
         tracks = _pending_tracks(case, Action.SEND_REMINDER)
         for track in tracks:
             deadlines.clock_stop(case, ["REMINDER_RESPONSE"], on=on, track=track, state=ClockState.STOPPED)
             deadlines.clock_start(case, "REMINDER_RESPONSE", on=on, track=track)
-        _finish(case, Action.SEND_REMINDER, actor, payload={"tracks": [t.pk for t in tracks]})
+        _finish(case, Action.SEND_REMINDER, actor, payload={"tracks": [t.pk for t in tracks], **ladder})
         notify(users=responsible_users(case, "ppk", tracks=tracks), case=case, kind="reminder",
                message=gettext_lazy("Pengingat: rekomendasi perkara %(n)s belum ditindaklanjuti."), params={"n": case.number})
     return case
 
 
-def case_request_block(*, actor, case, track=None) -> Case:
+def case_request_block(*, actor, case, track=None, reason="", out_of_order_reason="") -> Case:
     """Ask BKN to block the personnel data of a respondent whose PPK has not acted."""
     with transaction.atomic():
         case = _begin(Action.REQUEST_BLOCK, actor, case)
         track = _track(case, track, Action.REQUEST_BLOCK)
+        ladder = _ladder(case, Action.REQUEST_BLOCK, out_of_order_reason, local_today())
         if track.status != TrackStatus.RECOMMENDED or track.block_requested_at and not track.unblocked_at:
             _refuse(_("Pemblokiran untuk %(who)s tidak dapat diminta (sudah diminta atau sudah ditindaklanjuti).")
                     % {"who": track.respondent.name}, Action.REQUEST_BLOCK, case)
         track.block_requested_at, track.blocked_at, track.unblocked_at = timezone.now(), None, None
-        track.save(update_fields=["block_requested_at", "blocked_at", "unblocked_at"])
-        _finish(case, Action.REQUEST_BLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
+        track.unblock_requested_at, track.unblock_reason = None, ""
+        track.save(update_fields=["block_requested_at", "blocked_at", "unblocked_at", "unblock_requested_at",
+                                  "unblock_reason"])
+        _finish(case, Action.REQUEST_BLOCK, actor, reason=reason or "",
+                payload={"track": track.pk, "nip": track.respondent.nip, **ladder})
+        _ladder_clock(case, ladder, local_today())
         notify(users=responsible_users(case, "bkn"), case=case, kind="block_requested",
                message=gettext_lazy("Permintaan pemblokiran data %(who)s (perkara %(n)s)."), params={"who": track.respondent.name, "n": case.number})
     return case
@@ -688,22 +1025,76 @@ def case_record_block(*, actor, case, track=None) -> Case:
     return case
 
 
+def case_request_unblock(*, actor, case, track=None, reason="") -> Case:
+    """The supervisory body decides a block is to be lifted (e.g. the decree arrived on paper, the block was wrong):
+    the request waits on BKN's desk."""
+    with transaction.atomic():
+        case = _begin(Action.REQUEST_UNBLOCK, actor, case)
+        reason = _require_reason(reason, Action.REQUEST_UNBLOCK)
+        track = _track(case, track, Action.REQUEST_UNBLOCK)
+        if not track.is_blocked or track.unblock_requested_at:
+            _refuse(_("Data %(who)s tidak sedang diblokir atau buka blokirnya sudah diminta.")
+                    % {"who": track.respondent.name}, Action.REQUEST_UNBLOCK, case)
+        _ask_unblock(track, reason)
+        _finish(case, Action.REQUEST_UNBLOCK, actor, reason=reason, payload={"track": track.pk, "nip": track.respondent.nip})
+        _tell_bkn_to_lift(case, [track])
+    return case
+
+
+def _ask_unblock(track, reason):
+    track.unblock_requested_at, track.unblock_reason = timezone.now(), reason[:300]
+    track.save(update_fields=["unblock_requested_at", "unblock_reason"])
+
+
+def _tell_bkn_to_lift(case, tracks):
+    for track in tracks:
+        notify(users=responsible_users(case, "bkn"), case=case, kind="unblock_requested",
+               message=gettext_lazy("Buka blokir data %(who)s (perkara %(n)s): %(r)s"),
+               params={"who": track.respondent.name, "n": case.number, "r": track.unblock_reason})
+
+
+def _blocks_on_closing(case, reason) -> dict:
+    """A case closing for another reason leaves no block nobody can lift: a request not yet recorded is withdrawn in
+    the same step, a recorded block gets an unblock request on BKN's desk (BKN lifts it in SIASN)."""
+    withdrawn, to_lift = [], []
+    for track in case.tracks.select_related("respondent").filter(block_requested_at__isnull=False, unblocked_at__isnull=True):
+        if track.blocked_at is None:
+            track.block_requested_at = None
+            track.save(update_fields=["block_requested_at"])
+            withdrawn.append(track.pk)
+        elif not track.unblock_requested_at:
+            _ask_unblock(track, reason)
+            to_lift.append(track)
+    return {"block_requests_withdrawn": withdrawn, "unblock_requested": [t.pk for t in to_lift], "_tracks": to_lift}
+
+
 def case_unblock(*, actor, case, track=None) -> Case:
-    """Lift a block once the PPK's decree is recorded for that respondent."""
+    """Lift a block: after a standing decision for that respondent, or on an unblock request (the supervisory
+    body's decision, or the case closed for another reason)."""
     with transaction.atomic():
         case = _begin(Action.UNBLOCK, actor, case)
         track = _track(case, track, Action.UNBLOCK)
         if not track.is_blocked:
             _refuse(_("Data %(who)s tidak sedang diblokir.") % {"who": track.respondent.name}, Action.UNBLOCK, case)
-        if track.status != TrackStatus.SANCTIONED:
-            _refuse(_("Blokir baru dapat dibuka setelah keputusan sanksi untuk %(who)s dicatat.")
-                    % {"who": track.respondent.name}, Action.UNBLOCK, case)
+        if not track.unblock_requested_at:
+            _unblock_needs_decision(case, track)
         track.unblocked_at = timezone.now()
         track.save(update_fields=["unblocked_at"])
-        _finish(case, Action.UNBLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
+        _finish(case, Action.UNBLOCK, actor, reason=track.unblock_reason, payload={
+            "track": track.pk, "nip": track.respondent.nip,
+            "basis": "unblock_request" if track.unblock_requested_at else "decision"})
         notify(users=responsible_users(case, "ppk", tracks=[track]), case=case, kind="unblocked",
                message=gettext_lazy("Blokir data %(who)s dibuka."), params={"who": track.respondent.name})
     return case
+
+
+def _unblock_needs_decision(case, track):
+    if track.status != TrackStatus.SANCTIONED:
+        _refuse(_("Blokir baru dapat dibuka setelah keputusan sanksi untuk %(who)s dicatat.")
+                % {"who": track.respondent.name}, Action.UNBLOCK, case)
+    if not all(d.standing for d in track.decisions.filter(active=True)):
+        _refuse(_("Keputusan untuk %(who)s tidak sesuai rekomendasi dan belum diterima lembaga pengawas: blokir "
+                  "belum dapat dibuka.") % {"who": track.respondent.name}, Action.UNBLOCK, case)
 
 
 def escalation_targets(case) -> dict[str, list[int]]:
@@ -716,16 +1107,18 @@ def escalation_targets(case) -> dict[str, list[int]]:
     return targets
 
 
-def case_escalate(*, actor, case, reason="") -> Case:
+def case_escalate(*, actor, case, reason="", out_of_order_reason="") -> Case:
     """Warn the PPK through the ministry chosen from the PPK's agency kind (direct when conflict of interest)."""
     with transaction.atomic():
         case = _begin(Action.ESCALATE, actor, case)
         targets = escalation_targets(case)
         if not targets:
             _refuse(_("Tidak ada PPK yang dapat dieskalasi pada perkara ini."), Action.ESCALATE, case)
+        ladder = _ladder(case, Action.ESCALATE, out_of_order_reason, local_today())
         _finish(case, Action.ESCALATE, actor, reason=reason, payload={
             "targets": targets, "direct": case.status in DIRECT_ESCALATION_FROM,
-            "conflict_of_interest": case.conflict_of_interest})
+            "conflict_of_interest": case.conflict_of_interest, **ladder})
+        _ladder_clock(case, ladder, local_today())
         for code in targets:
             party = "kemenpanrb" if code == "KEMENPANRB" else "kemendagri"
             notify(users=responsible_users(case, party), case=case, kind="escalated",
@@ -742,7 +1135,7 @@ def _ministry_reaches(actor, case) -> bool:
     return case.tracks.filter(agency__kind__in=_ministry_kinds(actor)).exists()
 
 
-def case_record_ppk_warning(*, actor, case, reason="") -> Case:
+def case_record_ppk_warning(*, actor, case, reason="", out_of_order_reason="") -> Case:
     """KemenPAN-RB / Kemendagri record their warning to a PPK of their kind (central / regional)."""
     with transaction.atomic():
         case = _begin(Action.RECORD_PPK_WARNING, actor, case, also=_ministry_reaches)
@@ -752,16 +1145,20 @@ def case_record_ppk_warning(*, actor, case, reason="") -> Case:
         if not tracks:
             _refuse(_("Tidak ada PPK instansi %(k)s yang menunggu tindak lanjut.") % {"k": "/".join(kinds)},
                     Action.RECORD_PPK_WARNING, case)
-        _finish(case, Action.RECORD_PPK_WARNING, actor, reason=reason, payload={"tracks": tracks})
+        ladder = _ladder(case, Action.RECORD_PPK_WARNING, out_of_order_reason, local_today())
+        _finish(case, Action.RECORD_PPK_WARNING, actor, reason=reason, payload={"tracks": tracks, **ladder})
+        _ladder_clock(case, ladder, local_today())
     return case
 
 
-def case_report_to_president(*, actor, case, reason="") -> Case:
+def case_report_to_president(*, actor, case, reason="", out_of_order_reason="") -> Case:
     with transaction.atomic():
         case = _begin(Action.REPORT_TO_PRESIDENT, actor, case)
         tracks = _pending_tracks(case, Action.REPORT_TO_PRESIDENT)
+        ladder = _ladder(case, Action.REPORT_TO_PRESIDENT, out_of_order_reason, local_today())
         _finish(case, Action.REPORT_TO_PRESIDENT, actor, reason=reason, payload={
-            "agencies": sorted({t.agency.code for t in tracks})})
+            "agencies": sorted({t.agency.code for t in tracks}), **ladder})
+        _ladder_clock(case, ladder, local_today())
     return case
 
 
@@ -782,6 +1179,10 @@ def case_close_sanctioned(*, actor, case, on=None) -> Case:
         case = _begin(Action.CLOSE_SANCTIONED, actor, case)
         if not case.respondents_all_closed():
             _refuse(_("Masih ada terlapor yang belum selesai."), Action.CLOSE_SANCTIONED, case)
+        pending = SanctionRecord.objects.filter(track__case=case, active=True, review=DecisionReview.PENDING)
+        if pending.exists():
+            _refuse(_("Keputusan PPK yang tidak sesuai rekomendasi masih menunggu penilaian lembaga pengawas: terima "
+                      "atau kembalikan terlebih dahulu."), Action.CLOSE_SANCTIONED, case)
         blocked = [t.respondent.name for t in case.tracks.select_related("respondent") if t.is_blocked]
         if blocked:
             _refuse(_("Data %(who)s masih diblokir: buka blokir terlebih dahulu.") % {"who": ", ".join(blocked)},
@@ -804,9 +1205,12 @@ def case_close_other(*, actor, case, reason="", on=None) -> Case:
         reason = _require_reason(reason, Action.CLOSE_OTHER)
         deadlines.clock_stop_all(case, on=_today(on))
         prior = _close_tracks(case, TrackStatus.CLOSED_OTHER)
+        blocks = _blocks_on_closing(case, reason)
         case.closed_at, case.close_reason = timezone.now(), reason[:200]
         _finish(case, Action.CLOSE_OTHER, actor, to=S.CLOSED_OTHER, reason=reason,
-                payload={"outcome": S.CLOSED_OTHER, "tracks": prior})
+                payload={"outcome": S.CLOSED_OTHER, "tracks": prior,
+                         **{k: v for k, v in blocks.items() if not k.startswith("_")}})
+        _tell_bkn_to_lift(case, blocks["_tracks"])
         notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
                message=gettext_lazy("Perkara %(n)s ditutup: %(r)s"), params={"n": case.number, "r": reason})
     return case
@@ -815,7 +1219,7 @@ def case_close_other(*, actor, case, reason="", on=None) -> Case:
 def case_reopen(*, actor, case, reason="", on=None) -> Case:
     """Back to the status before closing; tracks closed by that closing reopen, and that status's clock restarts."""
     with transaction.atomic():
-        case = _begin(Action.REOPEN, actor, case)
+        case = _begin(Action.REOPEN, actor, case, also=_closed_it)
         reason = _require_reason(reason, Action.REOPEN)
         closing = case.events.filter(to_status=case.status).exclude(from_status=case.status).order_by("-id").first()
         if closing is None or not closing.from_status:
@@ -827,9 +1231,48 @@ def case_reopen(*, actor, case, reason="", on=None) -> Case:
         if target in STATUS_CLOCK:
             deadlines.clock_start(case, STATUS_CLOCK[target], on=on)
         for track in case.tracks.filter(status=TrackStatus.RECOMMENDED):
-            deadlines.clock_start(case, "PPK_FOLLOW_UP", on=on, track=track)
+            deadlines.clock_start(case, "PPK_FOLLOW_UP" if track.received_on else "PPK_RECEIPT", on=on, track=track)
         case.closed_at, case.close_reason = None, ""
         _finish(case, Action.REOPEN, actor, to=target, reason=reason, payload={"closing_event": closing.pk})
+        notify(users=responsible_users(case, "bawaslu" if target in BAWASLU_STAGE else "supervisor"), case=case,
+               kind="reopened", message=gettext_lazy("Perkara %(n)s dibuka kembali: %(r)s"),
+               params={"n": case.number, "r": reason[:200]})
+    return case
+
+
+BAWASLU_STAGE = {S.RECEIVED, S.REGISTERED, S.UNDER_EXAMINATION}
+
+
+def _closed_it(actor, case) -> bool:
+    """Only the institution that closed a case reopens it: Bawaslu its dismissals, the supervisory body the rest."""
+    owner = REOPEN_OWNER.get(case.status)
+    return owner is None or may_act(actor, case, owner)  # an open case: the status check answers (409)
+
+
+def case_refer_gakkumdu(*, actor, case, violation_type=None, referred_on=None, reference="") -> Case:
+    """Record that an act with a criminal basis in the catalogue was referred to Gakkumdu, with date and reference."""
+    with transaction.atomic():
+        case = _begin(Action.REFER_GAKKUMDU, actor, case)
+        errors = {}
+        code = getattr(violation_type, "code", violation_type) or ""
+        found = ViolationType.objects.filter(code=code).first()
+        if found is None or not found.criminal_basis:
+            criminal = ", ".join(ViolationType.objects.exclude(criminal_basis="").values_list("code", flat=True))
+            errors["violation_type"] = _("Penerusan ke Gakkumdu hanya untuk perbuatan yang juga tindak pidana menurut "
+                                         "katalog (dasar pidana terisi: %(codes)s).") % {"codes": criminal}
+        if not isinstance(referred_on, dt.date):
+            errors["referred_on"] = _("Tanggal penerusan ke Gakkumdu wajib diisi.")
+        elif referred_on > local_today():
+            errors["referred_on"] = _("Tanggal penerusan tidak boleh setelah hari ini.")
+        if not (reference or "").strip():
+            errors["reference"] = _("Nomor atau rujukan penerusan ke Gakkumdu wajib diisi.")
+        if errors:
+            raise ValidationError(errors)
+        referral = GakkumduReferral.objects.create(case=case, violation_type=found, referred_on=referred_on,
+                                                   reference=reference.strip()[:200], recorded_by=actor)
+        _finish(case, Action.REFER_GAKKUMDU, actor, payload={
+            "referral": referral.pk, "violation_type": found.code, "criminal_basis": found.criminal_basis,
+            "referred_on": referred_on, "reference": referral.reference})
     return case
 
 
@@ -849,11 +1292,16 @@ ACTIONS = {
     Action.ISSUE_RECOMMENDATION: case_issue_recommendation,
     Action.RECORD_NOT_PROVEN: case_record_not_proven,
     Action.ACKNOWLEDGE: case_acknowledge,
+    Action.RECORD_DELIVERY: case_record_delivery,
+    Action.PRESUME_RECEIPT: case_presume_receipt,
     Action.RECORD_SANCTION: case_record_sanction,
+    Action.ACCEPT_DECISION: case_accept_decision,
+    Action.RETURN_DECISION: case_return_decision,
     Action.MARK_OVERDUE: case_mark_overdue,
     Action.SEND_REMINDER: case_send_reminder,
     Action.REQUEST_BLOCK: case_request_block,
     Action.RECORD_BLOCK: case_record_block,
+    Action.REQUEST_UNBLOCK: case_request_unblock,
     Action.UNBLOCK: case_unblock,
     Action.ESCALATE: case_escalate,
     Action.RECORD_PPK_WARNING: case_record_ppk_warning,
@@ -861,8 +1309,11 @@ ACTIONS = {
     Action.CLOSE_SANCTIONED: case_close_sanctioned,
     Action.CLOSE_OTHER: case_close_other,
     Action.REOPEN: case_reopen,
+    Action.REFER_GAKKUMDU: case_refer_gakkumdu,
 }
 assert set(ACTIONS) == set(TRANSITIONS), "every action in TRANSITIONS has its function"
+# The rule about the case some functions add to the table's roles (their `also` in _begin), so buttons follow it.
+ACTION_ALSO = {Action.REOPEN: _closed_it, Action.RECORD_PPK_WARNING: _ministry_reaches}
 
 
 def perform(action, *, actor, case, **params):

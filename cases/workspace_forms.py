@@ -3,7 +3,8 @@ and the consequence each action's confirmation states."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import SanctionCategory, SanctionType, ViolationType
+from cases.models import DecisionReview, SanctionCategory, SanctionRecord, SanctionType, ViolationType
+from cases.models.people import EmployeeType
 from cases.workflow import Action
 
 REASON = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -61,6 +62,30 @@ class TrackForm(ActionForm):
     track = _TrackField()
 
 
+class TrackReasonForm(ActionForm):
+    track = _TrackField()
+    reason = REASON
+
+
+OUT_OF_ORDER = forms.CharField(label=_("Alasan bila langkah ini di luar urutan eskalasi"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LadderForm(ActionForm):
+    out_of_order_reason = OUT_OF_ORDER
+
+
+class LadderReasonForm(ActionForm):
+    reason = REASON
+    out_of_order_reason = OUT_OF_ORDER
+
+
+class LadderTrackForm(ActionForm):
+    track = _TrackField()
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+    out_of_order_reason = OUT_OF_ORDER
+
+
 class DraftForm(ActionForm):
     track = _TrackField()
     proven = forms.TypedChoiceField(label=_("Hasil pemeriksaan"), coerce=lambda v: v == "1",
@@ -70,7 +95,8 @@ class DraftForm(ActionForm):
     moral_level = forms.ChoiceField(label=_("Sanksi moral"), required=False,
                                     choices=[("", "—"), ("closed", _("Pernyataan tertutup")), ("open", _("Pernyataan terbuka"))])
     discipline_level = forms.ChoiceField(label=_("Hukuman disiplin"), required=False, choices=[
-        ("", "—"), ("light", _("Ringan")), ("moderate", _("Sedang")), ("heavy", _("Berat")), ("ptdh", _("PTDH"))])
+        ("", "—"), ("light", _("Ringan")), ("moderate", _("Sedang")), ("heavy", _("Berat")), ("ptdh", _("PTDH")),
+        ("none_set", _("Tidak ada tingkat hukuman (PP 94/2021)"))])
     reasoning = forms.CharField(label=_("Pertimbangan"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
 
     def __init__(self, *args, **kw):
@@ -83,17 +109,69 @@ class DraftForm(ActionForm):
 
 
 class SanctionForm(ActionForm):
+    """One decision per recommended item; fields a decision without a sanction does not need are optional here and
+    checked by the workflow, which names the rule."""
+
     track = _TrackField()
-    sanction_type = forms.ChoiceField(label=_("Jenis sanksi"))
-    decree_number = forms.CharField(label=_("Nomor SK"), max_length=100)
-    decree_date = forms.DateField(label=_("Tanggal SK"), widget=forms.DateInput(attrs={"type": "date"}))
-    signer_name = forms.CharField(label=_("Pejabat yang menandatangani SK"), max_length=200)
+    item = forms.ChoiceField(label=_("Butir rekomendasi"), required=False, choices=[
+        ("", _("(butir yang belum diputus)")), (SanctionCategory.MORAL, _("Sanksi moral")),
+        (SanctionCategory.DISCIPLINARY, _("Hukuman disiplin"))])
+    sanction_type = forms.ChoiceField(label=_("Jenis sanksi yang dijatuhkan"), required=False)
+    decree_number = forms.CharField(label=_("Nomor SK"), max_length=100, required=False)
+    decree_date = forms.DateField(label=_("Tanggal SK"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    signer_name = forms.CharField(label=_("Pejabat yang menandatangani SK"), max_length=200, required=False)
     signer_position = forms.CharField(label=_("Jabatan penandatangan"), max_length=200, required=False)
+    employee_type = forms.ChoiceField(label=_("Jenis kepegawaian terlapor"), required=False, choices=[
+        ("", _("(sesuai data terlapor)")), (EmployeeType.PNS, "PNS"), (EmployeeType.PPPK, "PPPK")])
+    reason = forms.CharField(label=_("Alasan bila tidak sesuai rekomendasi"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=2000, required=False)
     document = forms.FileField(label=_("Berkas SK (PDF)"), required=False)
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
-        self.fields["sanction_type"].choices = [("", "—")] + [(s.code, s.name_id) for s in SanctionType.objects.order_by("code")]
+        self.fields["sanction_type"].choices = [("", _("— tidak dijatuhkan —"))] + [
+            (s.code, f"{s.name_id} ({s.employee_type.upper() if s.employee_type != 'any' else 'PNS/PPPK'})") for s in SanctionType.objects.order_by("category", "level", "code")]
+
+
+class AcknowledgeForm(ActionForm):
+    track = _TrackField()
+    received_on = forms.DateField(label=_("Tanggal surat rekomendasi diterima"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text=_("Kosong: hari ini. Jam tindak lanjut PPK dihitung sejak tanggal ini."))
+
+
+class DeliveryForm(ActionForm):
+    track = _TrackField()
+    delivered_on = forms.DateField(label=_("Tanggal diterima PPK"), widget=forms.DateInput(attrs={"type": "date"}))
+    proof = forms.CharField(label=_("Bukti pengiriman (nomor tanda terima, resi, buku ekspedisi)"), max_length=300)
+
+
+class GakkumduForm(ActionForm):
+    violation_type = forms.ChoiceField(label=_("Perbuatan yang juga tindak pidana"))
+    referred_on = forms.DateField(label=_("Tanggal penerusan"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Nomor atau rujukan penerusan"), max_length=200)
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.fields["violation_type"].choices = [(v.code, f"{v.name_id} ({v.criminal_basis})")
+                                                 for v in ViolationType.objects.exclude(criminal_basis="").order_by("code")]
+
+
+class _PendingDecisionField(forms.TypedChoiceField):
+    def __init__(self, **kw):
+        super().__init__(label=_("Keputusan PPK"), coerce=int, **kw)
+
+
+class ReviewDecisionForm(ActionForm):
+    decision = _PendingDecisionField()
+    reason = REASON
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        pending = SanctionRecord.objects.filter(track__case=self.case, active=True, review=DecisionReview.PENDING)
+        self.fields["decision"].choices = [
+            (d.pk, f"{d.track.respondent.name}: {d.sanction_type.name_id if d.sanction_type else _('tidak dijatuhkan')} "
+                   f"({d.get_deviation_display()})") for d in pending.select_related("track__respondent", "sanction_type")]
 
 
 class AssignForm(ActionForm):
@@ -113,9 +191,11 @@ FORMS = {
     Action.EXTEND_DECISION: ReasonForm, Action.FORWARD: ForwardForm, Action.DISMISS: ReasonForm,
     Action.REQUEST_INFORMATION: RequestInfoForm, Action.RECEIVE_INFORMATION: ReceiveInfoForm,
     Action.DRAFT_RECOMMENDATION: DraftForm, Action.RECORD_NOT_PROVEN: ReasonForm,
-    Action.ACKNOWLEDGE: TrackForm, Action.RECORD_SANCTION: SanctionForm, Action.REQUEST_BLOCK: TrackForm,
-    Action.RECORD_BLOCK: TrackForm, Action.UNBLOCK: TrackForm, Action.ESCALATE: ReasonForm,
-    Action.RECORD_PPK_WARNING: ReasonForm, Action.REPORT_TO_PRESIDENT: ReasonForm, Action.CLOSE_OTHER: ReasonForm,
+    Action.ACKNOWLEDGE: AcknowledgeForm, Action.RECORD_DELIVERY: DeliveryForm, Action.RECORD_SANCTION: SanctionForm, Action.ACCEPT_DECISION: ReviewDecisionForm,
+    Action.RETURN_DECISION: ReviewDecisionForm, Action.REFER_GAKKUMDU: GakkumduForm,
+    Action.REQUEST_BLOCK: LadderTrackForm, Action.SEND_REMINDER: LadderForm, Action.RECORD_BLOCK: TrackForm,
+    Action.UNBLOCK: TrackForm, Action.REQUEST_UNBLOCK: TrackReasonForm, Action.ESCALATE: LadderReasonForm,
+    Action.RECORD_PPK_WARNING: LadderReasonForm, Action.REPORT_TO_PRESIDENT: LadderReasonForm, Action.CLOSE_OTHER: ReasonForm,
     Action.REOPEN: ReasonForm, Action.ASSIGN: AssignForm,
 }
 
@@ -132,23 +212,37 @@ CONSEQUENCES = {
     Action.RECEIVE_INFORMATION: _("Jam pemeriksaan berjalan kembali."),
     Action.DRAFT_RECOMMENDATION: _("Draf disimpan dan pejabat penyetuju diberi tahu; belum ada surat yang terbit."),
     Action.ISSUE_RECOMMENDATION: _("Rekomendasi ditandatangani dan dikirim ke PPK; batas tindak lanjut PPK "
-                                   "14 hari kerja mulai berjalan. Tidak dapat ditarik kembali."),
+                                   "mulai berjalan sejak rekomendasi diterima PPK. Tidak dapat ditarik kembali."),
     Action.RECORD_NOT_PROVEN: _("Perkara ditutup sebagai tidak terbukti; Bawaslu diberi tahu."),
-    Action.ACKNOWLEDGE: _("Penerimaan rekomendasi tercatat atas nama instansi Anda."),
-    Action.RECORD_SANCTION: _("Keputusan sanksi tercatat dan jam tindak lanjut PPK berhenti; lembaga pengawas "
-                              "diberi tahu."),
+    Action.ACKNOWLEDGE: _("Penerimaan rekomendasi tercatat atas nama instansi Anda; batas tindak lanjut PPK "
+                          "dihitung sejak tanggal diterima."),
+    Action.RECORD_DELIVERY: _("Tanggal diterima PPK tercatat dengan buktinya; batas tindak lanjut PPK dihitung sejak "
+                              "tanggal itu."),
+    Action.PRESUME_RECEIPT: _("Rekomendasi dianggap diterima pada tanggal jatuh tempo aturan PPK_RECEIPT."),
+    Action.RECORD_SANCTION: _("Keputusan untuk satu butir rekomendasi tercatat; bila semua butir sudah diputus, jam "
+                              "tindak lanjut PPK berhenti. Keputusan yang berbeda dari rekomendasi wajib beralasan dan "
+                              "ditandai \u201ctidak sesuai rekomendasi\u201d; lembaga pengawas diberi tahu."),
+    Action.ACCEPT_DECISION: _("Keputusan yang tidak sesuai rekomendasi diterima dengan alasan Anda; tetap ditandai "
+                              "\u201ctidak sesuai rekomendasi\u201d."),
+    Action.RETURN_DECISION: _("Keputusan dikembalikan kepada PPK: butir rekomendasi terbuka lagi dan jam tindak lanjut "
+                              "PPK dimulai lagi hari ini."),
     Action.MARK_OVERDUE: _("Perkara ditandai terlambat."),
     Action.SEND_REMINDER: _("Surat pengingat diterbitkan kepada PPK."),
     Action.REQUEST_BLOCK: _("Permintaan pemblokiran data kepegawaian dikirim ke BKN."),
     Action.RECORD_BLOCK: _("Data kepegawaian terlapor diblokir: tidak ada kenaikan pangkat, mutasi, atau pensiun "
                            "sampai blokir dibuka."),
+    Action.REQUEST_UNBLOCK: _("Permintaan buka blokir masuk ke meja BKN dengan alasan Anda; BKN membuka blokir di SIASN."),
     Action.UNBLOCK: _("Blokir data kepegawaian dibuka dan PPK diberi tahu."),
     Action.ESCALATE: _("Perkara dieskalasi ke KemenPAN-RB (instansi pusat) atau Kemendagri (instansi daerah)."),
     Action.RECORD_PPK_WARNING: _("Teguran kepada PPK tercatat pada perkara."),
     Action.REPORT_TO_PRESIDENT: _("Laporan kepada Presiden diterbitkan."),
     Action.CLOSE_SANCTIONED: _("Perkara ditutup dengan sanksi dijatuhkan."),
-    Action.CLOSE_OTHER: _("Perkara ditutup dengan alasan yang Anda tulis."),
-    Action.REOPEN: _("Perkara dibuka kembali ke status sebelum ditutup dan jamnya dimulai lagi."),
+    Action.CLOSE_OTHER: _("Perkara ditutup dengan alasan yang Anda tulis; blokir data yang masih berlaku diteruskan ke "
+                          "BKN untuk dibuka, permintaan blokir yang belum dicatat ditarik."),
+    Action.REOPEN: _("Perkara dibuka kembali ke status sebelum ditutup dan jamnya dimulai lagi; hanya lembaga yang "
+                     "menutupnya yang dapat membuka kembali, dan pelapor diberi tahu."),
+    Action.REFER_GAKKUMDU: _("Penerusan ke Gakkumdu tercatat pada perkara (jalur pidana berjalan terpisah); status "
+                             "perkara tidak berubah."),
 }
 
 DANGEROUS = {Action.DISMISS, Action.RECORD_NOT_PROVEN, Action.CLOSE_OTHER, Action.REPORT_TO_PRESIDENT, Action.RECORD_BLOCK}

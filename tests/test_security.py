@@ -412,7 +412,7 @@ def test_script_payloads_are_escaped_everywhere_they_are_shown(injected_case, cl
         case = perform("acknowledge", actor=u["ppk"], case=case)
         case = perform("record_sanction", actor=u["ppk"], case=case, sanction_type="PP94_MOD_TUKIN25_6M",
                        decree_number=f"800/{XSS}/2024"[:60], decree_date=timezone.localdate(),
-                       signer_name=f"Sekda {IMG}", signer_position=f"Sekretaris {XSS}")
+                       signer_name=f"Sekda {IMG}", signer_position=f"Sekretaris {XSS}", employee_type="pns")
     fields += 10  # extend reason, conclusion, addressee, questions, summary, reasoning, decree no., signer, position, note
     from cases.workspace import note_add
 

@@ -165,8 +165,8 @@ def test_ppk_compliance_ranking(seeded, supervisor_analyst):
         clocks = Clock.objects.filter(code="PPK_FOLLOW_UP", track__agency__code=code)
         assert total == clocks.count()
         assert on_time == clocks.filter(state=ClockState.MET).count()
-        assert late == clocks.filter(state=ClockState.MISSED, track__sanction__isnull=False).count()
-        assert none == clocks.filter(state=ClockState.MISSED, track__sanction__isnull=True).count()
+        assert late == clocks.filter(state=ClockState.MISSED, track__decisions__isnull=False).count()
+        assert none == clocks.filter(state=ClockState.MISSED, track__decisions__isnull=True).count()
         assert still_open == clocks.filter(state=ClockState.RUNNING).count()
     worst = min(rows.values(), key=lambda r: r[-1])
     assert worst[3] == max(r[3] for r in rows.values())  # rank 1 = most recommendations not followed up

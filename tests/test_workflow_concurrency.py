@@ -35,7 +35,7 @@ def _fire(n, fn):
 @pytest.mark.parametrize("status, action, actor, params, code", [
     (CaseStatus.RECEIVED, "register", "bawaslu", {}, "case.registered"),
     (CaseStatus.AWAITING_FOLLOW_UP, "record_sanction", "ppk",
-     {"sanction_type": "MORAL_OPEN", "decree_number": "800/5/2024", "signer_name": "Bupati"}, "case.sanction.recorded"),
+     {"sanction_type": "PP94_HEAVY_DEMOTION", "decree_number": "800/5/2024", "signer_name": "Bupati"}, "case.sanction.recorded"),
 ])
 def test_ten_threads_one_success_one_event(status, action, actor, params, code):
     ensure_reference_data()

@@ -46,7 +46,8 @@ def test_registration_to_closed_sanctioned(django_capture_on_commit_callbacks, m
     assert track.recommendation.supervisory_body.code == "BKN"  # in force on 15 October 2024
     assert not case.clocks.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]).exists()
     ppk = case.clocks.get(code="PPK_FOLLOW_UP")
-    assert (ppk.due_on, ppk.state, ppk.finished_on) == (dt.date(2024, 11, 4), ClockState.MISSED, dt.date(2024, 11, 25))
+    assert (ppk.started_on, ppk.due_on, ppk.state, ppk.finished_on) == (
+        dt.date(2024, 10, 17), dt.date(2024, 11, 6), ClockState.MISSED, dt.date(2024, 11, 25))
     exam = case.clocks.get(code="SUPERVISOR_EXAM")
     assert exam.paused_days == 3 and exam.state == ClockState.MET
     codes = list(case.events.values_list("code", flat=True))
@@ -90,17 +91,18 @@ def _walk(u):
         case = perform("issue_recommendation", actor=u["approver"], case=case)
     with at("2024-10-17 08:00"):
         case = perform("acknowledge", actor=u["ppk"], case=case)
-    with at("2024-11-05 01:00"):
+    # The PPK clock runs from receipt (17 October), not from the issue: 14 working days end on 6 November.
+    with at("2024-11-07 01:00"):
         assert sweep_deadlines()["cases_overdue"] == 1
-    with at("2024-11-05 10:00"):
+    with at("2024-11-07 10:00"):
         case = perform("send_reminder", actor=u["approver"], case=case)
-    with at("2024-11-11 01:00"):
+    with at("2024-11-13 01:00"):
         assert sweep_deadlines()["overdue"] == 1
-    with at("2024-11-11 10:00"):
-        case = perform("request_block", actor=u["approver"], case=case)
-    with at("2024-11-12 10:00"):
-        case = perform("record_block", actor=u["bkn"], case=case)
     with at("2024-11-13 10:00"):
+        case = perform("request_block", actor=u["approver"], case=case)
+    with at("2024-11-14 10:00"):
+        case = perform("record_block", actor=u["bkn"], case=case)
+    with at("2024-11-15 10:00"):
         case = perform("escalate", actor=u["approver"], case=case, reason="PPK tidak menanggapi pengingat")
     with at("2024-11-18 10:00"):
         case = perform("record_ppk_warning", actor=u["kemendagri"], case=case,
@@ -108,7 +110,8 @@ def _walk(u):
     with at("2024-11-25 10:00"):
         case = perform("record_sanction", actor=u["ppk"], case=case, sanction_type="PP94_MOD_TUKIN25_6M",
                        decree_number="800.1.6.4/117/2024", decree_date=dt.date(2024, 11, 22),
-                       signer_name="Sekretaris Daerah", signer_position="Sekretaris Daerah Kabupaten Cilacap")
+                       signer_name="Sekretaris Daerah", signer_position="Sekretaris Daerah Kabupaten Cilacap",
+                       employee_type="pns")
     with at("2024-11-26 10:00"):
         case = perform("unblock", actor=u["bkn"], case=case)
     with at("2024-11-28 10:00"):

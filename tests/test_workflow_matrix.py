@@ -1,11 +1,13 @@
 """Every status × every action × every role: allowed → the table's status and exactly one event;
 refused → ActionNotAllowed (403) or InvalidTransition (409) and nothing changed."""
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
 from cases.models import CaseStatus, SanctionRecord, SanctionType, TrackStatus
 from cases.workflow import (
-    DIRECT_ESCALATION_FROM, Action, ActionNotAllowed, InvalidTransition, TRANSITIONS, perform,
+    DIRECT_ESCALATION_FROM, REOPEN_OWNER, Action, ActionNotAllowed, InvalidTransition, TRANSITIONS, perform,
 )
 from cases.permissions import may_act
 from tests.workflow_support import CLOSED_FROM, build_case, make_users, snapshot
@@ -14,6 +16,9 @@ pytestmark = pytest.mark.django_db
 
 ACTORS = [None, "bawaslu", "bawaslu_province", "bawaslu_other", "analyst", "approver", "ppk", "ppk_other", "bkn",
           "kemendagri", "kemenpanrb", "screening", "auditor", "admin"]
+
+
+LADDER_SKIP = "PPK adalah calon petahana (konflik kepentingan)"  # the matrix takes ladder steps in any order
 
 
 def params(action, users, case):
@@ -28,11 +33,20 @@ def params(action, users, case):
                                       "moral_level": "open", "discipline_level": "moderate"},
         Action.RECORD_SANCTION: {"sanction_type": SanctionType.objects.filter(SanctionType.in_force_q(today)).first(),
                                  "decree_number": "800/123/2024", "decree_date": today, "signer_name": "Sekda"},
-        Action.RECORD_PPK_WARNING: {"reason": "Teguran tertulis kepada Bupati"},
+        Action.RECORD_PPK_WARNING: {"reason": "Teguran tertulis kepada Bupati", "out_of_order_reason": LADDER_SKIP},
+        Action.SEND_REMINDER: {"out_of_order_reason": LADDER_SKIP},
+        Action.REQUEST_BLOCK: {"out_of_order_reason": LADDER_SKIP},
+        Action.ESCALATE: {"out_of_order_reason": LADDER_SKIP},
+        Action.REPORT_TO_PRESIDENT: {"out_of_order_reason": LADDER_SKIP},
         Action.UNBLOCK: {"track": case.tracks.order_by("id").first()},
         Action.CLOSE_OTHER: {"reason": "Terlapor pensiun"},
         Action.RECORD_NOT_PROVEN: {"reason": "Unggahan bukan milik terlapor"},
         Action.REOPEN: {"reason": "Bukti baru dari pelapor"},
+        Action.ACCEPT_DECISION: {"reason": "Alasan PPK dapat diterima"},
+        Action.RECORD_DELIVERY: {"delivered_on": today, "proof": "Tanda terima No. 12/TU/2026"},
+        Action.REQUEST_UNBLOCK: {"reason": "SK sudah diterima dalam bentuk kertas"},
+        Action.REFER_GAKKUMDU: {"violation_type": "DECISION_FAVOUR", "referred_on": today, "reference": "01/GKD/2026"},
+        Action.RETURN_DECISION: {"reason": "Hukuman lebih ringan tanpa dasar"},
     }.get(action, {})
 
 
@@ -42,6 +56,11 @@ def prepare(action, case, users):
     if action == Action.RECORD_BLOCK:
         track.block_requested_at = timezone.now()
         track.save()
+    if action == Action.REQUEST_UNBLOCK:
+        track.block_requested_at = track.blocked_at = timezone.now()
+        track.save()
+    if action == Action.UNBLOCK and track.status == TrackStatus.CLOSED_OTHER:
+        track.unblock_requested_at, track.unblock_reason = timezone.now(), "Terlapor pensiun"  # left by close_other
     if action == Action.UNBLOCK:
         track.block_requested_at = track.blocked_at = timezone.now()
         if track.status == TrackStatus.RECOMMENDED:  # one respondent sanctioned, the other still waiting
@@ -49,9 +68,36 @@ def prepare(action, case, users):
             case.tracks.create(respondent=RespondentFactory(agency=track.agency), agency=track.agency,
                                status=TrackStatus.RECOMMENDED)
             track.status = TrackStatus.SANCTIONED
-            SanctionRecord.objects.create(track=track, sanction_type=SanctionType.objects.first(), decree_number="1",
-                                          decree_date=timezone.localdate(), signer_name="Bupati", recorded_by=users["ppk"])
+            SanctionRecord.objects.create(track=track, item_kind="disciplinary", item_level="heavy",
+                                          sanction_type=SanctionType.objects.get(code="PP94_HEAVY_DEMOTION"),
+                                          decree_number="1", decree_date=timezone.localdate(), signer_name="Bupati",
+                                          recorded_by=users["ppk"])
         track.save()
+    if action in (Action.ACCEPT_DECISION, Action.RETURN_DECISION):
+        _pending_lighter_decision(case, track, users)
+    if action in (Action.RECORD_DELIVERY, Action.PRESUME_RECEIPT) and track.status == TrackStatus.RECOMMENDED:
+        from cases import deadlines
+        track.received_on = None  # issued, not yet received: the receipt clock runs
+        track.save()
+        case.clocks.filter(track=track).delete()
+        deadlines.clock_start(case, "PPK_RECEIPT", on=timezone.localdate() - dt.timedelta(days=30), track=track)
+
+
+def _pending_lighter_decision(case, track, users):
+    """A decision "tidak sesuai rekomendasi" waiting for the supervisory body (a second respondent still waits when
+    the case is at the PPK stage)."""
+    if track.status == TrackStatus.RECOMMENDED:
+        from tests.factories import RespondentFactory
+        case.tracks.create(respondent=RespondentFactory(agency=track.agency), agency=track.agency,
+                           status=TrackStatus.RECOMMENDED)
+        track.status = TrackStatus.SANCTIONED
+        track.save()
+        SanctionRecord.objects.create(track=track, item_kind="disciplinary", item_level="heavy",
+                                      sanction_type=SanctionType.objects.get(code="PP94_LIGHT_WRITTEN"),
+                                      decree_number="2", decree_date=timezone.localdate(), signer_name="Bupati",
+                                      recorded_by=users["ppk"])
+    SanctionRecord.objects.filter(track=track, active=True).update(deviation="lighter", review="pending",
+                                                                   reason="Terlapor baru pertama kali")
 
 
 # Refusals decided inside the function, on top of the table: a ministry acts only on PPKs of its kind
@@ -64,7 +110,8 @@ def expected(action, status, actor_key, user, case):
     if actor_key is None:
         role_ok = not spec.roles
     else:
-        role_ok = bool(spec.roles) and may_act(user, case, spec.roles) and (action, actor_key) not in EXTRA_FORBIDDEN
+        roles = REOPEN_OWNER.get(status, spec.roles) if action == Action.REOPEN else spec.roles
+        role_ok = bool(spec.roles) and may_act(user, case, roles) and (action, actor_key) not in EXTRA_FORBIDDEN
     if not role_ok:
         return ActionNotAllowed
     if status in spec.sources:
@@ -75,6 +122,8 @@ def expected(action, status, actor_key, user, case):
 def target(action, status):
     if action == Action.REOPEN:
         return CLOSED_FROM[status]
+    if action == Action.RETURN_DECISION and status != CaseStatus.FOLLOWED_UP:
+        return status  # back to awaiting_follow_up only from followed_up; at the PPK stage the status stays
     return TRANSITIONS[action].target or status
 
 

@@ -42,8 +42,10 @@ def test_recommendation_per_respondent_and_case_closes_when_every_track_is_close
     first.refresh_from_db(), second.refresh_from_db()
     assert (first.status, second.status) == (TrackStatus.RECOMMENDED, TrackStatus.NOT_PROVEN)
     assert case.status == S.AWAITING_FOLLOW_UP
-    assert list(case.clocks.filter(code="PPK_FOLLOW_UP").values_list("track", flat=True)) == [first.pk]
-    case = perform("record_sanction", actor=u["ppk"], case=case, track=first, sanction_type="MORAL_CLOSED",
+    # the PPK's clock waits for receipt of the recommendation (issue #22): only the receipt clock runs
+    assert list(case.clocks.filter(code="PPK_RECEIPT").values_list("track", flat=True)) == [first.pk]
+    assert not case.clocks.filter(code="PPK_FOLLOW_UP").exists()
+    case = perform("record_sanction", actor=u["ppk"], case=case, track=first, sanction_type="PP94_HEAVY_DEMOTION",
                    decree_number="800/1/2024", decree_date=case.recommended_at.date(), signer_name="Bupati")
     assert case.status == S.FOLLOWED_UP
     case = perform("close_sanctioned", actor=u["approver"], case=case)
@@ -53,22 +55,23 @@ def test_recommendation_per_respondent_and_case_closes_when_every_track_is_close
 def test_sanction_for_one_of_two_respondents_keeps_case_waiting(u):
     case = build_case(S.AWAITING_FOLLOW_UP, u, respondents=2)
     first = case.tracks.order_by("id").first()
-    case = perform("record_sanction", actor=u["ppk"], case=case, track=first, sanction_type="MORAL_OPEN",
+    case = perform("record_sanction", actor=u["ppk"], case=case, track=first, sanction_type="PP94_HEAVY_DEMOTION",
                    decree_number="800/2/2024", decree_date=first.recommendation.approved_at.date(), signer_name="Bupati")
     assert case.status == S.AWAITING_FOLLOW_UP
     assert case.events.last().code == "case.sanction.recorded" and case.events.last().to_status == S.AWAITING_FOLLOW_UP
     with pytest.raises(InvalidTransition):
-        perform("record_sanction", actor=u["ppk"], case=case, track=first, sanction_type="MORAL_OPEN",
+        perform("record_sanction", actor=u["ppk"], case=case, track=first, sanction_type="PP94_HEAVY_DEMOTION",
                 decree_number="800/3/2024", decree_date=first.recommendation.approved_at.date(), signer_name="Bupati")
 
 
 def test_escalation_goes_to_kemenpanrb_for_a_central_ppk(u):
     case = build_case(S.OVERDUE, u, agency_code="KEMENAG")
-    case = perform("escalate", actor=u["approver"], case=case)
+    case = perform("escalate", actor=u["approver"], case=case, out_of_order_reason="Menteri menolak secara terbuka")
     assert list(case.events.last().payload["targets"]) == ["KEMENPANRB"]
     with pytest.raises(ActionNotAllowed):
         perform("record_ppk_warning", actor=u["kemendagri"], case=case, reason="Teguran")
-    perform("record_ppk_warning", actor=u["kemenpanrb"], case=case, reason="Teguran kepada Menteri Agama")
+    perform("record_ppk_warning", actor=u["kemenpanrb"], case=case, reason="Teguran kepada Menteri Agama",
+            out_of_order_reason="Eskalasi langsung (lihat di atas)")
 
 
 def test_conflict_of_interest_escalates_directly_from_awaiting_follow_up(u):

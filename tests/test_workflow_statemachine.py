@@ -29,17 +29,28 @@ PARAMS = {
                                             "discipline_level": "light"},
     Action.RECORD_NOT_PROVEN: lambda m: {"reason": "Tidak terbukti"},
     Action.ACKNOWLEDGE: lambda m: {"track": m.pick_track()},
-    Action.RECORD_SANCTION: lambda m: {"track": m.pick_track(), "sanction_type": "PP94_LIGHT_ORAL",
-                                       "decree_number": "800/7/2024", "decree_date": dt.date(2024, 1, 2),
-                                       "signer_name": "Bupati"},
-    Action.REQUEST_BLOCK: lambda m: {"track": m.pick_track()},
+    Action.RECORD_DELIVERY: lambda m: {"track": m.pick_track(), "delivered_on": m.day if m.day <= timezone.localdate()
+                                       else timezone.localdate(), "proof": "Tanda terima 1/2026"},
+    Action.ACCEPT_DECISION: lambda m: {"reason": "Dapat diterima"},
+    Action.REQUEST_UNBLOCK: lambda m: {"track": m.pick_track(), "reason": "SK diterima"},
+    Action.REFER_GAKKUMDU: lambda m: {"violation_type": "DECISION_FAVOUR", "referred_on": timezone.localdate(),
+                                      "reference": "01/GKD"},
+    Action.RETURN_DECISION: lambda m: {"reason": "Terlalu ringan"},
+    Action.RECORD_SANCTION: lambda m: {"track": m.pick_track(),
+                                       "sanction_type": m.data.draw(st.sampled_from(["PP94_LIGHT_ORAL", "MORAL_OPEN", ""])),
+                                       "decree_number": "800/7/2024", "decree_date": timezone.localdate(),
+                                       "signer_name": "Bupati", "employee_type": "pns",
+                                       "reason": m.data.draw(st.sampled_from(["", "Pertama kali"]))},
+    Action.REQUEST_BLOCK: lambda m: {"track": m.pick_track(), "out_of_order_reason": m.data.draw(st.sampled_from(["", "Mendesak"]))},
     Action.RECORD_BLOCK: lambda m: {"track": m.pick_track()},
     Action.UNBLOCK: lambda m: {"track": m.pick_track()},
-    Action.RECORD_PPK_WARNING: lambda m: {"reason": "Teguran"},
+    Action.RECORD_PPK_WARNING: lambda m: {"reason": "Teguran", "out_of_order_reason": m.data.draw(st.sampled_from(["", "Mendesak"]))},
+    Action.ESCALATE: lambda m: {"out_of_order_reason": m.data.draw(st.sampled_from(["", "Mendesak"]))},
+    Action.REPORT_TO_PRESIDENT: lambda m: {"out_of_order_reason": m.data.draw(st.sampled_from(["", "Mendesak"]))},
     Action.CLOSE_OTHER: lambda m: {"reason": "Dicabut"},
     Action.REOPEN: lambda m: {"reason": "Bukti baru"},
 }
-HUMAN_ACTIONS = [a for a in Action if a != Action.MARK_OVERDUE]
+HUMAN_ACTIONS = [a for a in Action if a not in (Action.MARK_OVERDUE, Action.PRESUME_RECEIPT)]
 PROGRESS = {Action.REGISTER, Action.START_EXAMINATION, Action.FORWARD, Action.START_REVIEW, Action.DRAFT_RECOMMENDATION,
             Action.ISSUE_RECOMMENDATION, Action.ACKNOWLEDGE, Action.RECORD_SANCTION, Action.SEND_REMINDER,
             Action.REQUEST_BLOCK, Action.RECORD_BLOCK, Action.UNBLOCK, Action.ESCALATE, Action.CLOSE_SANCTIONED}
@@ -116,6 +127,25 @@ class CaseMachine(RuleBasedStateMachine):
         if case.is_closed:
             assert set(case.tracks.values_list("status", flat=True)) <= TrackStatus.closed()
             assert not case.clocks.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]).exists()
+
+    @invariant()
+    def no_block_nobody_can_lift_on_a_closed_case(self):
+        case = Case.objects.get(pk=self.case.pk)
+        if case.is_closed:
+            for track in case.tracks.all():
+                assert not (track.block_requested_at and not track.blocked_at), "a block request left on a closed case"
+                assert not track.is_blocked or track.unblock_requested_at, "an active block nobody is asked to lift"
+
+    @invariant()
+    def no_track_followed_up_with_an_item_undecided(self):
+        for track in self.case.tracks.filter(status=TrackStatus.SANCTIONED).select_related("recommendation"):
+            decided = set(track.decisions.filter(active=True).values_list("item_kind", flat=True))
+            assert {i.kind for i in track.recommendation.items()} <= decided, "followed up with an item undecided"
+
+    @invariant()
+    def ppk_clock_only_from_receipt(self):
+        for clock in self.case.clocks.filter(code="PPK_FOLLOW_UP").select_related("track"):
+            assert clock.track.received_on is not None, "a PPK clock started before the recommendation was received"
 
     @invariant()
     def sanction_only_after_an_issued_recommendation(self):

@@ -313,7 +313,8 @@ def test_liaison_records_sanction_with_pdf_decree(client, ppk_liaison, bawaslu_o
     track = case.tracks.get()
     client.force_login(ppk_liaison)
     url = reverse("cases:act", args=[case.pk])
-    base = {"action": "record_sanction", "record_sanction-track": track.pk, "record_sanction-sanction_type": "MORAL_OPEN",
+    base = {"action": "record_sanction", "record_sanction-track": track.pk, "record_sanction-sanction_type": "PP94_HEAVY_DEMOTION",
+            "record_sanction-employee_type": "pns",
             "record_sanction-decree_number": "800/123/2026", "record_sanction-decree_date": timezone.localdate().isoformat(),
             "record_sanction-signer_name": "Bupati Cilacap"}
     fake = SimpleUploadedFile("sk.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")

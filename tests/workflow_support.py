@@ -71,11 +71,15 @@ def build_case(status, users, *, agency_code="PEMKAB-33.01", election="pemilu-20
         bawaslu_office=Agency.objects.get(code="BAWASLU-33.01"), status=status,
         title="Kepala dinas mengunggah ajakan memilih", received_at=timezone.now(),
         conflict_of_interest=conflict, conflict_reason="uji" if conflict else "")
-    sanction_type = SanctionType.objects.filter(SanctionType.in_force_q(on)).first()
+    sanction_type = SanctionType.objects.get(code="PP94_HEAVY_DEMOTION")  # conforms to the heavy recommendation below
     for i in range(respondents):
-        respondent = Respondent.objects.create(nip=make_nip(), name=f"Terlapor {_n[0]}-{i}", agency=agency, verified=True)
+        respondent = Respondent.objects.create(nip=make_nip(), name=f"Terlapor {_n[0]}-{i}", agency=agency, verified=True,
+                                               employee_type="pns")
         track = CaseRespondent.objects.create(case=case, respondent=respondent, agency=agency,
                                               status=TRACK_STATUS.get(status, TrackStatus.OPEN))
+        if track.status not in (TrackStatus.OPEN, TrackStatus.NOT_PROVEN) and status != S.DISMISSED:
+            track.received_on, track.receipt_basis = on, "acknowledged"  # the PPK clock runs from receipt
+            track.save()
         if status in (S.UNDER_REVIEW, S.INFO_REQUESTED) or track.status != TrackStatus.OPEN and status != S.DISMISSED:
             rec = Recommendation.objects.create(track=track, proven=True, category="disciplinary",
                                                 discipline_level="heavy", drafted_by=users["drafter"])
@@ -84,7 +88,8 @@ def build_case(status, users, *, agency_code="PEMKAB-33.01", election="pemilu-20
                 rec.approved_by, rec.approved_at = users["approver"], timezone.now()
                 rec.save()
         if track.status == TrackStatus.SANCTIONED:
-            SanctionRecord.objects.create(track=track, sanction_type=sanction_type, decree_number=f"800/{_n[0]}/2024",
+            SanctionRecord.objects.create(track=track, item_kind="disciplinary", item_level="heavy",
+                                          sanction_type=sanction_type, decree_number=f"800/{_n[0]}/2024",
                                           decree_date=on, signer_name="Bupati", recorded_by=users["ppk"])
         if status in (S.AWAITING_FOLLOW_UP, S.OVERDUE):
             deadlines.clock_start(case, "PPK_FOLLOW_UP", on=on, track=track)
@@ -110,10 +115,12 @@ def snapshot(case) -> dict:
         "events": case.events.count(),
         "clocks": list(case.clocks.order_by("id").values_list("id", "code", "state", "due_on", "paused_days")),
         "tracks": list(case.tracks.order_by("id").values_list("id", "status", "acknowledged_at", "blocked_at",
-                                                             "block_requested_at", "unblocked_at")),
+                                                             "block_requested_at", "unblocked_at", "received_on",
+                                                             "unblock_requested_at")),
         "recommendations": list(Recommendation.objects.filter(track__case=case).order_by("id")
                                 .values_list("id", "approved_by", "drafted_by")),
-        "sanctions": SanctionRecord.objects.filter(track__case=case).count(),
+        "sanctions": list(SanctionRecord.objects.filter(track__case=case).order_by("id")
+                          .values_list("id", "active", "review", "deviation")),
         "next_due": case.next_due,
     }
 

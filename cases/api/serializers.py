@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from cases.models import (
     Agency, Case, CaseRespondent, DeadlineRule, ElectionPeriod, ElectionStage, Holiday, Letter, Region, Respondent,
-    SanctionType, ViolationType,
+    SanctionRecord, SanctionType, ViolationType,
 )
 from cases.selectors import case_tracks
 from cases.workflow import Action, allowed_actions
@@ -82,6 +82,23 @@ class TrackRespondentSerializer(serializers.ModelSerializer):
         fields = ["nip", "name", "position", "verified"]
 
 
+class RecommendedItemSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="moral, disciplinary")
+    level = serializers.CharField(help_text="closed, open; light, moderate, heavy, ptdh; none_set")
+    text = serializers.CharField()
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    sanction_type = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    conforms = serializers.BooleanField(read_only=True, help_text="false: \u201ctidak sesuai rekomendasi\u201d")
+
+    class Meta:
+        model = SanctionRecord
+        fields = ["id", "item_kind", "item_level", "sanction_type", "decree_number", "decree_date", "signer_name",
+                  "signer_position", "recorded_at", "conforms", "deviation", "reason", "review", "review_reason",
+                  "reviewed_at", "active"]
+
+
 class TrackSerializer(serializers.ModelSerializer):
     """One respondent of a case; a respondent outside the client's scope (cases.selectors.case_tracks) comes out
     as `masked` with only its label, every other field null."""
@@ -94,11 +111,13 @@ class TrackSerializer(serializers.ModelSerializer):
                                                 "ditampilkan kepada klien ini.")
     label = serializers.CharField(read_only=True, allow_null=True, default=None,
                                   help_text="\u201cterlapor dari instansi lain\u201d bila masked, selain itu null.")
+    recommended_items = serializers.SerializerMethodField()
+    decisions = DecisionSerializer(many=True, read_only=True)
 
     class Meta:
         model = CaseRespondent
-        fields = ["id", "respondent", "agency", "position_at_time", "status", "acknowledged_at", "blocked", "masked",
-                  "label"]
+        fields = ["id", "respondent", "agency", "position_at_time", "status", "acknowledged_at", "received_on",
+                  "receipt_basis", "blocked", "masked", "label", "recommended_items", "decisions"]
         extra_kwargs = {"id": {"allow_null": True}, "position_at_time": {"allow_null": True},
                         "status": {"allow_null": True}, "acknowledged_at": {"allow_null": True}}
 
@@ -106,6 +125,12 @@ class TrackSerializer(serializers.ModelSerializer):
         if getattr(track, "masked", False):
             return {**dict.fromkeys(self.Meta.fields), "masked": True, "label": str(track.label)}
         return {**super().to_representation(track), "masked": False, "label": None}
+
+    def get_recommended_items(self, track) -> RecommendedItemSerializer(many=True):
+        rec = getattr(track, "recommendation", None) if hasattr(track, "recommendation") else None
+        if rec is None or rec.approved_at is None:
+            return []
+        return [{"kind": i.kind, "level": i.level, "text": i.text()} for i in rec.items()]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -158,7 +183,9 @@ class ActionParamsSerializer(serializers.Serializer):
 
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000,
                                    help_text="dismiss, extend_decision, record_not_proven, close_other, reopen, "
-                                             "escalate, record_ppk_warning, report_to_president")
+                                             "escalate, record_ppk_warning, report_to_president, accept_decision, "
+                                             "return_decision; record_sanction: alasan keputusan tidak sesuai "
+                                             "rekomendasi")
     conclusion = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text="forward")
     questions = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text="request_information")
     addressee = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text="request_information")
@@ -174,7 +201,27 @@ class ActionParamsSerializer(serializers.Serializer):
     discipline_level = serializers.CharField(required=False, allow_blank=True, max_length=10,
                                              help_text="light, moderate, heavy, ptdh")
     reasoning = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    sanction_type = serializers.CharField(required=False, max_length=40, help_text="record_sanction: kode jenis sanksi")
+    sanction_type = serializers.CharField(required=False, allow_blank=True, max_length=40,
+                                          help_text="record_sanction: kode jenis sanksi (kosong: butir tidak dijatuhkan)")
+    item = serializers.ChoiceField(required=False, allow_blank=True, choices=["moral", "disciplinary"],
+                                   help_text="record_sanction: butir rekomendasi yang diputus")
+    employee_type = serializers.ChoiceField(required=False, allow_blank=True, choices=["pns", "pppk"],
+                                            help_text="record_sanction: jenis kepegawaian terlapor bila belum diketahui")
+    received_on = serializers.DateField(required=False, help_text="acknowledge: tanggal rekomendasi diterima (kosong: hari ini)")
+    delivered_on = serializers.DateField(required=False, help_text="record_delivery: tanggal diterima PPK")
+    proof = serializers.CharField(required=False, allow_blank=True, max_length=300,
+                                  help_text="record_delivery: bukti pengiriman")
+    out_of_order_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000,
+        help_text="send_reminder, request_block, escalate, record_ppk_warning, report_to_president: alasan langkah di "
+                  "luar urutan eskalasi (wajib bila di luar urutan)")
+    violation_type = serializers.CharField(required=False, allow_blank=True, max_length=40,
+                                           help_text="refer_gakkumdu: kode jenis pelanggaran dengan dasar pidana")
+    referred_on = serializers.DateField(required=False, help_text="refer_gakkumdu: tanggal penerusan")
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                      help_text="refer_gakkumdu: nomor/rujukan penerusan")
+    decision = serializers.IntegerField(required=False, min_value=1, max_value=2 ** 62,
+                                        help_text="accept_decision, return_decision: id keputusan (tracks[].decisions[].id)")
     decree_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
     decree_date = serializers.DateField(required=False)
     signer_name = serializers.CharField(required=False, allow_blank=True, max_length=200)

@@ -99,7 +99,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         return (cases_visible_to(self.request.user).select_related("election", "region")
-                .prefetch_related(tracks_prefetch(self.request.user)))
+                .prefetch_related(tracks_prefetch(self.request.user), "scoped_tracks__recommendation",
+                                  "scoped_tracks__decisions__sanction_type"))
 
     def get_object(self):
         return case_for_user(self.request.user, parse_pk(self.kwargs["pk"]))

@@ -175,7 +175,9 @@ def deadline_context(kind, case, tracks, on) -> dict:
         return {}
     rule = deadlines.rule_for(case, code, on)
     clock = case.clocks.filter(code=code, track__in=tracks).order_by("-started_on", "-id").first() if tracks else None
-    due = clock.due_on if clock else (deadlines.add_days(on, rule.length, rule.unit) if rule else None)
+    # The PPK clock runs from receipt ("sejak surat ini diterima", issue #22): before receipt no date can be stated.
+    from_receipt = code == "PPK_FOLLOW_UP" and kind in DEADLINE_CLOCK
+    due = clock.due_on if clock else (deadlines.add_days(on, rule.length, rule.unit) if rule and not from_receipt else None)
     out = {"due_date": due}
     if rule and kind in DEADLINE_CLOCK:
         out.update(deadline_days=rule.length, deadline_unit=str(DayUnit(rule.unit).label))

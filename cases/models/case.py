@@ -103,6 +103,12 @@ class TrackStatus(models.TextChoices):
         return {cls.NOT_PROVEN, cls.SANCTIONED, cls.CLOSED_OTHER}
 
 
+class ReceiptBasis(models.TextChoices):
+    ACKNOWLEDGED = "acknowledged", _("dikonfirmasi penghubung PPK")
+    DELIVERED = "delivered", _("bukti pengiriman dicatat pengirim")
+    PRESUMED = "presumed", _("dianggap diterima (aturan tenggat PPK_RECEIPT)")
+
+
 class CaseRespondent(models.Model):
     """One respondent's track within a case: recommendation, sanction, block."""
 
@@ -112,9 +118,17 @@ class CaseRespondent(models.Model):
     position_at_time = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=TrackStatus.choices, default=TrackStatus.OPEN)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The PPK clock runs from receipt of the recommendation ("sejak surat ini diterima"), not from its issue.
+    received_on = models.DateField(_("rekomendasi diterima PPK"), null=True, blank=True)
+    receipt_basis = models.CharField(max_length=20, choices=ReceiptBasis.choices, blank=True, db_default="")
+    delivery_proof = models.CharField(_("bukti pengiriman"), max_length=300, blank=True, db_default="")
     block_requested_at = models.DateTimeField(null=True, blank=True)
     blocked_at = models.DateTimeField(null=True, blank=True)
     unblocked_at = models.DateTimeField(null=True, blank=True)
+    # A block waiting to be lifted by BKN whatever the PPK does: the case closed for another reason (retired,
+    # died, annulled, closed by the supervisory body) or the supervisory body decided to lift it.
+    unblock_requested_at = models.DateTimeField(null=True, blank=True)
+    unblock_reason = models.CharField(_("alasan buka blokir"), max_length=300, blank=True, db_default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "respondent"], name="uniq_case_respondent")]
@@ -126,6 +140,21 @@ class CaseRespondent(models.Model):
     @property
     def is_blocked(self):
         return bool(self.blocked_at and not self.unblocked_at)
+
+    @property
+    def block_state(self) -> str:
+        """requested → recorded (→ lift requested) → lifted; "" when there never was a block."""
+        if self.unblocked_at:
+            return "lifted"
+        if self.blocked_at:
+            return "lift_requested" if self.unblock_requested_at else "recorded"
+        return "requested" if self.block_requested_at else ""
+
+    @property
+    def sanction(self):
+        """The first standing decision (None before any): pages and letters that show one decree read this."""
+        decisions = [d for d in self.decisions.all() if d.active]
+        return decisions[0] if decisions else None
 
 
 class Recommendation(models.Model):
@@ -144,29 +173,144 @@ class Recommendation(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     supervisory_body = models.ForeignKey(SupervisoryBody, null=True, blank=True, on_delete=models.PROTECT)
 
+    def items(self) -> list["RecommendedItem"]:
+        """What the PPK must decide, one item per kind of sanction recommended (PP 42/2004 Pasal 15: moral;
+        PP 94/2021 Pasal 8: disciplinary with its level, or "none set" for acts without a penalty level)."""
+        if not self.proven:
+            return []
+        items = []
+        if self.category in (SanctionCategory.MORAL, SanctionCategory.BOTH):
+            items.append(RecommendedItem(SanctionCategory.MORAL, self.moral_level))
+        if self.category in (SanctionCategory.DISCIPLINARY, SanctionCategory.BOTH):
+            items.append(RecommendedItem(SanctionCategory.DISCIPLINARY, self.discipline_level))
+        return items
+
     def sanction_text(self):
         parts = []
         if self.category in (SanctionCategory.MORAL, SanctionCategory.BOTH):
             parts.append("sanksi moral pernyataan secara " + ("terbuka" if self.moral_level == "open" else "tertutup"))
         if self.category in (SanctionCategory.DISCIPLINARY, SanctionCategory.BOTH):
-            level = {"light": "ringan", "moderate": "sedang", "heavy": "berat"}.get(self.discipline_level)
-            parts.append(f"hukuman disiplin {level}" if level else "pemberhentian tidak dengan hormat")
+            parts.append(RecommendedItem(SanctionCategory.DISCIPLINARY, self.discipline_level).text())
         return " dan ".join(parts)
 
 
-class SanctionRecord(models.Model):
-    """The PPK's follow-up for one respondent: the decree and who signed it."""
+# Order of severity within a kind: PP 94/2021 Pasal 8 (light < moderate < heavy; PTDH beyond, UU 20/2023 Pasal 52)
+# and PP 42/2004 Pasal 15 (a closed statement is lighter than an open, public one).
+SEVERITY = {"closed": 1, "open": 2, "light": 1, "moderate": 2, "heavy": 3, "ptdh": 4}
+NONE_SET = "none_set"  # an act PP 94/2021 gives no penalty level (e.g. attending a campaign, Pasal 5 huruf n angka 1)
 
-    track = models.OneToOneField(CaseRespondent, on_delete=models.CASCADE, related_name="sanction")
-    sanction_type = models.ForeignKey(SanctionType, on_delete=models.PROTECT)
-    decree_number = models.CharField(_("nomor SK"), max_length=100)
-    decree_date = models.DateField(_("tanggal SK"))
-    signer_name = models.CharField(_("pejabat yang menandatangani"), max_length=200)
+
+class RecommendedItem:
+    """One recommended sanction: a kind (moral / disciplinary) and its level; compared with what the PPK imposed."""
+
+    def __init__(self, kind, level):
+        self.kind, self.level = kind, level or ""
+
+    def __eq__(self, other):
+        return isinstance(other, RecommendedItem) and (self.kind, self.level) == (other.kind, other.level)
+
+    def __repr__(self):
+        return f"RecommendedItem({self.kind!r}, {self.level!r})"
+
+    @property
+    def none_set(self):
+        return self.level == NONE_SET
+
+    def text(self):
+        """Indonesian, as letters and records state it."""
+        if self.kind == SanctionCategory.MORAL:
+            return "sanksi moral pernyataan secara " + ("terbuka" if self.level == "open" else "tertutup")
+        if self.none_set:
+            return "hukuman disiplin: tidak ada tingkat hukuman"
+        level = {"light": "ringan", "moderate": "sedang", "heavy": "berat"}.get(self.level)
+        return f"hukuman disiplin {level}" if level else "pemberhentian tidak dengan hormat"
+
+    def deviation(self, sanction_type) -> str:
+        """How an imposed sanction type (None: nothing imposed) differs from this item; "" when it conforms."""
+        if sanction_type is None:
+            return "" if self.none_set else Deviation.NOT_IMPOSED
+        if sanction_type.category != self.kind:
+            return Deviation.OTHER_KIND
+        imposed, wanted = SEVERITY.get(sanction_type.level, 0), SEVERITY.get(self.level, 0)
+        return "" if imposed == wanted else (Deviation.LIGHTER if imposed < wanted else Deviation.HEAVIER)
+
+
+class Deviation(models.TextChoices):
+    LIGHTER = "lighter", _("lebih ringan dari rekomendasi")
+    HEAVIER = "heavier", _("lebih berat dari rekomendasi")
+    OTHER_KIND = "other_kind", _("jenis sanksi lain dari rekomendasi")
+    NOT_IMPOSED = "not_imposed", _("butir rekomendasi tidak dijatuhkan")
+
+
+class DecisionReview(models.TextChoices):
+    NONE = "", _("sesuai rekomendasi")
+    PENDING = "pending", _("menunggu penilaian lembaga pengawas")
+    ACCEPTED = "accepted", _("diterima lembaga pengawas")
+    RETURNED = "returned", _("dikembalikan kepada PPK")
+
+
+class SanctionRecord(models.Model):
+    """The PPK's decision on one recommended item of one respondent: the decree, who signed it, and how it
+    compares with the recommendation. A decision the supervisory body returns stays here, inactive."""
+
+    track = models.ForeignKey(CaseRespondent, on_delete=models.CASCADE, related_name="decisions")
+    item_kind = models.CharField(_("butir rekomendasi"), max_length=20, choices=SanctionCategory.choices, db_default="")
+    item_level = models.CharField(max_length=20, blank=True, db_default="")
+    sanction_type = models.ForeignKey(SanctionType, null=True, blank=True, on_delete=models.PROTECT,
+                                      help_text=_("kosong: butir ini tidak dijatuhkan"))
+    decree_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
+    decree_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+    signer_name = models.CharField(_("pejabat yang menandatangani"), max_length=200, blank=True)
     signer_position = models.CharField(max_length=200, blank=True)
     document = models.FileField(upload_to="decrees/%Y/%m/", blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    deviation = models.CharField(max_length=20, choices=Deviation.choices, blank=True, db_default="")
+    reason = models.TextField(_("alasan PPK"), blank=True, db_default="")
+    review = models.CharField(max_length=10, choices=DecisionReview.choices, blank=True, db_default="")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True, db_default="")
+    active = models.BooleanField(default=True, db_default=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("keputusan PPK")
+        verbose_name_plural = _("keputusan PPK")
+        constraints = [models.UniqueConstraint(fields=["track", "item_kind"], condition=models.Q(active=True),
+                                               name="one_active_decision_per_item")]
+
+    @property
+    def conforms(self):
+        return not self.deviation
+
+    @property
+    def standing(self):
+        """Counts as followed up for unblocking and closing: conforming, or accepted by the supervisory body."""
+        return self.active and (self.conforms or self.review == DecisionReview.ACCEPTED)
+
+    @property
+    def item(self):
+        return RecommendedItem(self.item_kind, self.item_level)
+
+
+class GakkumduReferral(models.Model):
+    """An act that is also an election crime (the catalogue's criminal basis, e.g. UU 7/2017 Pasal 494, UU 1/2015
+    Pasal 188) referred to Gakkumdu: the parallel criminal track is recorded here, not handled."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="gakkumdu_referrals")
+    violation_type = models.ForeignKey(ViolationType, on_delete=models.PROTECT)
+    referred_on = models.DateField(_("tanggal penerusan ke Gakkumdu"))
+    reference = models.CharField(_("nomor/rujukan penerusan"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["referred_on", "id"]
+        verbose_name = _("penerusan ke Gakkumdu")
+        verbose_name_plural = _("penerusan ke Gakkumdu")
 
 
 class ClockState(models.TextChoices):
@@ -252,4 +396,4 @@ def today():
 
 
 __all__ = ["Case", "CaseStatus", "CaseRespondent", "TrackStatus", "Recommendation", "SanctionCategory",
-           "SanctionRecord", "Clock", "ClockState", "Note", "Notification", "Outbox", "dt", "today"]
+           "SanctionRecord", "GakkumduReferral", "ReceiptBasis", "RecommendedItem", "Deviation", "DecisionReview", "SEVERITY", "NONE_SET", "Clock", "ClockState", "Note", "Notification", "Outbox", "dt", "today"]

@@ -223,6 +223,49 @@ class SanctionType(Dated):
         return self.name_id
 
 
+class EmployeeRegime(Dated):
+    """The regulation that governs the discipline of one employee type (PNS: PP 94/2021; PPPK: PP 49/2018), named in
+    the message that refuses a sanction type of the other regime."""
+
+    employee_type = models.CharField(max_length=10, help_text="pns or pppk")
+    regulation = models.CharField(_("peraturan"), max_length=120)
+    certainty = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["employee_type", "valid_from"]
+        verbose_name = _("peraturan disiplin per jenis pegawai")
+        verbose_name_plural = _("peraturan disiplin per jenis pegawai")
+
+    def __str__(self):
+        return f"{self.employee_type}: {self.regulation}"
+
+    @classmethod
+    def in_force(cls, employee_type, on):
+        return cls.objects.filter(cls.in_force_q(on), employee_type=employee_type).order_by("-valid_from").first()
+
+
+class EscalationStep(Dated):
+    """One rung of the escalation ladder after a PPK lapses (reminder → block request → warning via KemenPAN-RB or
+    Kemendagri → report to the President): its order, the least working days after the step before it, who must
+    act next, and the clock it starts. A step taken out of order needs a stated reason."""
+
+    code = models.CharField(max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField()
+    action = models.CharField(max_length=40, help_text="cases.workflow.Action value")
+    min_working_days = models.PositiveIntegerField(default=0, help_text=_("hari kerja paling sedikit sejak langkah sebelumnya"))
+    next_actor = models.CharField(_("yang harus bertindak berikutnya"), max_length=200)
+    clock = models.CharField(max_length=40, blank=True, help_text=_("kode DeadlineRule yang dimulai langkah ini"))
+    certainty = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("langkah eskalasi")
+        verbose_name_plural = _("langkah eskalasi")
+
+    def __str__(self):
+        return f"{self.order}. {self.code}"
+
+
 class DayUnit(models.TextChoices):
     WORKING = "working", _("hari kerja")
     CALENDAR = "calendar", _("hari kalender")

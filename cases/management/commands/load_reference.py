@@ -8,8 +8,8 @@ from django.db import transaction
 
 from cases.deadlines import holidays_of_year
 from cases.models import (
-    Agency, DeadlineRule, ElectionPeriod, ElectionStage, Holiday, LegalBasis, Letterhead, Region, SanctionType,
-    SupervisoryBody, ViolationType,
+    Agency, DeadlineRule, ElectionPeriod, ElectionStage, EmployeeRegime, EscalationStep, Holiday, LegalBasis,
+    Letterhead, Region, SanctionType, SupervisoryBody, ViolationType,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -41,6 +41,8 @@ class Command(BaseCommand):
             "pemilihan": self.load_elections(),
             "jenis pelanggaran": self.load_violations(),
             "jenis sanksi": self.load_sanctions(),
+            "peraturan disiplin": self.load_regimes(),
+            "langkah eskalasi": self.load_escalation(),
             "aturan tenggat": self.load_deadlines(),
             "hari libur": self.load_holidays(),
             "dasar hukum surat": self.load_legal_bases(),
@@ -119,6 +121,25 @@ class Command(BaseCommand):
                 "level": row["level"], "employee_type": row["employee_type"], "legal_basis": row["basis"],
                 "valid_from": date_or_none(row["valid_from"]), "valid_to": date_or_none(row["valid_to"]),
                 "certainty": row["certainty"]})
+        return n
+
+    def load_regimes(self):
+        n = 0
+        for n, row in enumerate(rows("employee_regimes.csv"), 1):
+            EmployeeRegime.objects.update_or_create(
+                employee_type=row["employee_type"], valid_from=date_or_none(row["valid_from"]),
+                defaults={"regulation": row["regulation"], "legal_basis": row["basis"],
+                          "valid_to": date_or_none(row["valid_to"]), "certainty": row["certainty"]})
+        return n
+
+    def load_escalation(self):
+        n = 0
+        for n, row in enumerate(rows("escalation_steps.csv"), 1):
+            EscalationStep.objects.update_or_create(code=row["code"], defaults={
+                "order": int(row["order"]), "action": row["action"], "min_working_days": int(row["min_working_days"]),
+                "next_actor": row["next_actor"], "clock": row["clock"], "legal_basis": row["basis"],
+                "certainty": row["certainty"], "valid_from": date_or_none(row["valid_from"]),
+                "valid_to": date_or_none(row["valid_to"])})
         return n
 
     def load_deadlines(self):
