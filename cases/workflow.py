@@ -158,6 +158,10 @@ SUBJECT_NEEDED = {
     Action.UNBLOCK: models.Q(blocked_at__isnull=False, unblocked_at__isnull=True) & (
         models.Q(unblock_requested_at__isnull=False) | models.Q(status=TrackStatus.SANCTIONED)),
 }
+SUBJECT_FORBIDDEN = {
+    Action.CLOSE_SANCTIONED: models.Q(decisions__active=True, decisions__review=DecisionReview.PENDING) | models.Q(
+        blocked_at__isnull=False, unblocked_at__isnull=True),
+}
 ESCALATION_TARGET = {AgencyKind.CENTRAL: "KEMENPANRB", AgencyKind.REGIONAL: "KEMENDAGRI"}
 MINISTRY_ROLE_KIND = {Role.KEMENPANRB: AgencyKind.CENTRAL, Role.KEMENDAGRI: AgencyKind.REGIONAL}
 
@@ -180,10 +184,12 @@ def _anyone(user, case) -> bool:
 
 
 def _has_subject(action, case) -> bool:
-    """Actions that need something on a respondent's track are offered only when it is there (a button that
-    could only fail is not shown); the service functions check again under the lock."""
-    need = SUBJECT_NEEDED.get(action)
-    return need is None or case.tracks.filter(need).exists()
+    """Actions that need something on a respondent's track are offered only when it is there, and those a track's
+    state forbids only when it is not (a button that could only fail is not shown); the service functions check
+    again under the lock."""
+    need, forbidden = SUBJECT_NEEDED.get(action), SUBJECT_FORBIDDEN.get(action)
+    return ((need is None or case.tracks.filter(need).exists())
+            and (forbidden is None or not case.tracks.filter(forbidden).exists()))
 
 
 def _status_allows(action, case) -> bool:

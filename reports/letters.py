@@ -19,7 +19,7 @@ from django.utils import timezone
 from cases.letters.context import bawaslu_agency, bawaslu_for_region, nip_display, supervisory_agency
 from cases.letters.dates import format_tanggal
 from cases.letters.issue import letter_issue
-from cases.models import CaseStatus, Letter, LetterKind
+from cases.models import CaseStatus, Letter, LetterKind, Role
 from cases.services import register_event_hook
 from reports import services
 from reports.models import Anonymity, InfoRequest, Report
@@ -241,11 +241,25 @@ def on_case_forwarded(event):
                                   "status_date": timezone.localdate(event.at)})
 
 
+def on_case_reopened(event):
+    """Each reachable reporter hears that the case was reopened (issue #22): the status and the date only, never the
+    internal reason; Bawaslu writes, whoever reopened it."""
+    actor = event.actor if event.actor is not None and event.actor.has_role(Role.BAWASLU) else None
+    for report in Report.objects.filter(case=event.case).select_related("election", "region", "reporter"):
+        if _reachable(report):
+            day = timezone.localdate(event.at)
+            _report_letter(report, LetterKind.STATUS_NOTICE, actor=actor, at=event.at,
+                           ref=f"event:{event.pk}:r{report.pk}", case=event.case,
+                           extra={"status": "Dibuka kembali", "status_date": day,
+                                  "status_reason": f"Penanganan laporan dilanjutkan sejak tanggal {format_tanggal(day)}."})
+
+
 services.register_report_event_hook("report.registered", on_report_registered)
 services.register_report_event_hook("report.checked.not_registrable", on_report_not_registrable)
 services.register_report_event_hook("report.incomplete.lapsed", on_report_not_registrable)
 services.register_report_event_hook("report.checked.incomplete", on_report_incomplete)
 register_event_hook("case.forwarded", on_case_forwarded)
+register_event_hook("case.reopened", on_case_reopened)
 
 if on_report_submitted not in services.on_report_submitted_hooks:
     services.on_report_submitted_hooks.append(on_report_submitted)

@@ -150,6 +150,7 @@ def test_lighter_decision_is_flagged_and_accepted_with_a_reason(u):
     assert case.status == S.FOLLOWED_UP
     assert case.events.order_by("-id").first().payload["deviation"] == "lighter"
     assert "accept_decision" in allowed_actions(u["approver"], case) and "return_decision" in allowed_actions(u["approver"], case)
+    assert "close_sanctioned" not in allowed_actions(u["approver"], case)  # it could only fail: not offered
     with pytest.raises(InvalidTransition, match="menunggu penilaian"):
         perform("close_sanctioned", actor=u["approver"], case=case)
     with pytest.raises(ValidationError):

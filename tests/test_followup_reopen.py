@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from cases.models import CaseStatus
 from cases.workflow import ActionNotAllowed, allowed_actions, perform
+from tests.test_letters_facts import eager_celery  # noqa: F401  (letters issued in-process, as the worker would)
 from tests.workflow_support import build_case, make_users, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +43,19 @@ def test_supervisory_closures_are_reopened_by_the_supervisory_body_only(u, statu
     assert snapshot(case) == before
     case = perform("reopen", actor=u["approver"], case=case, reason="Putusan pengadilan membatalkan SK pensiun")
     assert case.status not in S.closed()
+
+
+def test_the_reporter_is_told_when_bawaslu_reopens(u, django_capture_on_commit_callbacks):
+    from cases.models import LetterKind
+    from reports.services import report_register
+    from tests.test_letters_facts import reporter_letters, submitted, text_of
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submitted()
+        case = report_register(actor=u["bawaslu"], report=report)
+        case = perform("dismiss", actor=u["bawaslu"], case=case, reason="Terlapor bukan ASN")
+        perform("reopen", actor=u["bawaslu"], case=case, reason="Terlapor ternyata PPPK (bukti SK baru)")
+    notices = reporter_letters(report, LetterKind.STATUS_NOTICE)
+    text = text_of(notices[-1])
+    assert "Dibuka kembali" in text and "Siti Pelapor" in text
+    assert "bukti SK baru" not in text  # the reporter hears the status and the date, not the internal reason

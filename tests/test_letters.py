@@ -298,11 +298,11 @@ def test_forwarding_reminder_block_escalation_and_president_letters(users, djang
     overdue = build_case(S.OVERDUE, users)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.case_send_reminder(actor=users["approver"], case=overdue)
-        workflow.case_request_block(actor=users["approver"], case=overdue)
+        workflow.case_request_block(actor=users["approver"], case=overdue, out_of_order_reason="Semua langkah pada hari yang sama (uji surat)")
         workflow.case_record_block(actor=users["bkn"], case=overdue)
         workflow.case_escalate(actor=users["approver"], case=overdue)
         workflow.case_record_ppk_warning(actor=users["kemendagri"], case=overdue, reason="Teguran tertulis")
-        workflow.case_report_to_president(actor=users["approver"], case=overdue)
+        workflow.case_report_to_president(actor=users["approver"], case=overdue, out_of_order_reason="Semua langkah pada hari yang sama (uji surat)")
     kinds = dict(Letter.objects.filter(case=overdue).values_list("kind", "agency__code"))
     # BKN (the supervisor since 2024) does not write to its own head: its block order is the notice to the PPK.
     # The supervisor asks Kemendagri to warn; Kemendagri's warning is issued by its own officer.

@@ -64,8 +64,8 @@ def test_president_report_says_reminded_only_after_a_reminder(users, django_capt
     reminded = build_case(S.OVERDUE, users)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.case_send_reminder(actor=users["approver"], case=reminded)
-        workflow.case_report_to_president(actor=users["approver"], case=silent)
-        workflow.case_report_to_president(actor=users["approver"], case=reminded)
+        workflow.case_report_to_president(actor=users["approver"], case=silent, out_of_order_reason="Semua langkah pada hari yang sama (uji surat)")
+        workflow.case_report_to_president(actor=users["approver"], case=reminded, out_of_order_reason="Semua langkah pada hari yang sama (uji surat)")
     silent_text = text_of(Letter.objects.get(case=silent, kind=K.PRESIDENT_REPORT))
     reminded_text = text_of(Letter.objects.get(case=reminded, kind=K.PRESIDENT_REPORT))
     reminder = Letter.objects.get(case=reminded, kind=K.REMINDER)
@@ -83,11 +83,12 @@ def test_reminder_states_the_acknowledged_receipt_only_when_recorded(users):
 def test_unblock_notice_cites_the_recorded_decree(users, django_capture_on_commit_callbacks):
     case = build_case(S.OVERDUE, users)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.case_request_block(actor=users["approver"], case=case)
+        workflow.case_request_block(actor=users["approver"], case=case, out_of_order_reason="Semua langkah pada hari yang sama (uji surat)")
         workflow.case_record_block(actor=users["bkn"], case=case)
         workflow.case_record_sanction(actor=users["ppk"], case=case, sanction_type="PP94_MOD_TUKIN25_6M",
                                       decree_number="800/77/2026", decree_date=timezone.localdate(),
-                                      signer_name="Sekretaris Daerah")
+                                      signer_name="Sekretaris Daerah", reason="Pertama kali melanggar")
+        workflow.case_accept_decision(actor=users["approver"], case=case, reason="Alasan PPK dapat diterima")
         workflow.case_unblock(actor=users["bkn"], case=case)
     text = text_of(Letter.objects.get(case=case, kind=K.UNBLOCK_NOTICE))
     assert "Keputusan Nomor 800/77/2026" in text and "telah dibuka pada tanggal" in text
@@ -100,7 +101,7 @@ def test_a_kasn_era_block_request_goes_from_kasn_to_the_head_of_bkn(users, djang
     users["approver"].agency = kasn
     users["approver"].save(update_fields=["agency"])
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.case_request_block(actor=users["approver"], case=case)
+        workflow.case_request_block(actor=users["approver"], case=case, out_of_order_reason="Semua langkah pada hari yang sama (uji surat)")
     letter = Letter.objects.get(case=case, kind=K.BLOCK_REQUEST)
     assert letter.agency == kasn and "/KASN/" in letter.number
     assert "Yth. Kepala Badan Kepegawaian Negara" in text_of(letter)

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from cases import workflow
 from cases.letters.issue import letter_issue, verify_code_display
@@ -54,6 +55,9 @@ def letterheads(u):
         LetterSigner.objects.update_or_create(user=u[key], defaults=fields)
 
 
+SAME_DAY = "Semua langkah pada hari yang sama (uji surat)"  # out of the escalation ladder's order
+
+
 def walk(u):
     agency = Agency.objects.get(code="PEMKAB-33.01")
     election, region = ElectionPeriod.objects.get(slug="pilkada-2024"), Region.objects.get(code="33.01")
@@ -81,13 +85,17 @@ def walk(u):
         workflow.perform(action, actor=u[who], case=case, **params)
     workflow.case_mark_overdue(case=case)
     workflow.perform("send_reminder", actor=u["approver"], case=case)
-    workflow.perform("request_block", actor=u["approver"], case=case)
+    workflow.perform("request_block", actor=u["approver"], case=case, out_of_order_reason=SAME_DAY)
     workflow.perform("record_block", actor=u["bkn"], case=case)
     workflow.perform("escalate", actor=u["approver"], case=case)
     workflow.perform("record_ppk_warning", actor=u["kemendagri"], case=case, reason="Teguran tertulis")
-    workflow.perform("report_to_president", actor=u["approver"], case=case)
+    workflow.perform("report_to_president", actor=u["approver"], case=case, out_of_order_reason=SAME_DAY)
+    # One decision per recommended item (issue #22); a decree cannot predate the recommendation it follows.
+    workflow.perform("record_sanction", actor=u["ppk"], case=case, sanction_type="MORAL_OPEN",
+                     decree_number="800.1.6.4/111/2024", decree_date=timezone.localdate(), signer_name="Sekretaris Daerah")
     workflow.perform("record_sanction", actor=u["ppk"], case=case, sanction_type="PP94_MOD_TUKIN25_6M",
-                     decree_number="800.1.6.4/112/2024", decree_date=election.voting_date, signer_name="Sekretaris Daerah")
+                     decree_number="800.1.6.4/112/2024", decree_date=timezone.localdate(), signer_name="Sekretaris Daerah",
+                     employee_type="pns")
     workflow.perform("unblock", actor=u["bkn"], case=case)
     workflow.perform("close_sanctioned", actor=u["approver"], case=case)
     return case, report
