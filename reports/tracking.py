@@ -76,6 +76,7 @@ NEXT_STEPS = {
     "BAWASLU_DECISION_EXT": gettext_lazy("Bawaslu memutuskan: meneruskan ke lembaga pengawas ASN atau menghentikan"),
     "SUPERVISOR_EXAM": gettext_lazy("Lembaga pengawas ASN menyelesaikan pemeriksaan"),
     "INFO_REQUEST": gettext_lazy("Keterangan tambahan disampaikan kepada lembaga pengawas ASN"),
+    "PPK_RECEIPT": gettext_lazy("Rekomendasi sampai kepada PPK (batas tindak lanjut PPK dihitung sejak diterima)"),
     "PPK_FOLLOW_UP": gettext_lazy("PPK menjatuhkan sanksi sesuai rekomendasi"),
     "REMINDER_RESPONSE": gettext_lazy("PPK menanggapi pengingat dari lembaga pengawas"),
 }

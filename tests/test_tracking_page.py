@@ -61,14 +61,15 @@ def test_one_headline_follows_the_case_and_the_timeline_tells_the_outcome_withou
     case = perform("issue_recommendation", actor=u["approver"], case=case)
 
     status = tracking.public_status(fresh(report))
-    ppk_clock = case.clocks.get(code="PPK_FOLLOW_UP", state=ClockState.RUNNING)
+    # The PPK's clock runs from receipt of the recommendation (issue #22): until then the receipt clock is shown.
+    ppk_clock = case.clocks.get(code="PPK_RECEIPT", state=ClockState.RUNNING)
     assert status.label == "Menunggu sanksi dari atasan terlapor"
-    assert status.next_step == "PPK menjatuhkan sanksi sesuai rekomendasi" and status.next_due == ppk_clock.due_on
+    assert status.next_step.startswith("Rekomendasi sampai kepada PPK") and status.next_due == ppk_clock.due_on
     page = track(Client(), report, pin)
     assert page.count('class="stage"') == 1 and "Teregistrasi" not in page  # no second, older stage line
 
     perform("record_sanction", actor=u["ppk"], case=case, sanction_type="PP94_MOD_TUKIN25_6M",
-            decree_number="800/1/2024", decree_date=dt.date.today(), signer_name="Sekretaris Daerah")
+            decree_number="800/1/2024", decree_date=dt.date.today(), signer_name="Sekretaris Daerah", employee_type="pns")
     perform("close_sanctioned", actor=u["approver"], case=case)
     page = track(Client(), report, pin)
     titles = [step.title for step in tracking.reporter_timeline(fresh(report))]
