@@ -70,7 +70,7 @@ class Row:
     @property
     def slug(self) -> str | None:
         """Election slug a training row is featurised with (everyday posts: every election, as before)."""
-        return None if self.everyday else FOLD_SLUG[self.fold]
+        return None if self.everyday else FOLD_SLUG.get(self.fold)  # verdicts ("extra"): every election
 
 
 def _everyday_fold(file: str, row_id: int) -> str:
