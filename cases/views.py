@@ -21,7 +21,7 @@ from cases import selectors
 from cases.deadlines import clock_status
 from cases.models import ElectionPeriod, ElectionStage, Role, User
 from cases.pagination import InvalidCursor, bounded_count
-from cases.workspace import case_reassign, decree_checked, note_add, notifications_mark_read
+from cases.workspace import case_act, note_add, notifications_mark_read, stale_message
 from cases.workspace_forms import CONSEQUENCES, DANGEROUS, NoteForm, form_for
 
 PER_PAGE = 50
@@ -147,7 +147,7 @@ def _assigned_choices(chosen, officers):
 
 
 def _case_context(request, case, *, forms=None, note_form=None):
-    from cases.workflow import allowed_actions
+    from cases.workflow import allowed_actions, case_version
 
     user = request.user
     actions = allowed_actions(user, case)
@@ -168,6 +168,7 @@ def _case_context(request, case, *, forms=None, note_form=None):
     partial = any(getattr(t, "masked", False) for t in tracks)
     return {
         "case": case, "tracks": tracks, "clocks": clocks, "actions": action_forms, "narrative_hidden": partial,
+        "version": case_version(case),
         "timeline": selectors.case_timeline(case, user), "prior": selectors.prior_cases(case, user),
         "reports": [] if partial else _reports(case), "may_see_reporter": user.has_perm("cases.view_reporter_identity"),
         "may_open_evidence": user.has_perm("reports.view_evidence"),
@@ -217,7 +218,7 @@ def case_print(request, pk):
 @require_POST
 def act(request, pk):
     """Every workflow action posts here; a wrong state is a plain 409 message, not an error page."""
-    from cases.workflow import Action, ActionNotAllowed, InvalidTransition, perform
+    from cases.workflow import Action, ActionNotAllowed, InvalidTransition, StaleCase
 
     case = selectors.case_for_user(request.user, pk)
     try:
@@ -225,21 +226,15 @@ def act(request, pk):
     except ValueError:
         return HttpResponseBadRequest(_("Tindakan tidak dikenal."))
     form = form_for(action, case=case, user=request.user, data=request.POST, files=request.FILES)
-    status = 400
     if form.is_valid():
         try:
-            params = form.params()
-            if action == Action.ASSIGN:
-                officer = User.objects.filter(pk=params["officer"]).first()
-                if officer is None:
-                    raise ValidationError({"officer": _("Petugas tidak ditemukan.")})
-                case_reassign(actor=request.user, case=case, officer=officer, reason=params.get("reason", ""))
-            else:
-                if action == Action.RECORD_SANCTION:
-                    params["document"], params["document_sha256"] = decree_checked(params.pop("document", None))
-                perform(action, actor=request.user, case=case, **params)
+            case_act(actor=request.user, case=case, action=action, params=form.params(),
+                     version=_shown_version(request))
             messages.success(request, _("Berhasil: %(a)s.") % {"a": action.label})
             return redirect("cases:detail", pk=case.pk)
+        except StaleCase as exc:
+            messages.error(request, stale_message(exc))
+            return render(request, "cases/detail.html", _case_context(request, case), status=409)
         except InvalidTransition:
             case.refresh_from_db()
             messages.error(request, _("Perkara ini sudah diproses oleh pengguna lain; status sekarang: %(s)s.")
@@ -254,7 +249,13 @@ def act(request, pk):
     messages.error(request, _("Periksa isian \u201c%(a)s\u201d di bawah.") % {"a": action.label})
     context = _case_context(request, case, forms={action: form})
     context["open_action"] = action
-    return render(request, "cases/detail.html", context, status=status)
+    return render(request, "cases/detail.html", context, status=400)
+
+
+def _shown_version(request):
+    """The case version the page carried (cases.workflow.case_version); None when the form has none."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 @login_required
@@ -286,7 +287,7 @@ def _ticked(request) -> tuple[list[int], str]:
 @require_POST
 def bulk_assign(request):
     """Assign the ticked cases (each in the user's scope) to one officer; each goes through the workflow."""
-    from cases.workflow import ActionNotAllowed, InvalidTransition
+    from cases.workflow import Action, ActionNotAllowed, InvalidTransition, perform
 
     ids, back = _ticked(request)
     officer = User.objects.filter(pk=request.POST.get("officer") or 0, is_active=True).first()
@@ -296,8 +297,8 @@ def bulk_assign(request):
     done, refused = 0, []
     for case in selectors.cases_visible_to(request.user).filter(pk__in=ids):
         try:
-            case_reassign(actor=request.user, case=case, officer=officer, reason=request.POST.get("reason", "") or
-                          _("Penugasan massal"))
+            perform(Action.ASSIGN, actor=request.user, case=case, officer=officer,
+                    reason=request.POST.get("reason", "") or _("Penugasan massal"))
             done += 1
         except (InvalidTransition, ActionNotAllowed, ValidationError) as exc:
             refused.append(f"{case.number}: {getattr(exc, 'message', None) or '; '.join(exc.messages)}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import F, Value
+from django.db.models import F, Max, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from cases import deadlines
 from cases.models import (
     NONE_SET, AgencyKind, EscalationStep, GakkumduReferral, ReceiptBasis, Case, CaseEvent, CaseRespondent, CaseStatus, ClockState, DecisionReview, Deviation,
-    EmployeeRegime, Recommendation, Respondent, Role, SanctionCategory, SanctionRecord, SanctionType,
+    EmployeeRegime, Note, Recommendation, Respondent, Role, SanctionCategory, SanctionRecord, SanctionType,
     SupervisoryBody, TrackStatus, ViolationType,
 )
 from cases.models.people import EmployeeType
@@ -45,6 +45,15 @@ class ActionNotAllowed(Exception):
     def __init__(self, message, *, action=None):
         super().__init__(message)
         self.message, self.action = str(message), action
+
+
+class StaleCase(Exception):
+    """The case moved on (another action was taken) since the page or representation the actor acted from; nothing
+    was changed. `event` is that latest action: what changed, by whom, when."""
+
+    def __init__(self, event):
+        super().__init__(getattr(event, "code", ""))
+        self.event = event
 
 
 class Action(models.TextChoices):
@@ -397,8 +406,9 @@ def _start_decision_clock(case, code, on):
     return deadlines.clock_start(case, code, on=start)
 
 
-def case_assign(*, actor, case, officer) -> Case:
-    """Assign (or reassign) the Bawaslu or supervisory officer who owns the case."""
+def case_assign(*, actor, case, officer, reason="") -> Case:
+    """Assign (or reassign) the Bawaslu or supervisory officer who owns the case; taking a case from its officer
+    needs a reason, kept on the event and as a note on the case."""
     with transaction.atomic():
         case = _begin(Action.ASSIGN, actor, case)
         if officer.has_role(Role.BAWASLU):
@@ -410,8 +420,14 @@ def case_assign(*, actor, case, officer) -> Case:
         else:
             raise ValidationError({"officer": _("Petugas harus petugas Bawaslu atau analis/penyetuju lembaga pengawas.")})
         previous = getattr(case, f"{field}_id")
+        reason = (reason or "").strip()
+        if previous and previous != officer.pk and not reason:
+            raise ValidationError({"reason": _("Alasan pengalihan wajib diisi bila perkara sudah punya petugas.")})
         setattr(case, field, officer)
-        _finish(case, Action.ASSIGN, actor, payload={"field": field, "from": previous, "to": officer.pk})
+        _finish(case, Action.ASSIGN, actor, reason=reason, payload={"field": field, "from": previous, "to": officer.pk})
+        if reason:
+            Note.objects.create(case=case, author=actor,
+                                body=_("Dialihkan kepada %(who)s: %(why)s") % {"who": officer.username, "why": reason})
         notify(users=[officer], case=case, kind="assigned",
                message=gettext_lazy("Anda ditetapkan menangani perkara %(n)s."), params={"n": case.number})
     return case
@@ -1322,10 +1338,30 @@ assert set(ACTIONS) == set(TRANSITIONS), "every action in TRANSITIONS has its fu
 ACTION_ALSO = {Action.REOPEN: _closed_it, Action.RECORD_PPK_WARNING: _ministry_reaches}
 
 
-def perform(action, *, actor, case, **params):
-    """Run one action by name (views and the API call this); unknown action → ValueError."""
+def case_version(case) -> int:
+    """The id of the case's latest action event (0 before any). A page or API representation carries it; an action
+    sent with an older one is refused (StaleCase)."""
+    return CaseEvent.objects.filter(case_id=case.pk).exclude(action="").aggregate(v=Max("id"))["v"] or 0
+
+
+def check_may(action, *, actor, case) -> None:
+    """Raise what the action would raise for this actor and the case's current status (403, then 409), without
+    changing anything: callers check this before complaining about the input."""
+    with transaction.atomic():
+        _begin(Action(action), actor, case)
+
+
+def perform(action, *, actor, case, version=None, **params):
+    """Run one action by name (views and the API call this); unknown action → ValueError. With `version` (what
+    case_version gave when the actor's page was made), a case that has moved on since is refused (StaleCase)."""
     try:
         fn = ACTIONS[Action(action)]
     except ValueError:
         raise ValueError(f"unknown case action {action!r}")
-    return fn(actor=actor, case=case, **params)
+    with transaction.atomic():
+        if version is not None:
+            list(Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk"))  # no action between
+            if case_version(case) != version:
+                raise StaleCase(CaseEvent.objects.filter(case_id=case.pk).exclude(action="")
+                                .select_related("actor").order_by("-id").first())
+        return fn(actor=actor, case=case, **params)

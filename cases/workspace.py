@@ -1,25 +1,25 @@
-"""Services of the officer workspace that are not case transitions: notes with @mentions, reassignment
-with a reason, marking notifications read, and checking an uploaded decree before it is stored."""
+"""Services of the officer workspace: notes with @mentions, the one door to a workflow action for the case page
+and the API, marking notifications read, and checking an uploaded decree before it is stored."""
 import hashlib
 import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Case, Note, Notification, User
+from cases.selectors import cases_visible_to
 from cases.services import event_record, notify
+from cases.workflow import Action, perform
 
 MENTION_RE = re.compile(r"(?<![\w@])@([\w.\-]{2,150})")
 NOTE_MAX = 5000
 
 
 def _sees_case(user, case) -> bool:
-    from cases.selectors import cases_visible_to
-
     return cases_visible_to(user).filter(pk=case.pk).exists()
 
 
@@ -46,19 +46,23 @@ def note_add(*, actor, case: Case, body: str) -> Note:
     return note
 
 
-def case_reassign(*, actor, case: Case, officer: User, reason: str) -> Case:
-    """Reassign through the workflow's `assign` action; the reason is kept as a note on the case."""
-    from cases.workflow import Action, perform
+def case_act(*, actor, case: Case, action: str, params: dict, version: int | None = None):
+    """One workflow action from the case page or the API, `params` as the action's form (cases.workspace_forms)
+    cleaned them: an uploaded decree is checked before anything is stored, then cases.workflow.perform runs it."""
+    params = dict(params)
+    if action == Action.RECORD_SANCTION:
+        params["document"], params["document_sha256"] = decree_checked(params.pop("document", None))
+    return perform(action, actor=actor, case=case, version=version, **params)
 
-    reason = (reason or "").strip()
-    if not reason and (case.bawaslu_owner_id or case.supervisor_owner_id):
-        raise ValidationError({"reason": _("Alasan pengalihan wajib diisi bila perkara sudah punya petugas.")})
-    with transaction.atomic():
-        case = perform(Action.ASSIGN, actor=actor, case=case, officer=officer)
-        if reason:
-            Note.objects.create(case=case, author=actor,
-                                body=_("Dialihkan kepada %(who)s: %(why)s") % {"who": officer.username, "why": reason})
-    return case
+
+def stale_message(exc) -> str:
+    """What changed on the case since the page was shown, by whom and when; nothing was done."""
+    event = exc.event
+    who = (event.actor.get_full_name() or event.actor.username) if event.actor_id else _("sistem")
+    return _("Perkara ini telah berubah sejak halaman dibuka: \u201c%(what)s\u201d oleh %(who)s pada %(when)s. "
+             "Tidak ada yang diubah; periksa keadaan terbaru lalu ulangi bila masih perlu.") % {
+        "what": Action(event.action).label, "who": who,
+        "when": formats.date_format(timezone.localtime(event.at), "j M Y H:i")}
 
 
 def notifications_mark_read(*, actor, ids=None) -> int:

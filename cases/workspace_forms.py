@@ -1,18 +1,21 @@
-"""Forms of the case page: one small form per workflow action (parsing only; rules live in cases.workflow),
-and the consequence each action's confirmation states."""
+"""One small form per workflow action: the one mapping of an action's parameters, for the case page and the API
+alike (parsing only; rules live in cases.workflow), and the consequence each action's confirmation states."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import DecisionReview, SanctionCategory, SanctionRecord, SanctionType, ViolationType
+from cases.models import DecisionReview, SanctionCategory, SanctionRecord, SanctionType, User, ViolationType
 from cases.models.people import EmployeeType
+from cases.selectors import assignable_officers
 from cases.workflow import Action
 
 REASON = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class _TrackField(forms.TypedChoiceField):
+    """The respondent acted on; may be left out when the case has one (cases.workflow picks it)."""
+
     def __init__(self, **kw):
-        super().__init__(label=_("Terlapor"), coerce=int, **kw)
+        super().__init__(label=_("Terlapor"), coerce=int, required=False, empty_value=None, **kw)
 
 
 class ActionForm(forms.Form):
@@ -88,8 +91,8 @@ class LadderTrackForm(ActionForm):
 
 class DraftForm(ActionForm):
     track = _TrackField()
-    proven = forms.TypedChoiceField(label=_("Hasil pemeriksaan"), coerce=lambda v: v == "1",
-                                    choices=[("1", _("Terbukti")), ("0", _("Tidak terbukti"))])
+    proven = forms.NullBooleanField(label=_("Hasil pemeriksaan"), widget=forms.RadioSelect(
+        choices=[("true", _("Terbukti")), ("false", _("Tidak terbukti"))]))
     violation_types = forms.MultipleChoiceField(label=_("Jenis pelanggaran"), required=False)
     category = forms.ChoiceField(label=_("Kategori sanksi"), required=False, choices=[("", "—")] + SanctionCategory.choices)
     moral_level = forms.ChoiceField(label=_("Sanksi moral"), required=False,
@@ -103,8 +106,15 @@ class DraftForm(ActionForm):
         super().__init__(*args, **kw)
         self.fields["violation_types"].choices = [(v.code, f"{v.code} — {v.name_id}") for v in ViolationType.objects.order_by("code")]
 
+    def clean_proven(self):
+        if self.cleaned_data.get("proven") is None:
+            raise forms.ValidationError(_("Pilih hasil pemeriksaan: terbukti atau tidak terbukti."), code="required")
+        return self.cleaned_data["proven"]
+
     def params(self):
         data = dict(self.cleaned_data)
+        if data.get("track") is None:
+            data.pop("track", None)
         return data
 
 
@@ -174,17 +184,21 @@ class ReviewDecisionForm(ActionForm):
                    f"({d.get_deviation_display()})") for d in pending.select_related("track__respondent", "sanction_type")]
 
 
+class _OfficerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
 class AssignForm(ActionForm):
-    officer = forms.TypedChoiceField(label=_("Petugas"), coerce=int)
+    officer = _OfficerField(label=_("Petugas"), queryset=User.objects.none(), error_messages={
+        "invalid_choice": _("Pilih petugas aktif yang dapat menangani perkara ini.")})
+    # Required by cases.workflow.case_assign when the case already has an officer (the same rule for the API).
     reason = forms.CharField(label=_("Alasan pengalihan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
                              required=False)
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
-        from cases.selectors import assignable_officers
-
-        self.fields["officer"].choices = [(u.pk, f"{u.get_full_name() or u.username} ({u.username})")
-                                          for u in assignable_officers(self.user, self.case)]
+        self.fields["officer"].queryset = assignable_officers(self.user, self.case)
 
 
 FORMS = {
@@ -248,9 +262,15 @@ CONSEQUENCES = {
 DANGEROUS = {Action.DISMISS, Action.RECORD_NOT_PROVEN, Action.CLOSE_OTHER, Action.REPORT_TO_PRESIDENT, Action.RECORD_BLOCK}
 
 
-def form_for(action, *, case, user, data=None, files=None):
+_ACTION_PREFIX = object()
+
+
+def form_for(action, *, case, user, data=None, files=None, prefix=_ACTION_PREFIX):
+    """The action's form; on the case page each form's fields carry the action as prefix (several forms on one
+    page), the API passes prefix=None."""
     cls = FORMS.get(action, NoFields)
-    return cls(data=data, files=files, case=case, user=user, prefix=action)
+    return cls(data=data, files=files, case=case, user=user, prefix=action if prefix is _ACTION_PREFIX else prefix)
+
 
 
 class NoteForm(forms.Form):

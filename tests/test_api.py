@@ -210,6 +210,38 @@ def test_action_bad_input(world):
     assert broken.status_code == 400 and broken.json()["code"] == "parse_error"
 
 
+def test_an_action_with_a_stale_if_match_is_412_and_changes_nothing(world):
+    _token, key = issue("regency")
+    api = client_for(key)
+    case = world["cases"]["cilacap"]
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.UNDER_EXAMINATION)
+    url = f"/api/v1/cases/{case.pk}/"
+    shown = api.get(url)["ETag"]
+    forwarded = api.post(url + "actions/forward/", {"conclusion": "Memenuhi unsur."}, format="json",
+                         HTTP_IF_MATCH=shown)
+    assert forwarded.status_code == 200 and forwarded["ETag"] not in ("", shown)
+    assert forwarded["ETag"] == api.get(url)["ETag"]
+    before = snapshot(case)
+    stale = api.post(url + "actions/dismiss/", {"reason": "Bukan ASN"}, format="json", HTTP_IF_MATCH=shown)
+    assert stale.status_code == 412 and stale.json()["code"] == "precondition_failed"
+    assert "Teruskan ke lembaga pengawas" in stale.json()["message"] and snapshot(case) == before
+    assert api.post(url + "actions/dismiss/", {}, format="json", HTTP_IF_MATCH='"nonsense"').status_code == 412
+
+
+def test_reassigning_over_the_api_needs_a_reason_as_on_the_web(world):
+    _token, key = issue("regency")
+    api = client_for(key)
+    users, case = world["users"], world["cases"]["cilacap"]
+    Case.objects.filter(pk=case.pk).update(bawaslu_owner=users["bawaslu"])
+    url = f"/api/v1/cases/{case.pk}/actions/assign/"
+    refused = api.post(url, {"officer": users["bawaslu_province"].pk}, format="json")
+    assert refused.status_code == 422 and list(refused.json()["fields"]) == ["reason"]
+    done = api.post(url, {"officer": users["bawaslu_province"].pk, "reason": "Cuti panjang"}, format="json")
+    assert done.status_code == 200, done.content
+    assert Case.objects.get(pk=case.pk).bawaslu_owner == users["bawaslu_province"]
+    assert case.events.filter(action="assign").last().reason == "Cuti panjang"
+
+
 def test_case_detail_lists_allowed_actions(world):
     _token, key = issue("liaison")
     detail = client_for(key).get(f"/api/v1/cases/{world['cases']['cilacap'].pk}/").json()
@@ -487,7 +519,7 @@ def test_cached_reference_rows_and_tokens_follow_changes_at_once(world):
 
 
 def test_token_read_from_the_cache_is_the_same_client_and_a_bad_cache_entry_reads_the_database(world):
-    """The cached token (plain column values, one round trip with the reference version) acts exactly as the
+    """The cached token (with its service user, region and agency) acts exactly as the
     token read from the database: same service user, agency, region and scope; a cache entry that cannot be
     read (another code version, garbage) falls back to the database instead of failing the request."""
     from django.core.cache import cache

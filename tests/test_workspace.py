@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils import timezone
 
 from cases import workflow
@@ -287,6 +288,43 @@ def test_forward_then_second_click_is_a_plain_409(client, bawaslu_officer, bawas
     assert response.status_code == 409
     assert "sudah diproses oleh pengguna lain" in response.content.decode()
     assert cilacap_case.events.filter(code="case.forwarded").count() == 1
+
+
+def test_an_action_from_a_stale_page_says_what_changed_and_changes_nothing(client, bawaslu_officer, bawaslu_province,
+                                                                           cilacap_case):
+    client.force_login(bawaslu_officer)
+    page = client.get(reverse("cases:detail", args=[cilacap_case.pk])).content.decode()
+    shown = re.search(r'name="version" value="(\d+)"', page).group(1)
+    workflow.perform("register", actor=bawaslu_province, case=cilacap_case)  # a colleague acts meanwhile
+    before = Case.objects.get(pk=cilacap_case.pk)
+    events = cilacap_case.events.count()
+    response = client.post(reverse("cases:act", args=[cilacap_case.pk]),
+                           {"action": "dismiss", "dismiss-reason": "Terlapor bukan ASN", "version": shown})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "telah berubah sejak halaman dibuka" in body and "\u201cRegistrasi\u201d" in body
+    assert escape(bawaslu_province.get_full_name() or bawaslu_province.username) in body
+    assert "Tidak ada yang diubah" in body
+    after = Case.objects.get(pk=cilacap_case.pk)
+    assert (after.status, cilacap_case.events.count()) == (before.status, events)
+    fresh = re.search(r'name="version" value="(\d+)"', body).group(1)  # the page shown again carries the new one
+    assert fresh != shown
+    response = client.post(reverse("cases:act", args=[cilacap_case.pk]),
+                           {"action": "dismiss", "dismiss-reason": "Terlapor bukan ASN", "version": fresh})
+    assert response.status_code == 302 and Case.objects.get(pk=cilacap_case.pk).status == CaseStatus.DISMISSED
+
+
+def test_reassigning_needs_a_reason_and_keeps_it(client, bawaslu_officer, bawaslu_province, cilacap_case):
+    workflow.perform("assign", actor=bawaslu_province, case=cilacap_case, officer=bawaslu_province)
+    client.force_login(bawaslu_province)
+    url = reverse("cases:act", args=[cilacap_case.pk])
+    refused = client.post(url, {"action": "assign", "assign-officer": bawaslu_officer.pk})
+    assert refused.status_code == 400 and "Alasan pengalihan wajib diisi" in refused.content.decode()
+    assert Case.objects.get(pk=cilacap_case.pk).bawaslu_owner == bawaslu_province
+    done = client.post(url, {"action": "assign", "assign-officer": bawaslu_officer.pk, "assign-reason": "Cuti"})
+    assert done.status_code == 302 and Case.objects.get(pk=cilacap_case.pk).bawaslu_owner == bawaslu_officer
+    assert cilacap_case.events.filter(action="assign").last().reason == "Cuti"
+    assert Note.objects.filter(case=cilacap_case, body__endswith=": Cuti").count() == 1
 
 
 def test_action_with_missing_field_keeps_input_and_names_the_field(client, bawaslu_officer, cilacap_case):

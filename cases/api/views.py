@@ -1,6 +1,5 @@
 """Case API viewsets: a few lines each over cases.selectors (scope) and cases.workflow (changes)."""
 import datetime as dt
-import inspect
 import re
 
 from django.http import Http404, HttpResponse
@@ -10,25 +9,28 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import stats, workflow
 from cases.api import serializers as s
-from cases.api.errors import Unprocessable, errors
+from cases.api.errors import ErrorSerializer, Unprocessable, errors
 from cases.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
 from cases.api.idempotency import idempotent
-from cases.filters import CaseFilterSet
+from cases.filters import CLOCK_STATES, REACHED, CaseFilterSet
 from cases.models import (
-    Agency, DeadlineRule, ElectionPeriod, Holiday, Letter, Region, Respondent, SanctionType, User, ViolationType,
+    Agency, CaseStatus, DeadlineRule, ElectionPeriod, Holiday, Letter, Region, Respondent, SanctionCategory,
+    SanctionType, ViolationType,
 )
 from cases.nip import parse_nip
 from cases.services import letter_opened, request_origin
 from cases.selectors import (
     case_for_user, case_timeline_entries, cases_visible_to, letters_visible_to, tracks_prefetch, tracks_visible_to,
 )
+from cases.workspace import case_act, stale_message
+from cases.workspace_forms import form_for
 
 MAX_PK = 2 ** 63 - 1
 SAFE_LOOKUP = re.compile(r"^[^\x00-\x1f]{1,100}$")
@@ -77,6 +79,9 @@ class LookupMixin:
 
 # --- cases -----------------------------------------------------------------------------------------------------
 
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=False,
+    description="ETag dari detail perkara yang Anda lihat; bila perkara sudah berubah sejak itu → 412.")
 ACTION_PATH = OpenApiParameter("action", str, OpenApiParameter.PATH, enum=s.ACTION_CHOICES,
                                description="Tindakan alur kerja (lihat allowed_actions pada perkara).")
 ID_PATH = OpenApiParameter("id", int, OpenApiParameter.PATH, description="id perkara")
@@ -106,7 +111,13 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return case_for_user(self.request.user, parse_pk(self.kwargs["pk"]))
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(s.CaseDetailSerializer(self.get_object(), context={"request": request}).data)
+        return self._detail(request, self.get_object())
+
+    @staticmethod
+    def _detail(request, case):
+        """The case as CaseDetailSerializer gives it, its ETag the version an action's If-Match names."""
+        body = s.CaseDetailSerializer(case, context={"request": request}).data
+        return Response(body, headers={"ETag": f'"{workflow.case_version(case)}"'})
 
     @extend_schema(summary="Kronologi perkara (peristiwa, tenggat, surat)", parameters=[ID_PATH],
                    responses={200: s.TimelineEntrySerializer(many=True), **errors(404)})
@@ -119,8 +130,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         summary="Jalankan tindakan alur kerja pada perkara",
         description="Melalui `cases.workflow.perform`: peran yang salah → 403, status yang salah → 409 (tidak ada "
                     "yang berubah), isian yang salah → 422. Isi hanya parameter yang dibutuhkan tindakan itu.",
-        parameters=[ID_PATH, ACTION_PATH, IDEMPOTENCY_PARAMETER], request=s.ActionParamsSerializer,
-        responses={200: s.CaseDetailSerializer, **errors(400, 403, 404, 409, 422)},
+        parameters=[ID_PATH, ACTION_PATH, IDEMPOTENCY_PARAMETER, IF_MATCH], request=s.ActionParamsSerializer,
+        responses={200: s.CaseDetailSerializer, **errors(400, 403, 404, 409, 422),
+                   412: OpenApiResponse(ErrorSerializer, description="If-Match tidak lagi cocok: perkara telah "
+                                        "berubah (pesan menyebut apa, oleh siapa, kapan); tidak ada yang diubah.")},
         examples=[OpenApiExample("forward", value={"conclusion": "Terbukti memenuhi unsur; diteruskan."},
                                  request_only=True),
                   OpenApiExample("dismiss", value={"reason": "Terlapor bukan ASN."}, request_only=True)])
@@ -128,31 +141,35 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             filter_backends=[])
     @idempotent
     def act(self, request, pk=None, action=None):
-        action_name = action
         case = self.get_object()
-        if action_name not in s.ACTION_CHOICES:
-            raise NotFound(_("Tindakan \u201c%(a)s\u201d tidak dikenal.") % {"a": action_name[:40]})
-        params = s.ActionParamsSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        workflow.perform(action_name, actor=request.user, case=case, **self._kwargs(action_name, params.validated_data))
-        return Response(s.CaseDetailSerializer(case_for_user(request.user, case.pk), context={"request": request}).data)
+        if action not in s.ACTION_CHOICES:
+            raise NotFound(_("Tindakan \u201c%(a)s\u201d tidak dikenal.") % {"a": action[:40]})
+        version = _if_match(request)
+        form = form_for(action, case=case, user=request.user, data=request.data, files=request.FILES, prefix=None)
+        if not form.is_valid():
+            workflow.check_may(action, actor=request.user, case=case)  # a refusal (403, 409) comes before bad input
+            raise Unprocessable({("non_field_errors" if k == "__all__" else k): [e["message"] for e in v]
+                                 for k, v in form.errors.get_json_data().items()})
+        try:
+            case_act(actor=request.user, case=case, action=action, params=form.params(), version=version)
+        except workflow.StaleCase as exc:
+            raise PreconditionFailed(stale_message(exc)) from exc
+        return self._detail(request, case_for_user(request.user, case.pk))
 
-    @staticmethod
-    def _kwargs(action_name, data) -> dict:
-        """Only the parameters this action's function takes; required ones missing are passed as None so the
-        workflow's own checks (role, status, then fields) decide."""
-        signature = inspect.signature(workflow.ACTIONS[workflow.Action(action_name)])
-        wanted = {n: p for n, p in signature.parameters.items() if n not in ("actor", "case")}
-        kwargs = {n: data[n] for n in wanted if n in data}
-        for name, param in wanted.items():
-            if name not in kwargs and param.default is inspect.Parameter.empty:
-                kwargs[name] = None
-        if "officer" in wanted:
-            officer = User.objects.filter(pk=kwargs.get("officer"), is_active=True).first() if kwargs.get("officer") else None
-            if officer is None:
-                raise Unprocessable({"officer": [_("Isi officer dengan id petugas yang aktif.")]})
-            kwargs["officer"] = officer
-        return kwargs
+
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_code = "precondition_failed"
+
+
+def _if_match(request):
+    """The case version an `If-Match` header names (the ETag of the case detail), None without one or for "*";
+    a value that is no ETag of ours can match nothing."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw or raw == "*":
+        return None
+    tag = raw.removeprefix("W/").strip('"')
+    return int(tag) if tag.isascii() and tag.isdigit() and len(tag) <= 18 else -1
 
 
 # --- respondents -------------------------------------------------------------------------------------------------
@@ -313,14 +330,14 @@ HolidayViewSet = _reference(Holiday, s.HolidaySerializer, "date", "date", "hari 
 
 SUMMARY_TABLES = ("summary", "funnel", "status", "election")
 STATS_PARAMETERS = [
-    OpenApiParameter("status", str, many=True, enum=[c[0] for c in stats.CaseFilterForm.base_fields["status"].choices]),
+    OpenApiParameter("status", str, many=True, enum=CaseStatus.values),
     OpenApiParameter("election", str, description="slug pemilihan"),
     OpenApiParameter("region", str, description="kode wilayah, mis. 33 atau 33.01"),
     OpenApiParameter("agency", str, description="kode instansi"),
     OpenApiParameter("violation", str, description="kode jenis pelanggaran"),
-    OpenApiParameter("sanction_category", str, enum=[c[0] for c in stats.CaseFilterForm.base_fields["sanction_category"].choices if c[0]]),
-    OpenApiParameter("clock_state", str, enum=[c[0] for c in stats.CaseFilterForm.base_fields["clock_state"].choices if c[0]]),
-    OpenApiParameter("reached", str, enum=[c[0] for c in stats.CaseFilterForm.base_fields["reached"].choices if c[0]]),
+    OpenApiParameter("sanction_category", str, enum=SanctionCategory.values),
+    OpenApiParameter("clock_state", str, enum=[value for value, _label in CLOCK_STATES]),
+    OpenApiParameter("reached", str, enum=list(REACHED)),
     OpenApiParameter("q", str, description="cari (nomor perkara atau teks)"),
 ]
 
@@ -332,9 +349,9 @@ class StatisticsSummaryView(APIView):
                    parameters=STATS_PARAMETERS, operation_id="statistics_summary",
                    responses={200: s.StatsSummarySerializer, **errors(422)})
     def get(self, request):
-        form = stats.CaseFilterForm(request.query_params)
-        if not form.is_valid():
-            raise Unprocessable({k: [str(m) for m in v] for k, v in form.errors.items()})
-        data = stats.dashboard_cached(request.user, form.active())
+        filterset = stats.case_filters(request.user, request.query_params)
+        if not filterset.is_valid():
+            raise Unprocessable({k: [str(m) for m in v] for k, v in filterset.form.errors.items()})
+        data = stats.dashboard_cached(request.user, filterset.active())
         tables = [t for t in data["tables"] if t["key"] in SUMMARY_TABLES]
         return Response(s.StatsSummarySerializer({"generated_at": data["generated_at"], "tables": tables}).data)
