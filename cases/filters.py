@@ -147,6 +147,17 @@ class _FieldsCopiedShallow(dict):
         return out
 
 
+class _ChoicesOrAll(filters.fields.MultipleChoiceField):
+    """A multiple choice in which the empty choice ("Semua", `status=`) means all: it is left out, not refused."""
+
+    def clean(self, value):
+        return super().clean([v for v in value or [] if v not in self.empty_values])
+
+
+class ChoicesOrAllFilter(filters.MultipleChoiceFilter):
+    field_class = _ChoicesOrAll
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     """Midnight at the start of `day` in the current time zone (Asia/Jakarta unless changed)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
@@ -155,7 +166,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 class CaseFilterSet(filters.FilterSet):
     """The case queue's filters. Scope is NOT applied here: pass a queryset already scoped by selectors."""
 
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=CaseStatus.choices, distinct=False)
+    status = ChoicesOrAllFilter(label=_("Status"), choices=CaseStatus.choices, distinct=False)
     election = filters.CharFilter(label=_("Pemilihan"), method="filter_election", max_length=40)
     stage = filters.NumberFilter(label=_("Tahapan"), field_name="stage_id", error_messages={
         "invalid": _("Tahapan diisi dengan nomor tahapan dari daftar, mis. 17.")})
@@ -189,8 +200,7 @@ class CaseFilterSet(filters.FilterSet):
 
     # --- validation: each message names the field and the rule (before any filtering) ------------------------
     def is_valid(self):
-        if not super().is_valid():
-            return False
+        super().is_valid()  # the fields that cleaned are checked below too: every wrong field is named at once
         data = self.form.cleaned_data
         self._refs = {}
         checks = [

@@ -9,17 +9,16 @@ names (status, election, region, agency, violation, sanction_category, clock_sta
 import datetime as dt
 import hashlib
 import json
-import re
 from urllib.parse import urlencode
 
-from django import forms
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import (
-    Aggregate, BooleanField, Count, Exists, ExpressionWrapper, F, FloatField, Func, OuterRef, Q,
-)
+from django.http import QueryDict
+from django.db.models import Aggregate, BooleanField, Count, Exists, ExpressionWrapper, F, FloatField, Func, OuterRef, Q
 from django.db.models.functions import Left, TruncMonth
 from django.db.models.expressions import Window
 from django.db.models.functions.window import Rank
@@ -28,12 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from cases.models import (
-    Agency, Case, CaseRespondent, CaseStatus, Clock, ClockState, DeadlineRule, ElectionPeriod, ElectionType,
-    Recommendation, Region, Role, SanctionCategory, SanctionRecord, TrackStatus, ViolationType,
+    Case, CaseRespondent, CaseStatus, Clock, ClockState, DeadlineRule, ElectionPeriod, ElectionType,
+    Recommendation, Region, Role, SanctionCategory, SanctionRecord, TrackStatus,
 )
-from cases.filters import REACHED, scoped_search_q
+from cases.filters import REACHED
 from cases.permissions import NATIONAL_ROLES, REGIONAL_ROLES, sees_every_respondent, track_scope_q
-from cases.selectors import cases_visible_to
+from cases.selectors import case_queue
 
 CACHE_SECONDS = getattr(settings, "STATS_CACHE_SECONDS", 120)
 PUBLIC_CACHE_SECONDS = getattr(settings, "STATS_PUBLIC_CACHE_SECONDS", 600)
@@ -61,93 +60,15 @@ STEPS = [
 ]
 PPK_CLOCK = "PPK_FOLLOW_UP"
 
-REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2}){0,3}$")
-
-
 # ---------------------------------------------------------------------------------------------
-# Filters (same names as the case queue)
+# Filters: the case queue's FilterSet, so a number and the queue page it links to always agree
 # ---------------------------------------------------------------------------------------------
-class CaseFilterForm(forms.Form):
-    status = forms.MultipleChoiceField(label=gettext_lazy("Status"), choices=CaseStatus.choices, required=False)
-    election = forms.CharField(label=gettext_lazy("Pemilihan"), required=False, max_length=40)
-    region = forms.CharField(label=gettext_lazy("Wilayah"), required=False, max_length=13)
-    agency = forms.CharField(label=gettext_lazy("Instansi"), required=False, max_length=40)
-    violation = forms.CharField(label=gettext_lazy("Jenis pelanggaran"), required=False, max_length=40)
-    sanction_category = forms.ChoiceField(label=gettext_lazy("Kategori sanksi"), required=False,
-                                          choices=[("", "—")] + SanctionCategory.choices)
-    clock_state = forms.ChoiceField(label=gettext_lazy("Status tenggat"), required=False,
-                                    choices=[("", "—")] + ClockState.choices)
-    reached = forms.ChoiceField(label=gettext_lazy("Tahap yang dicapai"), required=False,
-                                choices=[("", "—")] + [(k, FUNNEL_LABELS[k]) for k in REACHED])
-    q = forms.CharField(label=gettext_lazy("Cari"), required=False, max_length=100)
-
-    def clean_election(self):
-        slug = self.cleaned_data["election"].strip()
-        if slug and not ElectionPeriod.objects.filter(slug=slug).exists():
-            raise forms.ValidationError(_("Pemilihan \u201c%(slug)s\u201d tidak dikenal; pilih dari daftar pemilihan.")
-                                        % {"slug": slug})
-        return slug
-
-    def clean_region(self):
-        code = self.cleaned_data["region"].strip()
-        if code and (not REGION_CODE_RE.match(code) or not Region.objects.filter(code=code).exists()):
-            raise forms.ValidationError(_("Kode wilayah \u201c%(code)s\u201d tidak dikenal; gunakan kode Kemendagri, "
-                                          "mis. 33 (provinsi) atau 33.01 (kabupaten/kota).") % {"code": code})
-        return code
-
-    def clean_agency(self):
-        code = self.cleaned_data["agency"].strip()
-        if code and not Agency.objects.filter(code=code).exists():
-            raise forms.ValidationError(_("Kode instansi \u201c%(code)s\u201d tidak dikenal.") % {"code": code})
-        return code
-
-    def clean_violation(self):
-        code = self.cleaned_data["violation"].strip()
-        if code and not ViolationType.objects.filter(code=code).exists():
-            raise forms.ValidationError(_("Kode jenis pelanggaran \u201c%(code)s\u201d tidak dikenal.") % {"code": code})
-        return code
-
-    def active(self) -> dict:
-        """The filters in use, as query parameters (lists for multi-valued ones)."""
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None, [])}
-
-
-def _track_exists(**lookups):
-    return Exists(CaseRespondent.objects.filter(case=OuterRef("pk"), **lookups))
-
-
-def apply_filters(qs, f: dict, track_q: Q | None = None):
-    """Narrow a case queryset by cleaned filter values; never widens the user's scope. With `track_q` (a user
-    who sees only some respondents, cases.permissions.track_scope_q) the filters and the search on respondents
-    look only at those respondents."""
-    def _track_exists(**lookups):
-        tracks = CaseRespondent.objects.filter(case=OuterRef("pk"), **lookups)
-        return Exists(tracks if track_q is None else tracks.filter(track_q))
-
-    if f.get("status"):
-        qs = qs.filter(status__in=f["status"])
-    if f.get("election"):
-        qs = qs.filter(election__slug=f["election"])
-    if f.get("region") and f["region"] != "00":
-        code = f["region"]
-        qs = qs.filter(Q(region_code=code) | Q(region_code__startswith=code + "."))
-    if f.get("agency"):
-        qs = qs.filter(_track_exists(agency__code=f["agency"]))
-    if f.get("violation"):
-        qs = qs.filter(_track_exists(recommendation__violation_types__code=f["violation"]))
-    if f.get("sanction_category"):
-        qs = qs.filter(_track_exists(recommendation__category=f["sanction_category"]))
-    if f.get("clock_state"):
-        qs = qs.filter(Exists(Clock.objects.filter(case=OuterRef("pk"), state=f["clock_state"])))
-    if f.get("reached"):
-        qs = qs.filter(REACHED[f["reached"]])
-    if f.get("q"):
-        term = f["q"].strip()
-        if track_q is not None:
-            qs = qs.filter(scoped_search_q(term, track_q))
-        else:
-            qs = qs.filter(Q(number__iexact=term) | Q(search_document__icontains=term))
-    return qs
+def case_filters(user, data):
+    """The case queue's FilterSet over `user`'s scope, bound to `data` (a QueryDict, or a dict of query values
+    such as CaseFilterSet.active() gives)."""
+    if not isinstance(data, QueryDict):
+        data = QueryDict(urlencode(data, doseq=True))
+    return case_queue(user, data, request=SimpleNamespace(user=user))  # the request names whom "assigned=me" means
 
 
 def respondent_scope(user) -> Q | None:
@@ -159,7 +80,8 @@ def respondent_scope(user) -> Q | None:
 
 
 def filtered_cases(user, f: dict):
-    return apply_filters(cases_visible_to(user), f, respondent_scope(user))
+    """The cases of `user`'s scope that the filters `f` (CaseFilterSet.active() of a valid FilterSet) select."""
+    return case_filters(user, f).qs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,9 +110,27 @@ def _as_bool(q):
 # ---------------------------------------------------------------------------------------------
 # Links
 # ---------------------------------------------------------------------------------------------
-def case_list_url(filters: dict, **extra) -> str:
-    params = {**filters, **{k: v for k, v in extra.items() if v is not None}}
+def case_list_url(filters: dict, **extra) -> str | None:
+    """The case queue showing exactly the cases a number counts: the dashboard's filters and the row's own; None
+    when the queue cannot apply both (two different agencies, say)."""
+    params = dict(filters)
+    for key, value in extra.items():
+        if value is None:
+            continue
+        params[key] = value if params.get(key) in (None, value) else _both(key, params[key], value)
+        if params[key] is None:
+            return None
     return reverse("cases:queue") + ("?" + urlencode(params, doseq=True) if params else "")
+
+
+def _both(key, mine, row):
+    """One queue parameter meaning both values of `key`, or None."""
+    if key == "status":
+        mine, row = ([v] if isinstance(v, str) else list(v) for v in (mine, row))
+        return [status for status in row if status in mine] or None
+    if key == "region":
+        return _narrower(mine, row)
+    return None
 
 
 def cell(value, filters=None, **link):
@@ -332,7 +272,7 @@ def _by_agency(base, f, tracks=None):
 def _agency_table(rows, f):
     return _table("agency", _("Per instansi (25 teratas)"), [_("Instansi"), _("Perkara"), _("Terlapor per perkara")], [
         {"label": r["agency__short_name"] or r["agency__name"], "code": r["agency__code"],
-         "cells": [cell(r["n"], f, agency=r["agency__code"]), cell(r["tracks"], f, agency=r["agency__code"])]}
+         "cells": [cell(r["n"], f, agency=r["agency__code"]), cell(r["tracks"], None)]}
         for r in rows], chart="hbar",
         note=_("Terlapor per perkara: satu terlapor dalam dua perkara dihitung dua kali."))
 
@@ -366,7 +306,7 @@ def _by_sanction(base, f, tracks=None):
 def _sanction_table(rows, f):
     return _table("sanction", _("Per kategori sanksi yang direkomendasikan"), [_("Kategori"), _("Perkara"), _("Terlapor")], [
         {"label": str(SanctionCategory(r["category"]).label) if r["category"] in SanctionCategory.values else r["category"],
-         "cells": [cell(r["n"], f, sanction_category=r["category"]), cell(r["tracks"], f, sanction_category=r["category"])]}
+         "cells": [cell(r["n"], f, sanction_category=r["category"]), cell(r["tracks"], None)]}
         for r in rows], chart="doughnut")
 
 
@@ -392,9 +332,8 @@ def _ppk_table(qs, f):
         code = r["track__agency__code"]
         decided = r["total"] - r["open"]
         rows.append({"label": r["track__agency__short_name"] or r["track__agency__name"], "code": code, "rank": r["rank"],
-                     "cells": [cell(r["total"], f, agency=code, reached="recommended"),
-                               cell(r["on_time"], None), cell(r["late"], None),
-                               cell(r["none"], f, agency=code, status=CaseStatus.OVERDUE),
+                     "cells": [cell(r["total"], None),  # respondents' clocks, not cases: no case list to link
+                               cell(r["on_time"], None), cell(r["late"], None), cell(r["none"], None),
                                cell(r["open"], None),
                                {"v": f"{100 * r['on_time'] / decided:.0f}%" if decided else "–", "href": None}]})
     return _table("ppk", _("Kepatuhan PPK atas rekomendasi (terburuk di atas)"),
@@ -473,7 +412,7 @@ def _steps_table(values, clocks, f):
         return "–" if x is None else f"{x:.1f}"
 
     rows = [{"label": str(label),
-             "cells": [cell(values[f"{key}_n"], f, reached=key), {"v": fmt(values[f"{key}_p50"]), "href": None},
+             "cells": [cell(values[f"{key}_n"], None), {"v": fmt(values[f"{key}_p50"]), "href": None},
                        {"v": fmt(values[f"{key}_p90"]), "href": None}, text_cell(_deadline_text(code)),
                        {"v": clocks.get((code, ClockState.MET), 0), "href": None},
                        {"v": clocks.get((code, ClockState.MISSED), 0), "href": None}],
@@ -782,6 +721,6 @@ def public_cached() -> dict:
     return data
 
 
-__all__ = ["CaseFilterForm", "REACHED", "apply_filters", "filtered_cases", "dashboard_data", "dashboard_for_queryset",
+__all__ = ["REACHED", "case_filters", "filtered_cases", "dashboard_data", "dashboard_for_queryset",
            "dashboard_cached", "dashboard_live", "summary_plan", "summary_refresh", "summary_refreshed_at",
            "public_data", "public_cached", "suppress", "table_by_key", "PercentileCont"]

@@ -27,15 +27,13 @@ EXPORT_FORMATS = ("csv", "xlsx")
 SUMMARY_NAME_RE = re.compile(r"^ringkasan-mingguan-\d{4}-W\d{2}\.pdf$")
 
 
-def _filter_form(request):
-    return stats.CaseFilterForm(request.GET or None)
-
-
 def _filters_or_errors(request):
-    form = _filter_form(request)
-    if form.is_bound and not form.is_valid():
-        return form, None
-    return form, form.active() if form.is_bound else {}
+    """(the queue's filter form, the filters in use), or (form, None) when a filter is wrong; an empty choice
+    ("Semua") is no filter."""
+    filterset = stats.case_filters(request.user, request.GET)
+    if not filterset.is_valid():
+        return filterset.form, None
+    return filterset.form, filterset.active()
 
 
 def _form_options():

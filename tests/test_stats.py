@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from cases import stats
+from cases.selectors import cases_visible_to
 from cases.models import (
     Agency, Case, CaseStatus, Clock, ClockState, DeadlineRule, ElectionPeriod, Recommendation,
     Region, SanctionCategory, SanctionRecord, SanctionType, TrackStatus, ViolationType,
@@ -234,6 +235,39 @@ def test_dashboard_page_links_every_count_to_the_case_list(seeded, client, bawas
     assert "region=32" not in html and "PEMKAB-32" not in html  # no other province's numbers in a scoped dashboard
 
 
+EVERY_FILTER_EMPTY = {name: "" for name in ("status", "election", "stage", "region", "agency", "violation",
+                                            "sanction_category", "clock_state", "assigned", "received_from",
+                                            "received_to", "reached", "q")}
+
+
+@pytest.mark.parametrize("user_fixture", ["supervisor_analyst", "bawaslu_province"])
+@pytest.mark.parametrize("query", [
+    {}, EVERY_FILTER_EMPTY, {**EVERY_FILTER_EMPTY, "election": "pilkada-2024"},
+    {"status": ["", "overdue", "awaiting_follow_up"], "region": "33"},
+    {"agency": "PEMKAB-33.01", "reached": "recommended"}, {"sanction_category": "both", "clock_state": "missed"},
+    {"q": "Terlapor Berulang"}, {"q": "perkara uji", "received_from": "2024-09-10", "received_to": "2024-09-30"},
+])
+def test_every_dashboard_count_equals_the_queue_page_it_links_to(seeded, client, request, user_fixture, query):
+    """Every count with a link, in every table, is the total the case queue shows for that link; an empty choice
+    ("Semua") is no filter on either page."""
+    for case in seeded.prefetch_related("tracks__respondent"):  # what the workflow's search document holds
+        words = [case.number, case.title] + [w for t in case.tracks.all() for w in (t.respondent.name, t.respondent.nip)]
+        Case.objects.filter(pk=case.pk).update(search_document=" ".join(filter(None, words)))
+    user = request.getfixturevalue(user_fixture)
+    client.force_login(user)
+    assert client.get("/stats/", query).status_code == 200
+    filters = stats.case_filters(user, query)
+    assert filters.is_valid(), filters.form.errors
+    links = [(table["key"], row.get("label"), c) for table in stats.dashboard_data(user, filters.active())["tables"]
+             for row in table["rows"] for c in row["cells"] if c.get("href")]
+    assert links
+    for key, label, c in links:
+        response = client.get(c["href"])
+        assert response.status_code == 200, c["href"]
+        total = response.context["total"]
+        assert total.exact and total.value == c["v"], (key, label, c["href"], c["v"], total)
+
+
 def test_dashboard_bad_filter_says_which_field_and_rule(seeded, client, bawaslu_province):
     client.force_login(bawaslu_province)
     response = client.get("/stats/", {"region": "99.99", "status": "bogus"})
@@ -334,7 +368,7 @@ def test_weekly_summary_pdf_is_stored_and_listed(seeded, client, supervisor_appr
 
 
 def test_anonymous_user_has_no_numbers():
-    assert stats.cases_visible_to(AnonymousUser()).count() == 0
+    assert cases_visible_to(AnonymousUser()).count() == 0
 
 
 # --- summary views: same numbers as the live queries, fallbacks, freshness, page cache ----------
@@ -378,7 +412,7 @@ def test_summary_plan_scope_and_fallbacks(seeded, supervisor_analyst, bawaslu_pr
     assert stats.summary_plan(kemendagri_officer, {}) is None
     liaison = stats.dashboard_data(ppk_liaison, {})
     assert liaison["source"] == "live"
-    assert first_col(liaison, "summary")["Semua perkara"] == stats.cases_visible_to(ppk_liaison).count()
+    assert first_col(liaison, "summary")["Semua perkara"] == cases_visible_to(ppk_liaison).count()
 
 
 def test_dashboard_numbers_change_after_refresh_and_show_freshness(seeded, client, supervisor_analyst):

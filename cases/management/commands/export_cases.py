@@ -3,12 +3,19 @@
     manage.py export_cases --format xlsx --output perkara.xlsx --region 33 --election pilkada-2024
     manage.py export_cases --user bawaslu_jateng --output -          # CSV to stdout, that user's scope
 """
+from urllib.parse import urlencode
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.http import QueryDict
 
-from cases import exports, stats
+from cases import exports
+from cases.filters import CaseFilterSet
 from cases.models import Case
 from cases.selectors import cases_visible_to
+
+
+FILTERS = ("status", "election", "region", "agency", "violation", "sanction_category", "clock_state", "reached", "q")
 
 
 class Command(BaseCommand):
@@ -18,16 +25,16 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=exports_formats(), default="csv")
         parser.add_argument("--output", required=True, help="berkas tujuan, atau - untuk stdout (CSV saja)")
         parser.add_argument("--user", help="nama pengguna yang cakupannya dipakai (bawaan: semua perkara)")
-        for name in ("status", "election", "region", "agency", "violation", "sanction_category", "clock_state", "reached", "q"):
+        for name in FILTERS:
             parser.add_argument(f"--{name.replace('_', '-')}", dest=name, action="append" if name == "status" else "store")
 
     def handle(self, *args, **opts):
-        raw = {k: opts[k] for k in stats.CaseFilterForm.base_fields if opts.get(k)}
-        form = stats.CaseFilterForm(raw)
-        if not form.is_valid():
-            raise CommandError("; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()))
-        cases = self._scope(opts.get("user"))
-        cases = stats.apply_filters(cases, form.active())
+        raw = {k: opts[k] for k in FILTERS if opts.get(k)}
+        filterset = CaseFilterSet(QueryDict(urlencode(raw, doseq=True)), queryset=self._scope(opts.get("user")))
+        if not filterset.is_valid():
+            raise CommandError("; ".join(f"{filterset.form.fields[k].label}: {' '.join(v)}"
+                                         for k, v in filterset.form.errors.items()))
+        cases = filterset.qs
         total = cases.count()
         progress = self._progress(total)
         if opts["output"] == "-":
