@@ -8,5 +8,5 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cases.letters import checks, hooks, tasks  # noqa: F401  (letter hooks, harfbuzz check, batch task)
+        from cases.letters import batch, checks, hooks  # noqa: F401  (batch task, harfbuzz check, letter hooks)
         from cases.api import auth  # noqa: F401  (drops a cached API token when it or its user changes)

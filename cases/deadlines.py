@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Case, Clock, ClockState, DayUnit, DeadlineRule, Holiday
 from cases.models.case import today as local_today
+from cases.labels import CLOCK_LABELS
+from cases.services import event_record, notify, responsible_users
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -250,9 +252,6 @@ def recompute_open_clocks(reason: str, *, actor=None) -> int:
     Each moved clock gets one `case.clock.recomputed` event and its responsible people a notification; clocks
     already met, missed or stopped keep their dates. Returns the number of moved clocks.
     """
-    from cases.labels import CLOCK_LABELS
-    from cases.services import event_record, notify, responsible_users  # services imports this module
-
     table = holiday_table()
     moved: dict[int, list] = {}
     for clock in (Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED])

@@ -8,7 +8,6 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from cases.deadlines import holiday_delete, holiday_save  # noqa: F401  (services of the calendar)
 from cases.models import AccessKind, AccessRecord, Case, CaseEvent, Notification, Outbox, Role, User
 
 log = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 
+from celery import shared_task
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -135,8 +136,6 @@ def _save_state(batch_id, **changes) -> dict:
 
 def batch_start(*, actor, letter_ids, fmt="pdf") -> str:
     """Record a queued batch and hand it to a worker after commit; returns the batch id."""
-    from cases.letters.tasks import print_letters_task
-
     if fmt not in FORMATS:
         raise ValueError(fmt)
     ids = [int(pk) for pk in letter_ids]
@@ -145,6 +144,12 @@ def batch_start(*, actor, letter_ids, fmt="pdf") -> str:
                 done=0, printed=0, percent=0, eta_seconds=None, failures=[], file=None, started=time.time())
     transaction.on_commit(lambda: print_letters_task.delay(batch_id, ids, fmt))
     return batch_id
+
+
+@shared_task(acks_late=True, name="cases.letters.tasks.print_letters_task")  # the name queued messages carry
+def print_letters_task(batch_id, letter_ids, fmt="pdf"):
+    state = batch_run(batch_id, letter_ids, fmt)
+    return {"state": state.get("state"), "printed": state.get("printed"), "failures": len(state.get("failures") or [])}
 
 
 def batch_cancel(batch_id) -> None:
