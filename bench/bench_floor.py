@@ -45,10 +45,26 @@ def _page_floors() -> list[dict]:
                     raise RuntimeError("wrk is not installed (make sysdeps)")
                 rows.append({"name": label, "value": round(measured[0], 1), "unit": "req/s",
                              "target": f"above {bench_queue.RPS_TARGET:.0f}", "met": measured[0] >= bench_queue.RPS_TARGET})
+            if name == "queue_filtered_page3":
+                rows.append(_peer_row(port, client, query))
     finally:
         server.terminate()
         server.wait(timeout=20)
     return rows
+
+
+PEER_LABEL = "peer: queue page 3 the django-helpdesk way (page numbers, OFFSET, exact COUNT(*))"
+
+
+def _peer_row(port, client, query) -> dict:
+    """The same filtered queue page served with Django's Paginator, as django-helpdesk serves its ticket list:
+    the design (§10) asks the keyset queue for at least 3 times its throughput (run_all prints the ratio)."""
+    params = "&".join(p for p in query.split("&") if not p.startswith("cursor="))
+    measured = bench_queue.wrk_rps(port, f"/floor/helpdesk/?{params}&page=3", client.cookies["sessionid"])
+    if measured is None:
+        raise RuntimeError("wrk is not installed (make sysdeps)")
+    return {"name": PEER_LABEL, "value": round(measured[0], 1), "unit": "req/s", "target": "reference for the ratio",
+            "met": True}
 
 
 def _intake_floor() -> list[dict]:

@@ -6,6 +6,9 @@ Only bench/bench_floor.py loads this (DJANGO_SETTINGS_MODULE=bench.floor_setting
   body as long as the queue page's.
 - /floor/sql/?<queue query>: the same, plus the one statement the queue runs for that query (built by the
   application's own selectors once per query string, then only executed), each row written as one line of HTML.
+- /floor/helpdesk/?<queue query>&page=N (peer, not a floor): the same queue page served the way django-helpdesk
+  serves its ticket list: the same scoped FilterSet, then Django's Paginator (an exact COUNT(*), the page by
+  OFFSET) over model instances, rendered through a template, so the design's keyset queue shows as a ratio.
 - /floor/intake/: a token POST that reads the token from the cache, parses the JSON body and INSERTs it in a
   transaction (committed, as the real intake's report), answering 201 with JSON.
 - /floor/intake-drf/: the same INSERT behind the project's REST framework defaults, as every API view has them:
@@ -69,6 +72,30 @@ def sql(request):
                         + "x" * max(0, BODY_BYTES - len(html)))
 
 
+PEER_TEMPLATE = """{% load i18n %}<!doctype html><title>{% translate "Daftar perkara" %}</title>
+<p>{{ page.paginator.count }} perkara · {{ page.number }} / {{ page.paginator.num_pages }}</p><table>
+{% for c in page %}<tr><td><a href="{% url 'cases:detail' c.pk %}">{{ c.number }}</a></td><td>{{ c.title|truncatechars:110 }}</td>
+<td>{{ c.get_status_display }}</td><td>{{ c.region.name }} {{ c.region_code }}</td><td>{{ c.election.name }}</td>
+<td>{{ c.next_due|date:"j M Y" }}</td></tr>{% endfor %}</table>
+{% if page.has_next %}<a href="?page={{ page.next_page_number }}">{% translate "Halaman berikutnya" %}</a>{% endif %}"""
+
+
+@login_required
+def helpdesk(request):
+    """The peer row: page numbers (OFFSET) and an exact COUNT(*) over the queue's own filters and scope."""
+    from django.core.paginator import Paginator
+    from django.template import engines
+
+    from cases import selectors
+    from cases.pagination import CASE_SORTS
+
+    filterset = selectors.case_queue(request.user, request.GET, request=request)
+    filterset.is_valid()
+    key = CASE_SORTS[filterset.sort_value]
+    page = Paginator(filterset.qs.order_by(*key.order_by()), 50).get_page(request.GET.get("page"))
+    return HttpResponse(engines["django"].from_string(PEER_TEMPLATE).render({"page": page}, request))
+
+
 def _insert(body) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {FLOOR_TABLE} (body) VALUES (%s) RETURNING id", [json.dumps(body)])
@@ -88,5 +115,6 @@ class DrfIntake(APIView):
         return Response({"id": _insert(request.data), "status": "received"}, status=201)
 
 
-urlpatterns = [path("floor/page/", page), path("floor/sql/", sql), path("floor/intake/", intake),
+urlpatterns = [path("floor/page/", page), path("floor/sql/", sql), path("floor/helpdesk/", helpdesk),
+               path("floor/intake/", intake),
                path("floor/intake-drf/", DrfIntake.as_view()), *project_urls]

@@ -110,11 +110,25 @@ def main():
         except Exception:  # one broken bench must not hide the others' figures
             traceback.print_exc()
             results.append({"name": name, "value": None, "unit": "", "target": "runs", "met": False})
+    results += peer_ratio(results)
     print_table(results)
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"\nwritten: {out / 'results.json'}")
+
+
+def peer_ratio(results) -> list[dict]:
+    """The keyset queue's throughput over the same page served the django-helpdesk way (design §10: at least 3x)."""
+    from bench.bench_floor import PEER_LABEL
+
+    by_name = {r["name"]: r["value"] for r in results}
+    queue, peer = by_name.get("queue_filtered_page3_throughput"), by_name.get(PEER_LABEL)
+    if not queue or not peer:
+        return []
+    ratio = round(queue / peer, 2)
+    return [{"name": "queue / peer (helpdesk way) throughput", "value": ratio, "unit": "x", "target": 3.0,
+             "met": ratio >= 3.0}]
 
 
 def print_table(results):
