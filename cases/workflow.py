@@ -1344,6 +1344,11 @@ def case_version(case) -> int:
     return CaseEvent.objects.filter(case_id=case.pk).exclude(action="").aggregate(v=Max("id"))["v"] or 0
 
 
+def latest_action_event(case):
+    """The case's latest action event (what case_version names), with its actor; None before any."""
+    return CaseEvent.objects.filter(case_id=case.pk).exclude(action="").select_related("actor").order_by("-id").first()
+
+
 def check_may(action, *, actor, case) -> None:
     """Raise what the action would raise for this actor and the case's current status (403, then 409), without
     changing anything: callers check this before complaining about the input."""
@@ -1362,6 +1367,5 @@ def perform(action, *, actor, case, version=None, **params):
         if version is not None:
             list(Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk"))  # no action between
             if case_version(case) != version:
-                raise StaleCase(CaseEvent.objects.filter(case_id=case.pk).exclude(action="")
-                                .select_related("actor").order_by("-id").first())
+                raise StaleCase(latest_action_event(case))
         return fn(actor=actor, case=case, **params)

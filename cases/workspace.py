@@ -58,6 +58,9 @@ def case_act(*, actor, case: Case, action: str, params: dict, version: int | Non
 def stale_message(exc) -> str:
     """What changed on the case since the page was shown, by whom and when; nothing was done."""
     event = exc.event
+    if event is None:  # a version that was never the case's
+        return _("Versi perkara yang dikirim tidak cocok dengan keadaan sekarang; tidak ada yang diubah. Muat ulang "
+                 "perkara lalu ulangi.")
     who = (event.actor.get_full_name() or event.actor.username) if event.actor_id else _("sistem")
     return _("Perkara ini telah berubah sejak halaman dibuka: \u201c%(what)s\u201d oleh %(who)s pada %(when)s. "
              "Tidak ada yang diubah; periksa keadaan terbaru lalu ulangi bila masih perlu.") % {

@@ -133,7 +133,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         parameters=[ID_PATH, ACTION_PATH, IDEMPOTENCY_PARAMETER, IF_MATCH], request=s.ActionParamsSerializer,
         responses={200: s.CaseDetailSerializer, **errors(400, 403, 404, 409, 422),
                    412: OpenApiResponse(ErrorSerializer, description="If-Match tidak lagi cocok: perkara telah "
-                                        "berubah (pesan menyebut apa, oleh siapa, kapan); tidak ada yang diubah.")},
+                                        "berubah (pesan menyebut apa, oleh siapa, kapan); tidak ada yang diubah.",
+                                        examples=[OpenApiExample("412 precondition_failed", value={
+                                            "code": "precondition_failed", "fields": {}, "message":
+                                            "Perkara ini telah berubah sejak halaman dibuka: \u201cTeruskan ke "
+                                            "lembaga pengawas\u201d oleh Sri Wahyuni pada 2 Des 2026 10:15. Tidak "
+                                            "ada yang diubah; periksa keadaan terbaru lalu ulangi bila masih perlu."})])},
         examples=[OpenApiExample("forward", value={"conclusion": "Terbukti memenuhi unsur; diteruskan."},
                                  request_only=True),
                   OpenApiExample("dismiss", value={"reason": "Terlapor bukan ASN."}, request_only=True)])
@@ -145,6 +150,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if action not in s.ACTION_CHOICES:
             raise NotFound(_("Tindakan \u201c%(a)s\u201d tidak dikenal.") % {"a": action[:40]})
         version = _if_match(request)
+        if version is not None and version != workflow.case_version(case):  # a precondition: before anything else
+            raise PreconditionFailed(stale_message(workflow.StaleCase(workflow.latest_action_event(case))))
         form = form_for(action, case=case, user=request.user, data=request.data, files=request.FILES, prefix=None)
         if not form.is_valid():
             workflow.check_may(action, actor=request.user, case=case)  # a refusal (403, 409) comes before bad input
