@@ -7,7 +7,11 @@ from cases import views as case_views
 from cases.api.errors import api_not_found
 
 urlpatterns = [
-    path("api/v1/", include("cases.api.urls")),  # first: the busiest prefix (partner systems' intake)
+    # The API first, report intake before the rest: URL resolution tries the patterns in order, and report
+    # submissions are most of the API's traffic.
+    path("api/v1/", include("reports.api")),
+    path("api/v1/", include("cases.api.urls")),
+    path("api/v1/screening/", include("reports.screening.api")),
     re_path(r"^api/", api_not_found),  # an unknown API path answers in the API's JSON error shape
     path("", case_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,7 +1,6 @@
-"""/api/v1/: the case API, reference data, statistics, schema and Swagger UI, plus the intake endpoints of
-reports.api and reports.screening.api (included by name, so cases never imports reports)."""
-from django.apps import apps
-from django.urls import include, path
+"""/api/v1/: the case API, reference data, statistics, schema and Swagger UI. The project's URL map puts the
+other apps' API endpoints (reports.api, reports.screening.api) under the same prefix."""
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -19,8 +18,6 @@ router.register("deadline-rules", views.DeadlineRuleViewSet, basename="api-deadl
 router.register("holidays", views.HolidayViewSet, basename="api-holiday")
 
 urlpatterns = [
-    # Intake first: URL resolution tries the patterns in order, and report submissions are most of the API's traffic.
-    *([path("", include("reports.api"))] if apps.is_installed("reports") else []),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Split view: Swagger UI's start-up script is a second same-origin request, not inline (Content-Security-Policy).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
@@ -29,5 +26,3 @@ urlpatterns = [
     path("statistics/summary/", views.StatisticsSummaryView.as_view(), name="api-statistics-summary"),
     *router.urls,
 ]
-if apps.is_installed("reports.screening"):
-    urlpatterns.append(path("screening/", include("reports.screening.api")))
