@@ -19,7 +19,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from cases import exports, public_stats, stats
-from cases.models import CaseStatus, ElectionPeriod, Region, ViolationType
+from cases.filters import CLOCK_STATES
+from cases.models import CaseStatus, ElectionPeriod, Region, SanctionCategory, ViolationType
 from cases.permissions import NATIONAL_ROLES
 from cases.tasks_stats import SUMMARY_DIR, export_cases_task, summaries_list
 
@@ -42,6 +43,8 @@ def _form_options():
         "provinces": Region.objects.filter(level="province").values_list("code", "name"),
         "violations": ViolationType.objects.values_list("code", "name_id"),
         "statuses": CaseStatus.choices,
+        "sanction_categories": SanctionCategory.choices,
+        "clock_states": CLOCK_STATES,
     }
 
 
