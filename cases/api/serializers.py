@@ -179,7 +179,8 @@ class TimelineEntrySerializer(serializers.Serializer):
 
 
 class ActionParamsSerializer(serializers.Serializer):
-    """Parameters of a workflow action; each action reads the ones it needs (others are ignored)."""
+    """Documents the body of a workflow action for the schema; the action's own form (cases.workspace_forms, the
+    same as the case page's) validates it, and each action reads the fields it has."""
 
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000,
                                    help_text="dismiss, extend_decision, record_not_proven, close_other, reopen, "
