@@ -5,23 +5,19 @@ runs from the date of receipt; the reporting window (REPORT_WINDOW / FINDING_DEC
 receipt, counted from the day the act became known. Both are worked out from the rule rows and the working
 calendar when read, so a holiday entered later moves them at once and the intake hot path writes nothing more.
 Registration carries the review clock into the case (cases.workflow.case_open starts it from the same date);
-the sweep below records and notifies an overdue review once.
+reports.services.sweep_report_clocks records and notifies an overdue review once. This module only reads.
 """
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from cases import deadlines
 from cases.labels import CLOCK_LABELS
-from cases.models import DeadlineRule, Role
-from cases.services import notify, users_with_role
+from cases.models import DeadlineRule
 from reports.models import Report, ReportStatus
 
 REVIEW = "INITIAL_REVIEW"
-OVERDUE_EVENT = "report.clock.overdue"
 
 
 @dataclass(frozen=True)
@@ -113,41 +109,3 @@ def overdue_first(reports) -> list:
     late = sorted((r for r in rows if r.review_clock and r.review_clock.badge == "overdue"),
                   key=lambda r: r.review_clock.due_on)
     return late + [r for r in rows if r not in late]
-
-
-def sweep_report_clocks(today: dt.date | None = None) -> int:
-    """Record and notify, once each, the waiting reports whose initial review is overdue. Returns the count."""
-    today = today or timezone.localdate()
-    waiting = (Report.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.FORMAL_CHECK],
-                                     received_at__date__lt=today)
-               .exclude(events__code=OVERDUE_EVENT).select_related("election", "region").order_by("id"))
-    done = 0
-    for report in with_review_clocks(waiting, today=today):
-        if report.review_clock and report.review_clock.badge == "overdue":
-            done += _mark_overdue(report.pk, today)
-    return done
-
-
-def _covering_regions(code: str) -> list[str]:
-    """The region codes whose officers cover `code`: national, the province, the regency itself."""
-    parts = code.split(".")
-    return ["00", *(".".join(parts[:i]) for i in range(1, len(parts) + 1))]
-
-
-def _mark_overdue(report_id: int, today: dt.date) -> int:
-    from reports.services import event_record  # services -> tracking -> this module: import at call time
-
-    with transaction.atomic():
-        report = Report.objects.select_for_update(of=("self",)).select_related("election", "region").get(
-            pk=report_id)
-        clock = review_clock(report, today=today)
-        if clock is None or clock.badge != "overdue" or report.events.filter(code=OVERDUE_EVENT).exists():
-            return 0
-        event_record(report=report, code=OVERDUE_EVENT, payload={
-            "clock": clock.code, "due": clock.due_on.isoformat(), "legal_basis": clock.legal_basis})
-        officers = users_with_role(Role.BAWASLU, region__code__in=_covering_regions(report.region_code))
-        notify(users=officers, case=None, kind="clock_overdue", dedupe=f"report{report.pk}:review_overdue",
-               message=gettext_lazy("Kajian awal laporan %(code)s melewati batas %(due)s (%(basis)s)."),
-               params={"code": report.tracking_code_display, "due": clock.due_on.strftime("%d-%m-%Y"),
-                       "basis": clock.legal_basis})
-    return 1

@@ -13,10 +13,12 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import deadlines
 from cases.models import Case, DeadlineRule, Outbox, Role
-from cases.services import system_language
+from cases.services import notify, system_language, users_with_role
+from reports import clocks
 from reports.evidence import StoredFile
 from reports.tracking import report_finished
 from reports.models import (
@@ -714,3 +716,44 @@ def lapse_incomplete_reports(today=None) -> int:
                     % {"due": due.strftime("%d-%m-%Y")})
             lapsed += 1
     return lapsed
+
+
+# --- intake clocks (reports.clocks reads them; this records an overdue review once) ----------------------------
+
+OVERDUE_EVENT = "report.clock.overdue"
+
+
+def sweep_report_clocks(today: dt.date | None = None) -> int:
+    """Record and notify, once each, the waiting reports whose initial review is overdue. Returns the count."""
+    today = today or timezone.localdate()
+    waiting = (Report.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.FORMAL_CHECK],
+                                     received_at__date__lt=today)
+               .exclude(events__code=OVERDUE_EVENT).select_related("election", "region").order_by("id"))
+    done = 0
+    for report in clocks.with_review_clocks(waiting, today=today):
+        if report.review_clock and report.review_clock.badge == "overdue":
+            done += _mark_overdue(report.pk, today)
+    return done
+
+
+def _covering_regions(code: str) -> list[str]:
+    """The region codes whose officers cover `code`: national, the province, the regency itself."""
+    parts = code.split(".")
+    return ["00", *(".".join(parts[:i]) for i in range(1, len(parts) + 1))]
+
+
+def _mark_overdue(report_id: int, today: dt.date) -> int:
+    with transaction.atomic():
+        report = Report.objects.select_for_update(of=("self",)).select_related("election", "region").get(
+            pk=report_id)
+        clock = clocks.review_clock(report, today=today)
+        if clock is None or clock.badge != "overdue" or report.events.filter(code=OVERDUE_EVENT).exists():
+            return 0
+        event_record(report=report, code=OVERDUE_EVENT, payload={
+            "clock": clock.code, "due": clock.due_on.isoformat(), "legal_basis": clock.legal_basis})
+        officers = users_with_role(Role.BAWASLU, region__code__in=_covering_regions(report.region_code))
+        notify(users=officers, case=None, kind="clock_overdue", dedupe=f"report{report.pk}:review_overdue",
+               message=gettext_lazy("Kajian awal laporan %(code)s melewati batas %(due)s (%(basis)s)."),
+               params={"code": report.tracking_code_display, "due": clock.due_on.strftime("%d-%m-%Y"),
+                       "basis": clock.legal_basis})
+    return 1

@@ -2,9 +2,8 @@
 overdue initial reviews."""
 from celery import shared_task
 
-from reports.clocks import sweep_report_clocks
 from reports.evidence import purge_abandoned_uploads
-from reports.services import lapse_incomplete_reports
+from reports.services import lapse_incomplete_reports, sweep_report_clocks
 
 
 @shared_task(name="reports.tasks.purge_abandoned_uploads_task")

@@ -159,7 +159,7 @@ def test_a_pilkada_report_left_four_days_is_overdue_shown_first_and_notified_onc
     from django.utils import timezone as tz
 
     from cases.models import Notification
-    from reports import clocks
+    from reports import clocks, services
 
     received = tz.now() - dt.timedelta(days=4)
     late = _pilkada_report(bawaslu_officer, received)
@@ -168,8 +168,8 @@ def test_a_pilkada_report_left_four_days_is_overdue_shown_first_and_notified_onc
     assert clock.badge == "overdue" and clock.due_on == tz.localdate(received) + dt.timedelta(days=3)
     assert clocks.review_clock(fresh).badge in ("running", "due_soon")
 
-    assert clocks.sweep_report_clocks() == 1
-    assert clocks.sweep_report_clocks() == 0  # once
+    assert services.sweep_report_clocks() == 1
+    assert services.sweep_report_clocks() == 0  # once
     assert late.events.filter(code="report.clock.overdue").count() == 1
     told = Notification.objects.filter(user=bawaslu_officer, kind="clock_overdue")
     assert told.count() == 1 and late.tracking_code_display in told.get().message

@@ -495,7 +495,7 @@ def test_stage_and_assigned_officer_filters_are_in_the_form_and_stay_chosen(clie
     assert numbers_in(body) == {cilacap_case.number}
     assert f'<option value="{stage.pk}" selected>{stage.name}</option>' in body
     assert '<optgroup label="Pemilihan Serentak Nasional 2024 (Gubernur, Bupati, Wali Kota)">' in body
-    assert f"tahapan {stage.name}" in client.get(reverse("cases:detail", args=[cilacap_case.pk])).content.decode()
+    assert f"{cilacap_case.election.name} · {stage.name}" in client.get(reverse("cases:detail", args=[cilacap_case.pk])).content.decode()
     # The workload page's link: the officer is chosen in the select, so changing another filter keeps it.
     body = client.get(QUEUE, {"assigned": bawaslu_officer.pk}).content.decode()
     assert numbers_in(body) == {cilacap_case.number}
