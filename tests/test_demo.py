@@ -24,6 +24,19 @@ def test_load_demo_creates_consistent_cases_and_is_idempotent():
         assert CaseEvent.objects.filter(case=case).exists()
     sanctioned = Case.objects.filter(status=CaseStatus.CLOSED_SANCTIONED).first()
     assert sanctioned.tracks.get().sanction.decree_number
+    # The follow-up stage as the workflow leaves it: received by the PPK before its clock runs, and one decision
+    # of the recommended kind and level for every recommended item of a sanctioned respondent.
+    from cases.models import CaseRespondent, Clock
+    for track in CaseRespondent.objects.filter(case__status__in=[CaseStatus.CLOSED_SANCTIONED, CaseStatus.FOLLOWED_UP]):
+        items = {(i.kind, i.level) for i in track.recommendation.items()}
+        decided = {(d.item_kind, d.item_level) for d in track.decisions.select_related("sanction_type")}
+        assert items and items == decided
+        assert all((d.sanction_type.category, d.sanction_type.level) == (d.item_kind, d.item_level)
+                   for d in track.decisions.all())
+    waiting = CaseRespondent.objects.filter(case__status__in=[CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.OVERDUE])
+    assert waiting.exists() and not waiting.filter(received_on__isnull=True).exists()
+    for clock in Clock.objects.filter(code="PPK_FOLLOW_UP").select_related("track"):
+        assert clock.started_on == clock.track.received_on
     # Every demo case has a stage of its own election (the queue's stage filter finds them), most in the campaign.
     assert not Case.objects.filter(stage__isnull=True).exists()
     assert not Case.objects.exclude(stage__election=F("election")).exists()

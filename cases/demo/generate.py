@@ -81,6 +81,11 @@ class Generator:
         self.bawaslu_by_code = dict(Agency.objects.filter(kind=AgencyKind.BAWASLU_OFFICE).values_list("region__code", "id"))
         self.violations = dict(ViolationType.objects.values_list("code", "id"))
         self.sanctions = list(SanctionType.objects.filter(valid_to__isnull=True).values_list("id", "category"))
+        # A demo PNS's decision per recommended item: a sanction type of that kind and level, in force today.
+        self.sanctions_by_item = {}
+        for pk, category, level in (SanctionType.objects.filter(valid_to__isnull=True, employee_type__in=["pns", "any"])
+                                    .order_by("code").values_list("id", "category", "level")):
+            self.sanctions_by_item.setdefault((category, level), []).append(pk)
         self.body = SupervisoryBody.objects.order_by("-valid_from").first()
         self.analyst = User.objects.filter(groups__name="supervisor_analyst").first() or User.objects.first()
         self.approver = User.objects.filter(groups__name="supervisor_approver").first() or self.analyst
@@ -190,10 +195,16 @@ class Generator:
                                 CaseStatus.CLOSED_OTHER: TrackStatus.CLOSED_OTHER}.get(status, TrackStatus.RECOMMENDED if reached >= 4 else TrackStatus.OPEN)
                 track_id = ids["cases_caserespondent"] + i
                 blocked = status == CaseStatus.OVERDUE and rng.random() < 0.15
+                # The PPK clock runs from receipt: the liaison's acknowledgement, else receipt presumed a week on.
+                acknowledged = stamp_dt[3] + dt.timedelta(days=2) if reached >= 4 and rng.random() < 0.7 else None
+                received_on, basis = None, ""
+                if reached >= 4 and status != CaseStatus.CLOSED_OTHER:
+                    received_on, basis = ((acknowledged.date(), "acknowledged") if acknowledged
+                                          else (stamps[3] + dt.timedelta(days=7), "presumed"))
                 buffers["cases_caserespondent"].append((
-                    track_id, case_id, resp_id, agency_id, position, track_status,
-                    stamp_dt[3] + dt.timedelta(days=2) if reached >= 4 and rng.random() < 0.7 else None,
-                    stamp_dt[-1] if blocked else None, stamp_dt[-1] + dt.timedelta(days=3) if blocked else None, None))
+                    track_id, case_id, resp_id, agency_id, position, track_status, acknowledged,
+                    stamp_dt[-1] if blocked else None, stamp_dt[-1] + dt.timedelta(days=3) if blocked else None, None,
+                    received_on, basis))
                 due = None
                 if open_clock:
                     etype = election.election_type
@@ -203,38 +214,47 @@ class Generator:
                         due, state = self.today - dt.timedelta(days=rng.randint(1, 90)), ClockState.MISSED
                     elif status == CaseStatus.INFO_REQUESTED:
                         state = ClockState.PAUSED
+                    clock_start = received_on if open_clock == "PPK_FOLLOW_UP" and received_on else stamps[-1]
                     buffers["cases_clock"].append((nid("cases_clock"), case_id,
                                                    track_id if open_clock == "PPK_FOLLOW_UP" else None,
-                                                   self.rules[(open_clock, etype)], open_clock, stamps[-1], due, state,
+                                                   self.rules[(open_clock, etype)], open_clock, clock_start, due, state,
                                                    stamps[-1] if state == ClockState.PAUSED else None, 0, None,
                                                    False, state == ClockState.MISSED))
                     if state == ClockState.MISSED:
                         due = None
                 elif reached >= 5:
                     met = rng.random() < 0.6
-                    ppk_due = stamps[3] + dt.timedelta(days=20)
+                    ppk_start = received_on or stamps[3]
+                    ppk_due = ppk_start + dt.timedelta(days=20)
                     buffers["cases_clock"].append((nid("cases_clock"), case_id, track_id,
                                                    self.rules[("PPK_FOLLOW_UP", election.election_type)], "PPK_FOLLOW_UP",
-                                                   stamps[3], ppk_due, ClockState.MET if met else ClockState.MISSED,
+                                                   ppk_start, ppk_due, ClockState.MET if met else ClockState.MISSED,
                                                    None, 0, stamps[4] if met else ppk_due, False, not met))
+                items = []
                 if reached >= 4 and status != CaseStatus.CLOSED_OTHER:
                     rec_id = nid("cases_recommendation")
                     category = rng.choice(["moral", "disciplinary", "disciplinary", "both"])
-                    buffers["cases_recommendation"].append((rec_id, track_id, True, category,
-                                                            "open" if category != "disciplinary" else "",
-                                                            "" if category == "moral" else rng.choice(["moderate", "heavy", "heavy"]),
+                    moral_level = "open" if category != "disciplinary" else ""
+                    discipline_level = "" if category == "moral" else rng.choice(["moderate", "heavy", "heavy"])
+                    items = [(kind, level) for kind, level in (("moral", moral_level), ("disciplinary", discipline_level))
+                             if level]
+                    buffers["cases_recommendation"].append((rec_id, track_id, True, category, moral_level,
+                                                            discipline_level,
                                                             "", self.analyst.id, stamp_dt[3] - dt.timedelta(days=1),
                                                             self.approver.id, stamp_dt[3], self.body.id if self.body else None))
                     if act in self.violations:
                         buffers["cases_recommendation_violation_types"].append(
                             (nid("cases_recommendation_violation_types"),
                              rec_id, self.violations[act]))
-                if reached >= 5 and self.sanctions:
-                    sanction_id = rng.choice(self.sanctions)[0]
-                    buffers["cases_sanctionrecord"].append((nid("cases_sanctionrecord"),
-                                                            track_id, sanction_id, f"800/{rng.randint(100, 9999)}/{stamps[4].year}",
-                                                            stamps[4], "Bupati", "Pejabat Pembina Kepegawaian", "", "",
-                                                            self.ppk.id, stamp_dt[4]))
+                if reached >= 5:
+                    decree = f"800/{rng.randint(100, 9999)}/{stamps[4].year}"
+                    for kind, level in items:  # one conforming decision per recommended item
+                        choices = self.sanctions_by_item.get((kind, level))
+                        if not choices:
+                            continue
+                        buffers["cases_sanctionrecord"].append((nid("cases_sanctionrecord"), track_id, rng.choice(choices),
+                                                                decree, stamps[4], "Bupati", "Pejabat Pembina Kepegawaian",
+                                                                "", "", self.ppk.id, stamp_dt[4], kind, level))
                 prev = ""
                 path = [CaseStatus.RECEIVED, CaseStatus.REGISTERED, CaseStatus.FORWARDED, CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.FOLLOWED_UP]
                 for k in range(reached):
@@ -291,12 +311,12 @@ class Generator:
     COLUMNS = {
         "cases_respondent": "id, nip, legacy_nip, name, employee_type, position, position_class, agency_id, region_id, verified, is_ppk, in_ppk_office, created_at",
         "cases_case": "id, number, election_id, stage_id, region_id, region_code, bawaslu_office_id, status, title, description, occurred_on, place, is_finding, social_media, received_at, registered_at, forwarded_at, recommended_at, followed_up_at, closed_at, close_reason, next_due, conflict_of_interest, conflict_reason, bawaslu_owner_id, supervisor_owner_id, search_document, created_at, updated_at",
-        "cases_caserespondent": "id, case_id, respondent_id, agency_id, position_at_time, status, acknowledged_at, blocked_at, unblocked_at, block_requested_at",
+        "cases_caserespondent": "id, case_id, respondent_id, agency_id, position_at_time, status, acknowledged_at, blocked_at, unblocked_at, block_requested_at, received_on, receipt_basis",
         "cases_clock": "id, case_id, track_id, rule_id, code, started_on, due_on, state, paused_on, paused_days, finished_on, due_soon_notified, overdue_notified",
         "cases_caseevent": "id, case_id, at, actor_id, actor_agency_id, code, action, from_status, to_status, reason, payload",
         "cases_recommendation": "id, track_id, proven, category, moral_level, discipline_level, reasoning, drafted_by_id, drafted_at, approved_by_id, approved_at, supervisory_body_id",
         "cases_recommendation_violation_types": "id, recommendation_id, violationtype_id",
-        "cases_sanctionrecord": "id, track_id, sanction_type_id, decree_number, decree_date, signer_name, signer_position, document, document_sha256, recorded_by_id, recorded_at",
+        "cases_sanctionrecord": "id, track_id, sanction_type_id, decree_number, decree_date, signer_name, signer_position, document, document_sha256, recorded_by_id, recorded_at, item_kind, item_level",
     }
     ORDER = ["cases_respondent", "cases_case", "cases_caserespondent", "cases_clock", "cases_caseevent",
              "cases_recommendation", "cases_recommendation_violation_types", "cases_sanctionrecord"]
