@@ -1,5 +1,8 @@
 """Demo data: one login per role, realistic spread, idempotent re-run."""
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from django.db.models import F
 from django.core.management import call_command
 
@@ -37,6 +40,7 @@ def test_load_demo_creates_consistent_cases_and_is_idempotent():
     assert waiting.exists() and not waiting.filter(received_on__isnull=True).exists()
     for clock in Clock.objects.filter(code="PPK_FOLLOW_UP").select_related("track"):
         assert clock.started_on == clock.track.received_on
+        assert clock.due_on > clock.started_on or clock.track.received_on >= timezone.localdate() - dt.timedelta(days=1)
     # Every demo case has a stage of its own election (the queue's stage filter finds them), most in the campaign.
     assert not Case.objects.filter(stage__isnull=True).exists()
     assert not Case.objects.exclude(stage__election=F("election")).exists()

@@ -214,6 +214,11 @@ class Generator:
                         due, state = self.today - dt.timedelta(days=rng.randint(1, 90)), ClockState.MISSED
                     elif status == CaseStatus.INFO_REQUESTED:
                         state = ClockState.PAUSED
+                    if open_clock == "PPK_FOLLOW_UP" and received_on:  # a PPK's deadline falls after its receipt
+                        due = max(due, received_on + dt.timedelta(days=1)) if state == ClockState.MISSED else max(
+                            due, received_on + dt.timedelta(days=14))
+                        if state == ClockState.MISSED:
+                            due = min(due, self.today - dt.timedelta(days=1))
                     clock_start = received_on if open_clock == "PPK_FOLLOW_UP" and received_on else stamps[-1]
                     buffers["cases_clock"].append((nid("cases_clock"), case_id,
                                                    track_id if open_clock == "PPK_FOLLOW_UP" else None,
