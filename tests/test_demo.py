@@ -35,7 +35,7 @@ def test_load_demo_creates_consistent_cases_and_is_idempotent():
         decided = {(d.item_kind, d.item_level) for d in track.decisions.select_related("sanction_type")}
         assert items and items == decided
         assert all((d.sanction_type.category, d.sanction_type.level) == (d.item_kind, d.item_level)
-                   for d in track.decisions.all())
+                   and d.decree_date >= track.received_on for d in track.decisions.all())
     waiting = CaseRespondent.objects.filter(case__status__in=[CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.OVERDUE])
     assert waiting.exists() and not waiting.filter(received_on__isnull=True).exists()
     for clock in Clock.objects.filter(code="PPK_FOLLOW_UP").select_related("track"):

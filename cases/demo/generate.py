@@ -201,6 +201,8 @@ class Generator:
                 if reached >= 4 and status != CaseStatus.CLOSED_OTHER:
                     received_on, basis = ((acknowledged.date(), "acknowledged") if acknowledged
                                           else (stamps[3] + dt.timedelta(days=7), "presumed"))
+                    if reached >= 5 and received_on > stamps[4]:  # the PPK decided: it had the letter by then
+                        received_on = stamps[4]
                 buffers["cases_caserespondent"].append((
                     track_id, case_id, resp_id, agency_id, position, track_status, acknowledged,
                     stamp_dt[-1] if blocked else None, stamp_dt[-1] + dt.timedelta(days=3) if blocked else None, None,
