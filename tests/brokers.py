@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.conftest import require_service
+from tests.conftest import require_service, reset_celery_connections
 
 RABBITMQ_URL = os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 BROKERS = ["redis", "rabbitmq"]
@@ -60,10 +60,9 @@ def celery_broker(broker_url, result_backend=None):
     old = (app.conf.broker_url, app.conf.result_backend, app.conf.broker_transport_options)
 
     def reset():
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
-        app.amqp._producer_pool = None
+        # kombu keeps producer pools in a global registry too: without dropping them a later test acquires from a
+        # pool closed here ("Acquire on closed pool"), which once failed the killed-worker test on Redis in CI.
+        reset_celery_connections()
         app._local.__dict__.pop("backend", None)  # the result store is cached per thread
 
     app.conf.broker_url = broker_url
