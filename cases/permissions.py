@@ -142,6 +142,8 @@ rules.add_perm("reports.read_reporter_messages", is_bawaslu | is_analyst | is_ap
 # each opening is recorded (cases.models.AccessRecord), and auditors read that record on the case page.
 rules.add_perm("reports.view_evidence", is_bawaslu | is_analyst | is_approver | is_auditor | is_admin)
 rules.add_perm("cases.view_access_records", is_auditor | is_admin)
+# A respondent asking to see their data (UU 27/2022) goes to an officer who handles cases; the request is theirs.
+rules.add_perm("privacy.record_request", is_bawaslu | is_analyst | is_approver | is_bkn | is_admin)
 
 
 def may_act(user, case, roles) -> bool:

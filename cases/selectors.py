@@ -523,9 +523,10 @@ def case_clocks(user, case):
 
 def case_access_records(user, case, *, limit=200):
     """Who opened this case's evidence and confidential letters, newest first; only for auditors (and
-    administrators), else None."""
+    administrators), else None. Displays of identities and respondent records are on the access page (privacy)."""
     if not user.has_perm("cases.view_access_records"):
         return None
-    from cases.models import AccessRecord
+    from cases.models import AccessKind, AccessRecord
 
-    return list(AccessRecord.objects.filter(case=case).select_related("user", "user_agency").order_by("-id")[:limit])
+    return list(AccessRecord.objects.filter(case=case, kind__in=[AccessKind.EVIDENCE_ORIGINAL, AccessKind.LETTER_CONFIDENTIAL])
+                .select_related("user", "user_agency").order_by("-id")[:limit])

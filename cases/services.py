@@ -49,6 +49,24 @@ def access_record(*, actor, kind: str, object_id, label: str = "", via: str = ""
         kind=kind, object_id=str(object_id)[:40], label=(label or "")[:255], via=(via or "")[:200])
 
 
+def access_records_many(*, actor, kind: str, objects: Iterable[tuple], via: str = "") -> int:
+    """Record a display of several objects at once (a list page, a case page's respondents): one INSERT.
+    `objects` are (object_id, label, case) triples."""
+    rows = [AccessRecord(user=actor, user_agency_id=getattr(actor, "agency_id", None),
+                         case_id=getattr(case, "pk", case), kind=kind, object_id=str(object_id)[:40],
+                         label=(label or "")[:255], via=(via or "")[:200]) for object_id, label, case in objects]
+    AccessRecord.objects.bulk_create(rows)
+    return len(rows)
+
+
+def respondents_shown(*, actor, case, tracks, via: str = "") -> int:
+    """Record that a case page showed these respondents' records in full (masked rows are not a display). The label
+    is the record's key (NIP, else the respondent row), never more personal data than the record already names."""
+    shown = [t for t in tracks if not getattr(t, "masked", False)]
+    return access_records_many(actor=actor, kind=AccessKind.RESPONDENT_RECORD, via=via, objects=[
+        (t.respondent_id, t.respondent.nip or f"respondent:{t.respondent_id}", case) for t in shown])
+
+
 def letter_opened(*, actor, letter, via: str = "") -> None:
     """Record the download of a confidential ("Rahasia") letter; other letters are not recorded."""
     if letter.is_confidential:

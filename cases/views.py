@@ -21,6 +21,7 @@ from cases import selectors
 from cases.deadlines import clock_status
 from cases.models import ElectionPeriod, ElectionStage, Role, User
 from cases.pagination import InvalidCursor, bounded_count
+from cases.services import request_origin, respondents_shown
 from cases.workspace import case_act, note_add, notifications_mark_read, stale_message
 from cases.workspace_forms import CONSEQUENCES, DANGEROUS, NoteForm, form_for
 
@@ -204,13 +205,17 @@ def _reports(case):
 @login_required
 def case_detail(request, pk):
     case = selectors.case_for_user(request.user, pk)
-    return render(request, "cases/detail.html", _case_context(request, case))
+    context = _case_context(request, case)
+    respondents_shown(actor=request.user, case=case, tracks=context["tracks"], via=request_origin(request))
+    return render(request, "cases/detail.html", context)
 
 
 @login_required
 def case_print(request, pk):
     case = selectors.case_for_user(request.user, pk)
-    return render(request, "cases/print.html", {"items": [_case_context(request, case)],
+    context = _case_context(request, case)
+    respondents_shown(actor=request.user, case=case, tracks=context["tracks"], via=request_origin(request))
+    return render(request, "cases/print.html", {"items": [context],
                                                 "back": reverse("cases:detail", args=[case.pk])})
 
 
@@ -334,6 +339,8 @@ def print_selected(request):
         messages.error(request, _("Pilih sedikitnya satu perkara untuk dicetak."))
         return redirect(back)
     items = [_case_context(request, cases[pk]) for pk in ids if pk in cases]
+    for item in items:
+        respondents_shown(actor=request.user, case=item["case"], tracks=item["tracks"], via=request_origin(request))
     return render(request, "cases/print.html", {"items": items, "back": back})
 
 

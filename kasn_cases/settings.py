@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cases",
     "reports",
     "reports.screening",
+    "reports.privacy",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,7 @@ CELERY_BEAT_SCHEDULE = {
     "incomplete-reports-lapse": {"task": "reports.tasks.lapse_incomplete_reports_task", "schedule": 60 * 60},
     "report-clocks-sweep": {"task": "reports.tasks.sweep_report_clocks_task", "schedule": 15 * 60},
     "abandoned-uploads-purge": {"task": "reports.tasks.purge_abandoned_uploads_task", "schedule": 6 * 60 * 60},
+    "retention-apply": {"task": "reports.privacy.tasks.retention_apply_task", "schedule": crontab(hour=2, minute=30)},
 }
 
 AUTH_USER_MODEL = "cases.User"

@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("cases.letters.urls")),
     path("health/", case_views.health, name="health"),
     path("screening/", include("reports.screening.urls")),
+    path("", include("reports.privacy.urls")),
     path("", include("reports.urls")),
 ]

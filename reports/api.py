@@ -23,10 +23,12 @@ from cases.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
 from cases.api.idempotency import idempotent
 from cases.api.parsers import JSONParser
 from cases.api.views import ApiCursorPagination, parse_pk
+from cases.services import request_origin
 from reports import api_check, services
 from reports.evidence import EvidenceRejected, store_upload
 from reports.forms import OfficerReportForm
 from reports.models import Anonymity, Channel, Evidence, Report, ReportKind, ReportStatus, Standing
+from reports.privacy.services import identities_in_answer
 from reports.selectors import public_status, reporter_identity, reports_visible_to
 
 EXCEPTION_MAP[EvidenceRejected] = lambda exc: Unprocessable({"file": [str(exc)]})
@@ -278,6 +280,16 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return (reports_for_client(self.request.user)
                 .select_related("election", "region", "respondent_agency", "case", "reporter")
                 .prefetch_related("evidence"))
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        identities_in_answer(actor=request.user, reports=response.data.get("results", []), via=request_origin(request))
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        identities_in_answer(actor=request.user, reports=[response.data], via=request_origin(request))
+        return response
 
     def get_object(self):
         try:

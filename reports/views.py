@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseGone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django_ratelimit.core import is_ratelimited
 
 from cases.models import AccessKind
 from cases.services import access_record, request_origin
+from reports.privacy.services import identity_shown
 from cases.workflow import ActionNotAllowed, InvalidTransition
 from reports import clocks, messaging, selectors, services, tracking, views_messages
 from reports.evidence import EvidenceRejected, StoredFile, discard, store_upload
@@ -366,12 +367,14 @@ def intake_detail(request, pk, check_form=None, status=200):
     _require_intake(request)
     report = selectors.report_for_user(request.user, pk)
     assessment = selectors.report_assessment(report) if report.status != ReportStatus.MERGED else None
+    reporter = selectors.reporter_identity(request.user, report)
+    identity_shown(actor=request.user, report=report, view=reporter, via=request_origin(request))
     initial = {"outcome": assessment.suggestion if assessment else "", "respondent_agency": report.respondent_agency,
                "reason": assessment.late_reason if assessment else "",
                "due_on": services.completion_due(report) if report.status in ReportStatus.checkable() else None}
     return render(request, "reports/intake_detail.html", {
         "report": report, "assessment": assessment,
-        "reporter": selectors.reporter_identity(request.user, report),
+        "reporter": reporter,
         "duplicates": selectors.likely_duplicates(request.user, report),
         "candidate_cases": selectors.candidate_cases(request.user, report),
         "evidence": report.evidence.select_related("uploaded_by"),
@@ -469,6 +472,8 @@ def _open_evidence(request, pk, *, record: bool) -> Evidence:
         raise PermissionDenied(_("Peran Anda tidak berwenang membuka bukti laporan; bukti hanya dibuka oleh "
                                  "petugas yang memutus perkara (Bawaslu, lembaga pengawas, auditor)."))
     evidence = selectors.evidence_for_user(request.user, pk)
+    if hasattr(evidence, "destroyed"):  # removed by the retention schedule: the row and hash stay, the file is gone
+        raise EvidenceDestroyed(evidence.destroyed)
     if record:
         case = getattr(evidence, "case", None) or evidence.report.case_id
         access_record(actor=request.user, kind=AccessKind.EVIDENCE_ORIGINAL, object_id=evidence.pk,
@@ -479,15 +484,27 @@ def _open_evidence(request, pk, *, record: bool) -> Evidence:
 @login_required
 def evidence_download(request, pk):
     """The untouched original, always as an attachment (never rendered inline by the browser)."""
-    evidence = _open_evidence(request, pk, record=True)
+    try:
+        evidence = _open_evidence(request, pk, record=True)
+    except EvidenceDestroyed as gone:
+        return HttpResponseGone(_("Berkas bukti ini sudah dimusnahkan sesuai jadwal retensi pada %(d)s; nama, ukuran, "
+                                  "dan hash SHA-256-nya tetap tercatat.") % {"d": gone.args[0].destroyed_at.strftime("%d-%m-%Y")},
+                                content_type="text/plain; charset=utf-8")
     return FileResponse(default_storage.open(evidence.file.name, "rb"), as_attachment=True,
                         filename=evidence.original_name, content_type=evidence.content_type)
+
+
+class EvidenceDestroyed(Exception):
+    """The original was destroyed by the retention schedule (reports.privacy.retention)."""
 
 
 @login_required
 def evidence_preview(request, pk):
     """The derived, metadata-free preview of an image."""
-    evidence = _open_evidence(request, pk, record=False)
+    try:
+        evidence = _open_evidence(request, pk, record=False)
+    except EvidenceDestroyed:
+        raise Http404 from None
     if not evidence.preview:
         raise Http404
     response = FileResponse(default_storage.open(evidence.preview.name, "rb"), content_type="image/jpeg")

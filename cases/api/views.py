@@ -21,11 +21,11 @@ from cases.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
 from cases.api.idempotency import idempotent
 from cases.filters import CLOCK_STATES, REACHED, CaseFilterSet
 from cases.models import (
-    Agency, CaseStatus, DeadlineRule, ElectionPeriod, Holiday, Letter, Region, Respondent, SanctionCategory,
+    AccessKind, Agency, CaseStatus, DeadlineRule, ElectionPeriod, Holiday, Letter, Region, Respondent, SanctionCategory,
     SanctionType, ViolationType,
 )
 from cases.nip import parse_nip
-from cases.services import letter_opened, request_origin
+from cases.services import access_record, letter_opened, request_origin
 from cases.selectors import (
     case_for_user, case_timeline_entries, cases_visible_to, letters_visible_to, tracks_prefetch, tracks_visible_to,
 )
@@ -211,7 +211,10 @@ class RespondentView(APIView):
             if respondent else [])
         if respondent is None or not cases:
             raise NotFound(_("NIP %(nip)s tidak ditemukan pada perkara yang dapat Anda akses.") % {"nip": parsed.display})
-        return Response(s.RespondentSerializer(respondent, context={"cases": cases}).data)
+        data = s.RespondentSerializer(respondent, context={"cases": cases}).data
+        access_record(actor=request.user, kind=AccessKind.RESPONDENT_RECORD, object_id=respondent.pk,
+                      label=respondent.nip or "", via=request_origin(request))
+        return Response(data)
 
 
 # --- letters -------------------------------------------------------------------------------------------------------

@@ -1,0 +1,12 @@
+"""App config for personal-data protection."""
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    name = "reports.privacy"
+    label = "privacy"
+    verbose_name = "Pelindungan data pribadi"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from reports.privacy import home  # noqa: F401  (open requests on the responsible officer's home)
