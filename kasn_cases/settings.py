@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reports",
     "reports.screening",
     "reports.privacy",
+    "reports.registers",
 ]
 
 MIDDLEWARE = [

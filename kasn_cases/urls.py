@@ -29,5 +29,6 @@ urlpatterns = [
     path("health/", case_views.health, name="health"),
     path("screening/", include("reports.screening.urls")),
     path("", include("reports.privacy.urls")),
+    path("register/", include("reports.registers.urls")),
     path("", include("reports.urls")),
 ]

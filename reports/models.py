@@ -79,6 +79,7 @@ class Channel(models.TextChoices):
     FINDING = "finding", _("Pengawasan Bawaslu")
     SCREENING = "screening", _("Penapisan media sosial")
     API = "api", _("API")
+    REGISTER = "register", _("Impor register sumber lain")  # reports.registers: the source is on its RegisterEntry
 
 
 class Standing(models.TextChoices):
