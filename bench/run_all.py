@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ["bench.bench_floor", "bench.bench_queue", "bench.bench_intake", "bench.bench_instructions", "bench.bench_letters", "bench.bench_screening", "bench.bench_ocr",
+MODULES = ["bench.bench_floor", "bench.bench_queue", "bench.bench_intake", "bench.bench_instructions", "bench.bench_letters", "bench.bench_screening", "bench.bench_ocr", "bench.bench_import",
            "bench.bench_dashboard", "bench.bench_api_fuzz"]
 BENCH_CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 
