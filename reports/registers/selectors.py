@@ -1,14 +1,15 @@
 """Reconciliation reads: for an election, reports per source, how many are matched across sources, and the rest.
 
 Scope first: only the reports the user may see (reports.selectors.reports_visible_to) are counted or listed.
-A report's sources are the registers whose rows became or joined it, plus «this system» when it was filed here.
+A report's sources are the registers whose rows became or joined it, plus «this system» when it was filed here
+(any channel but «register»).
 """
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.aggregates import ArrayAgg, BoolOr
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Report
+from reports.models import Channel, Report
 from reports.registers.models import RegisterEntry, RegisterSource
 from reports.selectors import reports_visible_to
 
@@ -40,11 +41,10 @@ class Reconciliation:
 
 
 def _origins(reports) -> list[tuple[int, set]]:
-    rows = reports.annotate(
-        sources=ArrayAgg("register_entries__source__code", distinct=True, default=[]),
-        imported=BoolOr("register_entries__created_report", default=False),
-    ).order_by("id").values_list("pk", "sources", "imported")
-    return [(pk, {s for s in sources if s} | (set() if imported else {APP})) for pk, sources, imported in rows]
+    rows = reports.annotate(sources=ArrayAgg("register_entries__source__code", distinct=True, default=[])).order_by(
+        "id").values_list("pk", "sources", "channel")
+    return [(pk, {s for s in sources if s} | (set() if channel == Channel.REGISTER else {APP}))
+            for pk, sources, channel in rows]
 
 
 def reconciliation(user, election) -> Reconciliation:
@@ -72,3 +72,9 @@ def _fill_unmatched(lines: dict) -> None:
     references = dict(RegisterEntry.objects.filter(report_id__in=shown).values_list("report_id", "reference"))
     for line in lines.values():
         line.unmatched_rows = [(reports[pk], references.get(pk, "")) for pk in line.unmatched_ids[:UNMATCHED_SHOWN]]
+
+
+def tracking_codes(report_ids) -> dict:
+    """Report id -> tracking code as shown («ABCDE-FGHJK»), for the rows of a dry run that name a report."""
+    return {pk: f"{code[:5]}-{code[5:]}" for pk, code in
+            Report.objects.filter(pk__in=set(report_ids)).values_list("pk", "tracking_code")}

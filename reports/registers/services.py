@@ -80,7 +80,7 @@ class PlannedRow:
         return {"row": self.row.number, "action": self.action, "reference": self.row.reference,
                 "respondent": f.get("respondent_name", ""), "nip": f.get("respondent_nip", ""),
                 "region": f["region"].name if f.get("region") else "",
-                "occurred_on": f["occurred_on"].isoformat() if f.get("occurred_on") else "",
+                "occurred_on": f["occurred_on"].strftime("%d-%m-%Y") if f.get("occurred_on") else "",
                 "report": self.report_id, "into_row": self.into_row,
                 "errors": [{"field": str(FIELDS_BY_KEY[k].label), "message": m} for k, m in self.row.errors]}
 

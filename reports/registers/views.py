@@ -16,7 +16,7 @@ from reports.registers.forms import MappingForm, RegisterUploadForm
 from reports.registers.models import ImportStatus, RegisterImport, RegisterSource, RowAction
 from reports.registers.rows import guess_mapping
 
-PLAN_SHOWN = 300
+PLAN_SHOWN = 100  # rows listed per outcome; the counts cover them all
 
 
 def perm_required(perm, message):
@@ -102,9 +102,10 @@ def detail(request, pk):
     action = action if action in labels else ""
     rows = [r for r in imp.plan if r["action"] == action] if action else imp.plan
     rejected = [r for r in imp.plan if r["action"] == RowAction.REJECT]
+    codes = selectors.tracking_codes(r["report"] for r in rows[:PLAN_SHOWN] if r["report"])
     return render(request, "registers/detail.html", {
         "imp": imp, "state": _state(imp), "rejected": rejected[:PLAN_SHOWN],
-        "rows": [{**r, "label": labels[r["action"]]} for r in rows[:PLAN_SHOWN]],
+        "rows": [{**r, "label": labels[r["action"]], "report_code": codes.get(r["report"], "")} for r in rows[:PLAN_SHOWN]],
         "rows_more": max(0, len(rows) - PLAN_SHOWN), "action_label": labels.get(action, ""),
         "summary": [(value, label, imp.counts.get(value, 0)) for value, label in RowAction.choices]})
 
