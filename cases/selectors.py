@@ -66,8 +66,19 @@ def case_tracks(user, case) -> list:
     OtherAgencyRespondent. Every page, API answer and print of a case's respondents goes through here."""
     tracks = getattr(case, "scoped_tracks", None)
     if tracks is None:
-        tracks = scoped_tracks(user).filter(case=case)
+        tracks = scoped_tracks(user).filter(case=case).prefetch_related(blocks_prefetch())
     return [t if t.in_scope else OtherAgencyRespondent() for t in tracks]
+
+
+def blocks_prefetch(prefix=""):
+    """Each respondent's block cycles, oldest first, with who acted and the letters (case page, API)."""
+    from cases.models import DataBlock
+
+    return Prefetch(prefix + "blocks", queryset=DataBlock.objects.select_related(
+        "requested_by__agency", "recorded_by__agency", "lift_requested_by__agency", "lifted_by__agency",
+        "withdrawn_by__agency", "request_letter", "record_letter", "lift_request_letter", "lift_letter")
+        .defer("request_letter__pdf", "record_letter__pdf", "lift_request_letter__pdf", "lift_letter__pdf")
+        .order_by("requested_at", "id"))
 
 
 def hidden_track_ids(user, case) -> set:
@@ -310,7 +321,7 @@ def liaison_tracks(user, *, pending_only=False):
     if not user.agency_id:
         return CaseRespondent.objects.none()
     qs = (CaseRespondent.objects.filter(agency_id=user.agency_id, case__status__in=POST_RECOMMENDATION)
-          .select_related("case", "respondent", "recommendation").prefetch_related("decisions__sanction_type")
+          .select_related("case", "respondent", "recommendation").prefetch_related("decisions__sanction_type", "blocks")
           .order_by("case__next_due", "-case_id"))
     if pending_only:
         qs = qs.filter(status=TrackStatus.RECOMMENDED)
@@ -353,22 +364,23 @@ def track_clocks(tracks):
 
 
 def bkn_block_queue(user):
-    """Data blocks to record (requested, not yet blocked) and to lift (blocked, and either an unblock request is
-    waiting, from the supervisory body or from a case closed for another reason, or the PPK's decision stands)."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from cases.models import CaseRespondent, CaseStatus, DecisionReview, SanctionRecord, TrackStatus
+    """BKN's desk, read from the block cycles (DataBlock): blocks to record (requested, not yet recorded), blocks to
+    lift (a request to lift them is waiting: a standing decision, the supervisory body's decision, or the case
+    closed), and every block in force."""
+    from cases.models import ACTIVE_BLOCK, CaseStatus, DataBlock
 
     if not user.has_role("bkn_officer", "administrator"):
-        return {"to_block": CaseRespondent.objects.none(), "to_unblock": CaseRespondent.objects.none()}
-    base = CaseRespondent.objects.select_related("case", "respondent", "agency")
+        none = DataBlock.objects.none()
+        return {"to_block": none, "to_unblock": none, "blocked": none}
+    base = DataBlock.objects.filter(ACTIVE_BLOCK).select_related(
+        "track__case", "track__respondent", "track__agency", "requested_by__agency", "lift_requested_by__agency",
+        "request_letter", "lift_request_letter")
     return {
-        "to_block": base.filter(block_requested_at__isnull=False, blocked_at__isnull=True,
-                                case__status=CaseStatus.OVERDUE).order_by("block_requested_at", "id")[:100],
-        "to_unblock": base.filter(blocked_at__isnull=False, unblocked_at__isnull=True).filter(
-            Q(unblock_requested_at__isnull=False) | Q(status=TrackStatus.SANCTIONED) & ~Exists(SanctionRecord.objects.filter(
-                track=OuterRef("pk"), active=True, review=DecisionReview.PENDING))).order_by("blocked_at", "id")[:100],
-        "blocked": base.filter(blocked_at__isnull=False, unblocked_at__isnull=True).order_by("-blocked_at", "-id")[:100],
+        "to_block": base.filter(recorded_at__isnull=True, track__case__status=CaseStatus.OVERDUE)
+        .order_by("requested_at", "id")[:100],
+        "to_unblock": base.filter(recorded_at__isnull=False, lift_requested_at__isnull=False)
+        .order_by("lift_requested_at", "id")[:100],
+        "blocked": base.filter(recorded_at__isnull=False).order_by("-recorded_at", "-id")[:100],
     }
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from cases import deadlines
 from cases.models import (
-    NONE_SET, AgencyKind, EscalationStep, GakkumduReferral, ReceiptBasis, Case, CaseEvent, CaseRespondent, CaseStatus, ClockState, DecisionReview, Deviation,
+    ACTIVE_BLOCK, NONE_SET, AgencyKind, DataBlock, EscalationStep, GakkumduReferral, ReceiptBasis, Case, CaseEvent, CaseRespondent, CaseStatus, ClockState, DecisionReview, Deviation,
     EmployeeRegime, Note, Recommendation, Respondent, Role, SanctionCategory, SanctionRecord, SanctionType,
     SupervisoryBody, TrackStatus, ViolationType,
 )
@@ -137,10 +137,11 @@ TRANSITIONS = {
     Action.SEND_REMINDER:        T(PPK_STAGE,                                 None,                  [AP],        "case.reminder.sent"),
     Action.REQUEST_BLOCK:        T({S.OVERDUE},                               None,                  [AP],        "case.block.requested"),
     Action.RECORD_BLOCK:         T({S.OVERDUE},                               None,                  [BKN],       "case.block.recorded"),
-    # A block is lifted after a standing decision, or on the supervisory body's decision, or when the case closed
-    # for another reason (case_close_other leaves the unblock request on BKN's desk, so it is lifted after closing).
+    # BKN lifts a block on a request to lift it (DataBlock.lift_requested_at), made by whoever ends the reason for it:
+    # the PPK recording a conforming decision, the supervisory body accepting a non-conforming one or deciding to
+    # lift, or closing the case (any reason); the request stays on BKN's desk after the case closed.
     Action.REQUEST_UNBLOCK:      T(PPK_STAGE | {S.FOLLOWED_UP},               None,                  [AP],        "case.unblock.requested"),
-    Action.UNBLOCK:              T(PPK_STAGE | {S.FOLLOWED_UP, S.CLOSED_OTHER}, None,                [BKN],       "case.unblocked"),
+    Action.UNBLOCK:              T(PPK_STAGE | {S.FOLLOWED_UP, S.CLOSED_OTHER, S.CLOSED_SANCTIONED}, None, [BKN], "case.unblocked"),
     # Conflict of interest (the PPK is the respondent, sits with them, or is a candidate): the escalation
     # goes to KemenPAN-RB / Kemendagri directly, already from awaiting_follow_up (see DIRECT_ESCALATION_FROM).
     Action.ESCALATE:             T({S.OVERDUE},                               None,                  [AP],        "case.escalated"),
@@ -157,19 +158,25 @@ TRANSITIONS = {
 }
 DIRECT_ESCALATION_FROM = {S.AWAITING_FOLLOW_UP}
 REOPEN_OWNER = {S.DISMISSED: (B,), S.CLOSED_NOT_PROVEN: (AP,), S.CLOSED_SANCTIONED: (AP,), S.CLOSED_OTHER: (AP,)}
+
+
+def _block_q(**kw):
+    """A respondent's track has a block in force (matching kw)."""
+    return models.Exists(DataBlock.objects.filter(ACTIVE_BLOCK, track=models.OuterRef("pk"), **kw))
+
+
 SUBJECT_NEEDED = {
+    Action.ACKNOWLEDGE: models.Q(status=TrackStatus.RECOMMENDED, acknowledged_at__isnull=True),
+    Action.RECORD_DELIVERY: models.Q(status=TrackStatus.RECOMMENDED, received_on__isnull=True),
     Action.ACCEPT_DECISION: models.Q(decisions__active=True, decisions__review=DecisionReview.PENDING),
     Action.RETURN_DECISION: models.Q(decisions__active=True, decisions__review=DecisionReview.PENDING),
-    Action.REQUEST_BLOCK: models.Q(status=TrackStatus.RECOMMENDED) & (
-        models.Q(block_requested_at__isnull=True) | models.Q(unblocked_at__isnull=False)),
-    Action.RECORD_BLOCK: models.Q(block_requested_at__isnull=False, blocked_at__isnull=True),
-    Action.REQUEST_UNBLOCK: models.Q(blocked_at__isnull=False, unblocked_at__isnull=True, unblock_requested_at__isnull=True),
-    Action.UNBLOCK: models.Q(blocked_at__isnull=False, unblocked_at__isnull=True) & (
-        models.Q(unblock_requested_at__isnull=False) | models.Q(status=TrackStatus.SANCTIONED)),
+    Action.REQUEST_BLOCK: models.Q(status=TrackStatus.RECOMMENDED) & ~_block_q(),
+    Action.RECORD_BLOCK: _block_q(recorded_at__isnull=True),
+    Action.REQUEST_UNBLOCK: _block_q(recorded_at__isnull=False, lift_requested_at__isnull=True),
+    Action.UNBLOCK: _block_q(recorded_at__isnull=False, lift_requested_at__isnull=False),
 }
 SUBJECT_FORBIDDEN = {
-    Action.CLOSE_SANCTIONED: models.Q(decisions__active=True, decisions__review=DecisionReview.PENDING) | models.Q(
-        blocked_at__isnull=False, unblocked_at__isnull=True),
+    Action.CLOSE_SANCTIONED: models.Q(decisions__active=True, decisions__review=DecisionReview.PENDING),
 }
 ESCALATION_TARGET = {AgencyKind.CENTRAL: "KEMENPANRB", AgencyKind.REGIONAL: "KEMENDAGRI"}
 MINISTRY_ROLE_KIND = {Role.KEMENPANRB: AgencyKind.CENTRAL, Role.KEMENDAGRI: AgencyKind.REGIONAL}
@@ -752,12 +759,14 @@ def case_record_sanction(*, actor, case, track=None, item="", sanction_type=None
 def _finish_decision(case, track, record, actor, on):
     """Close the track when its last item is decided, the case when its last track is; one event."""
     undecided = _undecided_items(track)
+    blocks = {}
     if not undecided:
         track.status = TrackStatus.SANCTIONED
-        if track.block_requested_at and not track.blocked_at:  # decided before BKN recorded it: withdrawn
-            track.block_requested_at = None
-        track.save(update_fields=["status", "block_requested_at"])
+        track.save(update_fields=["status"])
         deadlines.clock_stop(case, PPK_CLOCKS, on=on, track=track)
+        with system_language():  # stored, read later by others
+            blocks = _blocks_on_decision(track, actor, _("Keputusan PPK atas rekomendasi berlaku (SK %(n)s).")
+                                         % {"n": record.decree_number or "-"})
     waiting = case.tracks.filter(status=TrackStatus.RECOMMENDED).exists()
     if not waiting:
         case.followed_up_at = timezone.now()
@@ -765,7 +774,9 @@ def _finish_decision(case, track, record, actor, on):
         "track": track.pk, "decision": record.pk, "item": record.item_kind, "item_level": record.item_level,
         "sanction_type": record.sanction_type.code if record.sanction_type else None,
         "decree_number": record.decree_number, "decree_date": record.decree_date, "signer": record.signer_name,
-        "conforms": record.conforms, "deviation": record.deviation, "undecided": [i.kind for i in undecided]})
+        "conforms": record.conforms, "deviation": record.deviation, "undecided": [i.kind for i in undecided],
+        **_block_payload(blocks)})
+    _tell_bkn_to_lift(case, blocks.get("lifts", []))
     if record.deviation:
         message = gettext_lazy("PPK mencatat keputusan TIDAK SESUAI REKOMENDASI pada perkara %(n)s: mohon dinilai.")
     else:
@@ -904,8 +915,14 @@ def case_accept_decision(*, actor, case, decision=None, track=None, reason="") -
         record.review, record.reviewed_by, record.reviewed_at, record.review_reason = (
             DecisionReview.ACCEPTED, actor, timezone.now(), reason)
         record.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_reason"])
+        blocks = {}
+        if record.track.status == TrackStatus.SANCTIONED:
+            with system_language():
+                blocks = _blocks_on_decision(record.track, actor, _("Keputusan PPK diterima lembaga pengawas: %(r)s")
+                                             % {"r": reason})
         _finish(case, Action.ACCEPT_DECISION, actor, reason=reason, payload={
-            "track": record.track_id, "decision": record.pk, "deviation": record.deviation})
+            "track": record.track_id, "decision": record.pk, "deviation": record.deviation, **_block_payload(blocks)})
+        _tell_bkn_to_lift(case, blocks.get("lifts", []))
     return case
 
 
@@ -1011,37 +1028,42 @@ def case_send_reminder(*, actor, case, on=None, out_of_order_reason="") -> Case:
     return case
 
 
+def _active_block(track):
+    """The track's block in force (the case row is locked by the caller, so no other action changes it)."""
+    return DataBlock.objects.filter(ACTIVE_BLOCK, track=track).first()
+
+
 def case_request_block(*, actor, case, track=None, reason="", out_of_order_reason="") -> Case:
-    """Ask BKN to block the personnel data of a respondent whose PPK has not acted."""
+    """Ask BKN to block the personnel data of a respondent whose PPK has not acted: a new block cycle."""
     with transaction.atomic():
         case = _begin(Action.REQUEST_BLOCK, actor, case)
         track = _track(case, track, Action.REQUEST_BLOCK)
         ladder = _ladder(case, Action.REQUEST_BLOCK, out_of_order_reason, local_today())
-        if track.status != TrackStatus.RECOMMENDED or track.block_requested_at and not track.unblocked_at:
+        if track.status != TrackStatus.RECOMMENDED or _active_block(track):
             _refuse(_("Pemblokiran untuk %(who)s tidak dapat diminta (sudah diminta atau sudah ditindaklanjuti).")
                     % {"who": track.respondent.name}, Action.REQUEST_BLOCK, case)
-        track.block_requested_at, track.blocked_at, track.unblocked_at = timezone.now(), None, None
-        track.unblock_requested_at, track.unblock_reason = None, ""
-        track.save(update_fields=["block_requested_at", "blocked_at", "unblocked_at", "unblock_requested_at",
-                                  "unblock_reason"])
-        _finish(case, Action.REQUEST_BLOCK, actor, reason=reason or "",
-                payload={"track": track.pk, "nip": track.respondent.nip, **ladder})
+        block = DataBlock.objects.create(track=track, requested_by=actor, request_reason=(reason or "").strip())
+        _finish(case, Action.REQUEST_BLOCK, actor, reason=block.request_reason,
+                payload={"track": track.pk, "block": block.pk, "nip": track.respondent.nip, **ladder})
         _ladder_clock(case, ladder, local_today())
         notify(users=responsible_users(case, "bkn"), case=case, kind="block_requested",
                message=gettext_lazy("Permintaan pemblokiran data %(who)s (perkara %(n)s)."), params={"who": track.respondent.name, "n": case.number})
     return case
 
 
-def case_record_block(*, actor, case, track=None) -> Case:
+def case_record_block(*, actor, case, track=None, reference="") -> Case:
+    """BKN records the block in SIASN (with its own reference, when it gives one)."""
     with transaction.atomic():
         case = _begin(Action.RECORD_BLOCK, actor, case)
         track = _track(case, track, Action.RECORD_BLOCK)
-        if not track.block_requested_at or track.blocked_at:
+        block = _active_block(track)
+        if block is None or block.recorded_at:
             _refuse(_("Tidak ada permintaan pemblokiran yang menunggu untuk %(who)s.") % {"who": track.respondent.name},
                     Action.RECORD_BLOCK, case)
-        track.blocked_at = timezone.now()
-        track.save(update_fields=["blocked_at"])
-        _finish(case, Action.RECORD_BLOCK, actor, payload={"track": track.pk, "nip": track.respondent.nip})
+        block.recorded_at, block.recorded_by, block.record_reference = timezone.now(), actor, (reference or "").strip()[:200]
+        block.save(update_fields=["recorded_at", "recorded_by", "record_reference"])
+        _finish(case, Action.RECORD_BLOCK, actor, payload={"track": track.pk, "block": block.pk,
+                                                           "nip": track.respondent.nip, "reference": block.record_reference})
         notify(users=responsible_users(case, "ppk", tracks=[track]), case=case, kind="blocked",
                message=gettext_lazy("Data kepegawaian %(who)s diblokir sampai rekomendasi ditindaklanjuti."), params={"who": track.respondent.name})
     return case
@@ -1054,69 +1076,89 @@ def case_request_unblock(*, actor, case, track=None, reason="") -> Case:
         case = _begin(Action.REQUEST_UNBLOCK, actor, case)
         reason = _require_reason(reason, Action.REQUEST_UNBLOCK)
         track = _track(case, track, Action.REQUEST_UNBLOCK)
-        if not track.is_blocked or track.unblock_requested_at:
+        block = _active_block(track)
+        if block is None or not block.recorded_at or block.lift_requested_at:
             _refuse(_("Data %(who)s tidak sedang diblokir atau buka blokirnya sudah diminta.")
                     % {"who": track.respondent.name}, Action.REQUEST_UNBLOCK, case)
-        _ask_unblock(track, reason)
-        _finish(case, Action.REQUEST_UNBLOCK, actor, reason=reason, payload={"track": track.pk, "nip": track.respondent.nip})
-        _tell_bkn_to_lift(case, [track])
+        _ask_lift(block, actor, reason)
+        _finish(case, Action.REQUEST_UNBLOCK, actor, reason=reason, payload={
+            "track": track.pk, "block": block.pk, "nip": track.respondent.nip, **_block_payload({"lifts": [block]})})
+        _tell_bkn_to_lift(case, [block])
     return case
 
 
-def _ask_unblock(track, reason):
-    track.unblock_requested_at, track.unblock_reason = timezone.now(), reason[:300]
-    track.save(update_fields=["unblock_requested_at", "unblock_reason"])
+def _ask_lift(block, actor, reason):
+    block.lift_requested_at, block.lift_requested_by, block.lift_reason = timezone.now(), actor, reason[:2000]
+    block.save(update_fields=["lift_requested_at", "lift_requested_by", "lift_reason"])
 
 
-def _tell_bkn_to_lift(case, tracks):
-    for track in tracks:
+def _withdraw(block, actor, reason):
+    block.withdrawn_at, block.withdrawn_by, block.withdraw_reason = timezone.now(), actor, reason[:2000]
+    block.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+
+
+def _tell_bkn_to_lift(case, blocks):
+    for block in blocks:
         notify(users=responsible_users(case, "bkn"), case=case, kind="unblock_requested",
                message=gettext_lazy("Buka blokir data %(who)s (perkara %(n)s): %(r)s"),
-               params={"who": track.respondent.name, "n": case.number, "r": track.unblock_reason})
+               params={"who": block.track.respondent.name, "n": case.number, "r": block.lift_reason[:300]})
 
 
-def _blocks_on_closing(case, reason) -> dict:
-    """A case closing for another reason leaves no block nobody can lift: a request not yet recorded is withdrawn in
-    the same step, a recorded block gets an unblock request on BKN's desk (BKN lifts it in SIASN)."""
-    withdrawn, to_lift = [], []
-    for track in case.tracks.select_related("respondent").filter(block_requested_at__isnull=False, unblocked_at__isnull=True):
-        if track.blocked_at is None:
-            track.block_requested_at = None
-            track.save(update_fields=["block_requested_at"])
-            withdrawn.append(track.pk)
-        elif not track.unblock_requested_at:
-            _ask_unblock(track, reason)
-            to_lift.append(track)
-    return {"block_requests_withdrawn": withdrawn, "unblock_requested": [t.pk for t in to_lift], "_tracks": to_lift}
+def _blocks_on_ending(tracks, actor, reason) -> dict:
+    """The reason for a block ended (the case closes, a decision stands): a request BKN has not recorded is withdrawn
+    in the same step, a recorded block gets a request to lift it on BKN's desk, in the acting officer's name (its
+    agency's letter follows the event). Never a block that nobody can lift."""
+    withdrawn, lifts = [], []
+    for block in DataBlock.objects.filter(ACTIVE_BLOCK, track__in=tracks).select_related("track__respondent"):
+        if block.recorded_at is None:
+            _withdraw(block, actor, reason)
+            withdrawn.append(block)
+        elif block.lift_requested_at is None:
+            _ask_lift(block, actor, reason)
+            lifts.append(block)
+    return {"withdrawn": withdrawn, "lifts": lifts}
+
+
+def _blocks_on_decision(track, actor, reason) -> dict:
+    """Every item decided: a block request not yet recorded is withdrawn; a recorded block is asked to be lifted only
+    when every decision stands (conforming, or accepted by the supervisory body)."""
+    if all(d.standing for d in track.decisions.filter(active=True)):
+        return _blocks_on_ending([track], actor, reason)
+    pending = DataBlock.objects.filter(ACTIVE_BLOCK, track=track, recorded_at__isnull=True).first()
+    if pending:
+        _withdraw(pending, actor, reason)
+    return {"withdrawn": [pending] if pending else [], "lifts": []}
+
+
+def _block_payload(blocks) -> dict:
+    """What the event records of the blocks its action ended (the hook issues the letter asking BKN to lift)."""
+    if not blocks.get("withdrawn") and not blocks.get("lifts"):
+        return {}
+    return {"block_requests_withdrawn": [b.track_id for b in blocks.get("withdrawn", [])],
+            "unblock_requested": [b.track_id for b in blocks.get("lifts", [])],
+            "lift_blocks": [b.pk for b in blocks.get("lifts", [])]}
 
 
 def case_unblock(*, actor, case, track=None) -> Case:
-    """Lift a block: after a standing decision for that respondent, or on an unblock request (the supervisory
-    body's decision, or the case closed for another reason)."""
+    """BKN lifts a block on the request waiting on its desk (after a standing decision, on the supervisory body's
+    decision, or because the case closed)."""
     with transaction.atomic():
         case = _begin(Action.UNBLOCK, actor, case)
         track = _track(case, track, Action.UNBLOCK)
-        if not track.is_blocked:
+        block = _active_block(track)
+        if block is None or not block.recorded_at:
             _refuse(_("Data %(who)s tidak sedang diblokir.") % {"who": track.respondent.name}, Action.UNBLOCK, case)
-        if not track.unblock_requested_at:
-            _unblock_needs_decision(case, track)
-        track.unblocked_at = timezone.now()
-        track.save(update_fields=["unblocked_at"])
-        _finish(case, Action.UNBLOCK, actor, reason=track.unblock_reason, payload={
-            "track": track.pk, "nip": track.respondent.nip,
-            "basis": "unblock_request" if track.unblock_requested_at else "decision"})
+        if not block.lift_requested_at:
+            _refuse(_("Belum ada permintaan buka blokir untuk %(who)s: blokir dibuka setelah keputusan PPK yang "
+                      "berlaku, keputusan lembaga pengawas, atau penutupan perkara.") % {"who": track.respondent.name},
+                    Action.UNBLOCK, case)
+        block.lifted_at, block.lifted_by = timezone.now(), actor
+        block.save(update_fields=["lifted_at", "lifted_by"])
+        _finish(case, Action.UNBLOCK, actor, reason=block.lift_reason, payload={
+            "track": track.pk, "block": block.pk, "nip": track.respondent.nip, "basis": "unblock_request"})
         notify(users=responsible_users(case, "ppk", tracks=[track]), case=case, kind="unblocked",
                message=gettext_lazy("Blokir data %(who)s dibuka."), params={"who": track.respondent.name})
     return case
-
-
-def _unblock_needs_decision(case, track):
-    if track.status != TrackStatus.SANCTIONED:
-        _refuse(_("Blokir baru dapat dibuka setelah keputusan sanksi untuk %(who)s dicatat.")
-                % {"who": track.respondent.name}, Action.UNBLOCK, case)
-    if not all(d.standing for d in track.decisions.filter(active=True)):
-        _refuse(_("Keputusan untuk %(who)s tidak sesuai rekomendasi dan belum diterima lembaga pengawas: blokir "
-                  "belum dapat dibuka.") % {"who": track.respondent.name}, Action.UNBLOCK, case)
 
 
 def escalation_targets(case) -> dict[str, list[int]]:
@@ -1205,16 +1247,14 @@ def case_close_sanctioned(*, actor, case, on=None) -> Case:
         if pending.exists():
             _refuse(_("Keputusan PPK yang tidak sesuai rekomendasi masih menunggu penilaian lembaga pengawas: terima "
                       "atau kembalikan terlebih dahulu."), Action.CLOSE_SANCTIONED, case)
-        blocked = [t.respondent.name for t in case.tracks.select_related("respondent") if t.is_blocked]
-        if blocked:
-            _refuse(_("Data %(who)s masih diblokir: buka blokir terlebih dahulu.") % {"who": ", ".join(blocked)},
-                    Action.CLOSE_SANCTIONED, case)
         deadlines.clock_stop_all(case, on=_today(on))
         with system_language():  # stored, read later by others
             case.close_reason = str(S.CLOSED_SANCTIONED.label)
+            blocks = _blocks_on_ending(case.tracks.all(), actor, _("Perkara ditutup: sanksi dijatuhkan."))
         case.closed_at = timezone.now()
         _finish(case, Action.CLOSE_SANCTIONED, actor, to=S.CLOSED_SANCTIONED,
-                payload={"outcome": S.CLOSED_SANCTIONED, "tracks": {}})
+                payload={"outcome": S.CLOSED_SANCTIONED, "tracks": {}, **_block_payload(blocks)})
+        _tell_bkn_to_lift(case, blocks["lifts"])
         notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
                message=gettext_lazy("Perkara %(n)s selesai: sanksi dijatuhkan."), params={"n": case.number})
     return case
@@ -1227,12 +1267,11 @@ def case_close_other(*, actor, case, reason="", on=None) -> Case:
         reason = _require_reason(reason, Action.CLOSE_OTHER)
         deadlines.clock_stop_all(case, on=_today(on))
         prior = _close_tracks(case, TrackStatus.CLOSED_OTHER)
-        blocks = _blocks_on_closing(case, reason)
+        blocks = _blocks_on_ending(case.tracks.all(), actor, reason)
         case.closed_at, case.close_reason = timezone.now(), reason[:200]
         _finish(case, Action.CLOSE_OTHER, actor, to=S.CLOSED_OTHER, reason=reason,
-                payload={"outcome": S.CLOSED_OTHER, "tracks": prior,
-                         **{k: v for k, v in blocks.items() if not k.startswith("_")}})
-        _tell_bkn_to_lift(case, blocks["_tracks"])
+                payload={"outcome": S.CLOSED_OTHER, "tracks": prior, **_block_payload(blocks)})
+        _tell_bkn_to_lift(case, blocks["lifts"])
         notify(users=responsible_users(case, "bawaslu"), case=case, kind="closed",
                message=gettext_lazy("Perkara %(n)s ditutup: %(r)s"), params={"n": case.number, "r": reason})
     return case

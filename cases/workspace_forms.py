@@ -65,6 +65,11 @@ class TrackForm(ActionForm):
     track = _TrackField()
 
 
+class RecordBlockForm(ActionForm):
+    track = _TrackField()
+    reference = forms.CharField(label=_("Rujukan pemblokiran di SIASN (boleh kosong)"), max_length=200, required=False)
+
+
 class TrackReasonForm(ActionForm):
     track = _TrackField()
     reason = REASON
@@ -207,7 +212,7 @@ FORMS = {
     Action.DRAFT_RECOMMENDATION: DraftForm, Action.RECORD_NOT_PROVEN: ReasonForm,
     Action.ACKNOWLEDGE: AcknowledgeForm, Action.RECORD_DELIVERY: DeliveryForm, Action.RECORD_SANCTION: SanctionForm, Action.ACCEPT_DECISION: ReviewDecisionForm,
     Action.RETURN_DECISION: ReviewDecisionForm, Action.REFER_GAKKUMDU: GakkumduForm,
-    Action.REQUEST_BLOCK: LadderTrackForm, Action.SEND_REMINDER: LadderForm, Action.RECORD_BLOCK: TrackForm,
+    Action.REQUEST_BLOCK: LadderTrackForm, Action.SEND_REMINDER: LadderForm, Action.RECORD_BLOCK: RecordBlockForm,
     Action.UNBLOCK: TrackForm, Action.REQUEST_UNBLOCK: TrackReasonForm, Action.ESCALATE: LadderReasonForm,
     Action.RECORD_PPK_WARNING: LadderReasonForm, Action.REPORT_TO_PRESIDENT: LadderReasonForm, Action.CLOSE_OTHER: ReasonForm,
     Action.REOPEN: ReasonForm, Action.ASSIGN: AssignForm,
@@ -235,9 +240,10 @@ CONSEQUENCES = {
     Action.PRESUME_RECEIPT: _("Rekomendasi dianggap diterima pada tanggal jatuh tempo aturan PPK_RECEIPT."),
     Action.RECORD_SANCTION: _("Keputusan untuk satu butir rekomendasi tercatat; bila semua butir sudah diputus, jam "
                               "tindak lanjut PPK berhenti. Keputusan yang berbeda dari rekomendasi wajib beralasan dan "
-                              "ditandai \u201ctidak sesuai rekomendasi\u201d; lembaga pengawas diberi tahu."),
+                              "ditandai \u201ctidak sesuai rekomendasi\u201d; lembaga pengawas diberi tahu. Bila data "
+                              "terlapor diblokir dan keputusan berlaku, surat instansi Anda meminta BKN membuka blokir."),
     Action.ACCEPT_DECISION: _("Keputusan yang tidak sesuai rekomendasi diterima dengan alasan Anda; tetap ditandai "
-                              "\u201ctidak sesuai rekomendasi\u201d."),
+                              "\u201ctidak sesuai rekomendasi\u201d. Blokir data yang masih berlaku diminta dibuka."),
     Action.RETURN_DECISION: _("Keputusan dikembalikan kepada PPK: butir rekomendasi terbuka lagi dan jam tindak lanjut "
                               "PPK dimulai lagi hari ini."),
     Action.MARK_OVERDUE: _("Perkara ditandai terlambat."),
@@ -245,12 +251,14 @@ CONSEQUENCES = {
     Action.REQUEST_BLOCK: _("Permintaan pemblokiran data kepegawaian dikirim ke BKN."),
     Action.RECORD_BLOCK: _("Data kepegawaian terlapor diblokir: tidak ada kenaikan pangkat, mutasi, atau pensiun "
                            "sampai blokir dibuka."),
-    Action.REQUEST_UNBLOCK: _("Permintaan buka blokir masuk ke meja BKN dengan alasan Anda; BKN membuka blokir di SIASN."),
+    Action.REQUEST_UNBLOCK: _("Permintaan buka blokir masuk ke meja BKN dengan alasan Anda dan surat instansi Anda; BKN "
+                              "membuka blokir di SIASN."),
     Action.UNBLOCK: _("Blokir data kepegawaian dibuka dan PPK diberi tahu."),
     Action.ESCALATE: _("Perkara dieskalasi ke KemenPAN-RB (instansi pusat) atau Kemendagri (instansi daerah)."),
     Action.RECORD_PPK_WARNING: _("Teguran kepada PPK tercatat pada perkara."),
     Action.REPORT_TO_PRESIDENT: _("Laporan kepada Presiden diterbitkan."),
-    Action.CLOSE_SANCTIONED: _("Perkara ditutup dengan sanksi dijatuhkan."),
+    Action.CLOSE_SANCTIONED: _("Perkara ditutup dengan sanksi dijatuhkan; blokir data yang masih berlaku diteruskan "
+                               "ke BKN untuk dibuka dengan surat instansi Anda."),
     Action.CLOSE_OTHER: _("Perkara ditutup dengan alasan yang Anda tulis; blokir data yang masih berlaku diteruskan ke "
                           "BKN untuk dibuka, permintaan blokir yang belum dicatat ditarik."),
     Action.REOPEN: _("Perkara dibuka kembali ke status sebelum ditutup dan jamnya dimulai lagi; hanya lembaga yang "

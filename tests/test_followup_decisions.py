@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from cases.models import CaseStatus, ClockState, DecisionReview, Recommendation, RecommendedItem, SanctionRecord, TrackStatus
 from cases.workflow import InvalidTransition, allowed_actions, perform
-from tests.workflow_support import build_case, make_users, snapshot
+from tests.workflow_support import block, build_case, make_users, snapshot
 
 pytestmark = pytest.mark.django_db
 S = CaseStatus
@@ -200,12 +200,15 @@ def test_flag_and_imposed_beside_recommended_on_every_screen(u, client):
 
 def test_unblock_waits_for_a_standing_decision(u):
     case, track = awaiting(u, category="disciplinary", discipline_level="heavy")
-    track.block_requested_at = track.blocked_at = timezone.now()
-    track.save()
+    blocked = block(track, u)
     case = decide(u, case, sanction_type="PP94_LIGHT_WRITTEN", reason="Baru pertama kali")
-    with pytest.raises(InvalidTransition, match="belum diterima lembaga pengawas"):
+    with pytest.raises(InvalidTransition, match="Belum ada permintaan buka blokir"):
         perform("unblock", actor=u["bkn"], case=case, track=track)
+    assert "unblock" not in allowed_actions(u["bkn"], case)
     case = perform("accept_decision", actor=u["approver"], case=case, reason="Dapat diterima")
+    blocked.refresh_from_db()
+    assert blocked.state == "lift_requested" and blocked.lift_requested_by == u["approver"]
+    assert case.events.order_by("-id").first().payload["lift_blocks"] == [blocked.pk]
     assert perform("unblock", actor=u["bkn"], case=case, track=track).status == S.FOLLOWED_UP
 
 

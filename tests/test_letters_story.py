@@ -46,9 +46,11 @@ def letterheads(u):
                     behalf_position="Deputi Bidang Sistem Informasi Kepegawaian", nip="197205121998031002"),
         "kemendagri": dict(mode=SigningMode.ON_BEHALF, position="Direktur Jenderal Otonomi Daerah",
                            nip="196703101990011001"),
+        "ppk": dict(mode=SigningMode.ON_BEHALF, position="Sekretaris Daerah", nip="196808171994031005"),
     }
     names = {"bawaslu": "Rina Kartikasari, S.H.", "approver": "Dr. Haryanto Wibisono, M.Si.",
-             "bkn": "Sri Wahyuni, S.Kom., M.T.", "kemendagri": "Drs. Akmal Harahap, M.Si."}
+             "bkn": "Sri Wahyuni, S.Kom., M.T.", "kemendagri": "Drs. Akmal Harahap, M.Si.",
+             "ppk": "Ir. Bambang Setiawan, M.M."}
     for key, fields in signers.items():
         u[key].first_name, u[key].last_name = names[key], ""
         u[key].save(update_fields=["first_name", "last_name"])

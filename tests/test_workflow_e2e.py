@@ -40,7 +40,7 @@ def test_registration_to_closed_sanctioned(django_capture_on_commit_callbacks, m
 
     assert case.status == CaseStatus.CLOSED_SANCTIONED
     track = case.tracks.get()
-    assert track.status == TrackStatus.SANCTIONED and track.blocked_at and track.unblocked_at
+    assert track.status == TrackStatus.SANCTIONED and track.block_state == "lifted"
     assert track.sanction.sanction_type.code == "PP94_MOD_TUKIN25_6M" and track.sanction.signer_name == "Sekretaris Daerah"
     assert track.recommendation.approved_by == u["approver"] and track.recommendation.drafted_by == u["analyst"]
     assert track.recommendation.supervisory_body.code == "BKN"  # in force on 15 October 2024

@@ -10,7 +10,7 @@ from cases.workflow import (
     DIRECT_ESCALATION_FROM, REOPEN_OWNER, Action, ActionNotAllowed, InvalidTransition, TRANSITIONS, perform,
 )
 from cases.permissions import may_act
-from tests.workflow_support import CLOSED_FROM, build_case, make_users, snapshot
+from tests.workflow_support import CLOSED_FROM, block, build_case, make_users, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -54,25 +54,11 @@ def prepare(action, case, users):
     """Rows an action needs beyond the status (a block to record or lift)."""
     track = case.tracks.order_by("id").first()
     if action == Action.RECORD_BLOCK:
-        track.block_requested_at = timezone.now()
-        track.save()
+        block(track, users, recorded=False)
     if action == Action.REQUEST_UNBLOCK:
-        track.block_requested_at = track.blocked_at = timezone.now()
-        track.save()
-    if action == Action.UNBLOCK and track.status == TrackStatus.CLOSED_OTHER:
-        track.unblock_requested_at, track.unblock_reason = timezone.now(), "Terlapor pensiun"  # left by close_other
+        block(track, users)
     if action == Action.UNBLOCK:
-        track.block_requested_at = track.blocked_at = timezone.now()
-        if track.status == TrackStatus.RECOMMENDED:  # one respondent sanctioned, the other still waiting
-            from tests.factories import RespondentFactory
-            case.tracks.create(respondent=RespondentFactory(agency=track.agency), agency=track.agency,
-                               status=TrackStatus.RECOMMENDED)
-            track.status = TrackStatus.SANCTIONED
-            SanctionRecord.objects.create(track=track, item_kind="disciplinary", item_level="heavy",
-                                          sanction_type=SanctionType.objects.get(code="PP94_HEAVY_DEMOTION"),
-                                          decree_number="1", decree_date=timezone.localdate(), signer_name="Bupati",
-                                          recorded_by=users["ppk"])
-        track.save()
+        block(track, users, lift_requested=True)  # left by a standing decision, the supervisory body or the closing
     if action in (Action.ACCEPT_DECISION, Action.RETURN_DECISION):
         _pending_lighter_decision(case, track, users)
     if action in (Action.RECORD_DELIVERY, Action.PRESUME_RECEIPT) and track.status == TrackStatus.RECOMMENDED:

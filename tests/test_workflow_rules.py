@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from cases.models import CaseStatus, ClockState, DeadlineRule, TrackStatus
 from cases.services import register_event_hook
 from cases.workflow import ActionNotAllowed, InvalidTransition, allowed_actions, perform
-from tests.workflow_support import build_case, make_users, snapshot
+from tests.workflow_support import block, build_case, make_users, snapshot
 
 pytestmark = pytest.mark.django_db
 S = CaseStatus
@@ -120,11 +120,15 @@ def test_reopen_needs_a_reason_and_restores_the_previous_status(u):
     assert case.events.last().reason == "Bukti baru"
 
 
-def test_close_refused_while_data_still_blocked(u):
+def test_closing_while_data_still_blocked_leaves_the_unblock_on_bkns_desk(u):
     case = build_case(S.FOLLOWED_UP, u)
-    case.tracks.update(block_requested_at=case.created_at, blocked_at=case.created_at)
-    with pytest.raises(InvalidTransition, match="buka blokir"):
-        perform("close_sanctioned", actor=u["approver"], case=case)
+    track = case.tracks.get()
+    blocked = block(track, u)
+    case = perform("close_sanctioned", actor=u["approver"], case=case)
+    blocked.refresh_from_db()
+    assert case.status == S.CLOSED_SANCTIONED and blocked.state == "lift_requested"
+    assert blocked.lift_requested_by == u["approver"] and blocked.lift_reason == "Perkara ditutup: sanksi dijatuhkan."
+    assert "unblock" in allowed_actions(u["bkn"], case)
 
 
 def test_closing_stops_every_clock(u):

@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from cases.models import Agency, Case, CaseStatus, ClockState, ElectionPeriod, Region, SanctionRecord, TrackStatus
+from cases.models import (
+    ACTIVE_BLOCK, Agency, Case, CaseStatus, ClockState, DataBlock, ElectionPeriod, Region, SanctionRecord, TrackStatus,
+)
 from cases.tasks import sweep_deadlines
 from cases.models import Role
 from cases.workflow import TRANSITIONS, Action, ActionNotAllowed, InvalidTransition, case_open, perform
@@ -132,9 +134,15 @@ class CaseMachine(RuleBasedStateMachine):
     def no_block_nobody_can_lift_on_a_closed_case(self):
         case = Case.objects.get(pk=self.case.pk)
         if case.is_closed:
-            for track in case.tracks.all():
-                assert not (track.block_requested_at and not track.blocked_at), "a block request left on a closed case"
-                assert not track.is_blocked or track.unblock_requested_at, "an active block nobody is asked to lift"
+            for block in DataBlock.objects.filter(ACTIVE_BLOCK, track__case=case):
+                assert block.recorded_at, "a block request left on a closed case"
+                assert block.lift_requested_at, "an active block nobody is asked to lift"
+
+    @invariant()
+    def a_standing_decision_asks_bkn_to_lift(self):
+        for track in self.case.tracks.filter(status=TrackStatus.SANCTIONED).prefetch_related("blocks", "decisions"):
+            if all(d.standing for d in track.decisions.all() if d.active) and track.active_block:
+                assert track.active_block.lift_requested_at, "a block outlives a standing decision unasked"
 
     @invariant()
     def no_track_followed_up_with_an_item_undecided(self):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases import deadlines
 from cases.models import (
-    Agency, Case, CaseEvent, CaseRespondent, CaseStatus, ClockState, ElectionPeriod, Recommendation, Region,
+    Agency, Case, CaseEvent, CaseRespondent, CaseStatus, ClockState, DataBlock, ElectionPeriod, Recommendation, Region,
     Respondent, Role, SanctionRecord, SanctionType, TrackStatus, User, ViolationType,
 )
 from tests.factories import make_nip
@@ -114,9 +114,9 @@ def snapshot(case) -> dict:
         "status": case.status,
         "events": case.events.count(),
         "clocks": list(case.clocks.order_by("id").values_list("id", "code", "state", "due_on", "paused_days")),
-        "tracks": list(case.tracks.order_by("id").values_list("id", "status", "acknowledged_at", "blocked_at",
-                                                             "block_requested_at", "unblocked_at", "received_on",
-                                                             "unblock_requested_at")),
+        "tracks": list(case.tracks.order_by("id").values_list("id", "status", "acknowledged_at", "received_on")),
+        "blocks": list(DataBlock.objects.filter(track__case=case).order_by("id").values_list(
+            "id", "recorded_at", "lift_requested_at", "lifted_at", "withdrawn_at")),
         "recommendations": list(Recommendation.objects.filter(track__case=case).order_by("id")
                                 .values_list("id", "approved_by", "drafted_by")),
         "sanctions": list(SanctionRecord.objects.filter(track__case=case).order_by("id")
@@ -134,3 +134,14 @@ def ensure_reference_data():
     from tests.conftest import restore_reference
 
     restore_reference()
+
+
+def block(track, users, *, recorded=True, lift_requested=False) -> DataBlock:
+    """A block cycle of the track as the actions leave it: requested by the approver, recorded by BKN, and (when
+    asked) with a request to lift it on BKN's desk."""
+    now = timezone.now()
+    return DataBlock.objects.create(
+        track=track, requested_by=users["approver"], request_reason="PPK tidak menindaklanjuti",
+        recorded_at=now if recorded else None, recorded_by=users["bkn"] if recorded else None,
+        lift_requested_at=now if lift_requested else None, lift_requested_by=users["approver"] if lift_requested else None,
+        lift_reason="Terlapor pensiun" if lift_requested else "")

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import (
-    Agency, Case, CaseRespondent, DeadlineRule, ElectionPeriod, ElectionStage, Holiday, Letter, Region, Respondent,
+    Agency, Case, CaseRespondent, DataBlock, DeadlineRule, ElectionPeriod, ElectionStage, Holiday, Letter, Region, Respondent,
     SanctionRecord, SanctionType, ViolationType,
 )
 from cases.selectors import case_tracks
@@ -99,6 +99,48 @@ class DecisionSerializer(serializers.ModelSerializer):
                   "reviewed_at", "active"]
 
 
+class _ActorAgencyField(serializers.CharField):
+    """The agency code of the officer who took a step (the person is not named in the API)."""
+
+    def __init__(self):
+        super().__init__(read_only=True, allow_null=True, default=None)
+
+    def get_attribute(self, instance):
+        user = getattr(instance, self.field_name)
+        return user.agency.code if user is not None and user.agency_id else None
+
+
+class _LetterNumberField(serializers.CharField):
+    def __init__(self):
+        super().__init__(read_only=True, allow_null=True, default=None)
+
+    def get_attribute(self, instance):
+        letter = getattr(instance, self.field_name)
+        return letter.number if letter is not None else None
+
+
+class DataBlockSerializer(serializers.ModelSerializer):
+    """One block cycle of the respondent's personnel data (BKN, SIASN): requested → recorded → lift requested →
+    lifted, or withdrawn before it was recorded; each step with the acting agency, reason and letter number."""
+
+    state = serializers.CharField(read_only=True, help_text="requested, recorded, lift_requested, lifted, withdrawn")
+    requested_by = _ActorAgencyField()
+    request_letter = _LetterNumberField()
+    recorded_by = _ActorAgencyField()
+    record_letter = _LetterNumberField()
+    lift_requested_by = _ActorAgencyField()
+    lift_request_letter = _LetterNumberField()
+    lifted_by = _ActorAgencyField()
+    lift_letter = _LetterNumberField()
+
+    class Meta:
+        model = DataBlock
+        fields = ["id", "state", "requested_at", "requested_by", "request_reason", "request_letter", "recorded_at",
+                  "recorded_by", "record_reference", "record_letter", "lift_requested_at", "lift_requested_by",
+                  "lift_reason", "lift_request_letter", "lifted_at", "lifted_by", "lift_letter", "withdrawn_at",
+                  "withdraw_reason"]
+
+
 class TrackSerializer(serializers.ModelSerializer):
     """One respondent of a case; a respondent outside the client's scope (cases.selectors.case_tracks) comes out
     as `masked` with only its label, every other field null."""
@@ -113,11 +155,13 @@ class TrackSerializer(serializers.ModelSerializer):
                                   help_text="\u201cterlapor dari instansi lain\u201d bila masked, selain itu null.")
     recommended_items = serializers.SerializerMethodField()
     decisions = DecisionSerializer(many=True, read_only=True)
+    blocks = DataBlockSerializer(many=True, read_only=True, allow_null=True,
+                                 help_text="Setiap siklus blokir data kepegawaian terlapor, yang terlama lebih dulu.")
 
     class Meta:
         model = CaseRespondent
         fields = ["id", "respondent", "agency", "position_at_time", "status", "acknowledged_at", "received_on",
-                  "receipt_basis", "blocked", "masked", "label", "recommended_items", "decisions"]
+                  "receipt_basis", "blocked", "masked", "label", "recommended_items", "decisions", "blocks"]
         extra_kwargs = {"id": {"allow_null": True}, "position_at_time": {"allow_null": True},
                         "status": {"allow_null": True}, "acknowledged_at": {"allow_null": True}}
 
@@ -220,7 +264,8 @@ class ActionParamsSerializer(serializers.Serializer):
                                            help_text="refer_gakkumdu: kode jenis pelanggaran dengan dasar pidana")
     referred_on = serializers.DateField(required=False, help_text="refer_gakkumdu: tanggal penerusan")
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200,
-                                      help_text="refer_gakkumdu: nomor/rujukan penerusan")
+                                      help_text="refer_gakkumdu: nomor/rujukan penerusan; record_block: rujukan "
+                                                "pemblokiran di SIASN (boleh kosong)")
     decision = serializers.IntegerField(required=False, min_value=1, max_value=2 ** 62,
                                         help_text="accept_decision, return_decision: id keputusan (tracks[].decisions[].id)")
     decree_number = serializers.CharField(required=False, allow_blank=True, max_length=100)

@@ -27,7 +27,7 @@ from cases.models import (
 from cases.nip import parse_nip
 from cases.services import access_record, letter_opened, request_origin
 from cases.selectors import (
-    case_for_user, case_timeline_entries, cases_visible_to, letters_visible_to, tracks_prefetch, tracks_visible_to,
+    blocks_prefetch, case_for_user, case_timeline_entries, cases_visible_to, letters_visible_to, tracks_prefetch, tracks_visible_to,
 )
 from cases.workspace import case_act, stale_message
 from cases.workspace_forms import form_for
@@ -105,7 +105,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         return (cases_visible_to(self.request.user).select_related("election", "region")
                 .prefetch_related(tracks_prefetch(self.request.user), "scoped_tracks__recommendation",
-                                  "scoped_tracks__decisions__sanction_type"))
+                                  "scoped_tracks__decisions__sanction_type",
+                                  blocks_prefetch("scoped_tracks__")))
 
     def get_object(self):
         return case_for_user(self.request.user, parse_pk(self.kwargs["pk"]))

@@ -139,7 +139,8 @@ class Generator:
             dj.execute("LOCK TABLE cases_case, cases_respondent IN EXCLUSIVE MODE")
             ids = {t: self._next_id(dj, t) for t in ("cases_case", "cases_respondent", "cases_caserespondent",
                                                         "cases_caseevent", "cases_clock", "cases_recommendation",
-                                                        "cases_sanctionrecord", "cases_recommendation_violation_types")}
+                                                        "cases_sanctionrecord", "cases_recommendation_violation_types",
+                                                        "cases_datablock")}
             raw = dj.cursor
             counters = dict(ids)
             # A large load is far faster into bare tables: drop secondary indexes, rebuild them once at the end.
@@ -204,9 +205,11 @@ class Generator:
                     if reached >= 5 and received_on > stamps[4]:  # the PPK decided: it had the letter by then
                         received_on = stamps[4]
                 buffers["cases_caserespondent"].append((
-                    track_id, case_id, resp_id, agency_id, position, track_status, acknowledged,
-                    stamp_dt[-1] if blocked else None, stamp_dt[-1] + dt.timedelta(days=3) if blocked else None, None,
-                    received_on, basis))
+                    track_id, case_id, resp_id, agency_id, position, track_status, acknowledged, received_on, basis))
+                if blocked:  # requested when the PPK lapsed, recorded by BKN three days on: in force
+                    buffers["cases_datablock"].append((nid("cases_datablock"), track_id, stamp_dt[-1],
+                                                       "PPK tidak menindaklanjuti rekomendasi",
+                                                       stamp_dt[-1] + dt.timedelta(days=3), "", "", ""))
                 due = None
                 if open_clock:
                     etype = election.election_type
@@ -318,14 +321,15 @@ class Generator:
     COLUMNS = {
         "cases_respondent": "id, nip, legacy_nip, name, employee_type, position, position_class, agency_id, region_id, verified, is_ppk, in_ppk_office, created_at",
         "cases_case": "id, number, election_id, stage_id, region_id, region_code, bawaslu_office_id, status, title, description, occurred_on, place, is_finding, social_media, received_at, registered_at, forwarded_at, recommended_at, followed_up_at, closed_at, close_reason, next_due, conflict_of_interest, conflict_reason, bawaslu_owner_id, supervisor_owner_id, search_document, created_at, updated_at",
-        "cases_caserespondent": "id, case_id, respondent_id, agency_id, position_at_time, status, acknowledged_at, blocked_at, unblocked_at, block_requested_at, received_on, receipt_basis",
+        "cases_caserespondent": "id, case_id, respondent_id, agency_id, position_at_time, status, acknowledged_at, received_on, receipt_basis",
+        "cases_datablock": "id, track_id, requested_at, request_reason, recorded_at, record_reference, lift_reason, withdraw_reason",
         "cases_clock": "id, case_id, track_id, rule_id, code, started_on, due_on, state, paused_on, paused_days, finished_on, due_soon_notified, overdue_notified",
         "cases_caseevent": "id, case_id, at, actor_id, actor_agency_id, code, action, from_status, to_status, reason, payload",
         "cases_recommendation": "id, track_id, proven, category, moral_level, discipline_level, reasoning, drafted_by_id, drafted_at, approved_by_id, approved_at, supervisory_body_id",
         "cases_recommendation_violation_types": "id, recommendation_id, violationtype_id",
         "cases_sanctionrecord": "id, track_id, sanction_type_id, decree_number, decree_date, signer_name, signer_position, document, document_sha256, recorded_by_id, recorded_at, item_kind, item_level",
     }
-    ORDER = ["cases_respondent", "cases_case", "cases_caserespondent", "cases_clock", "cases_caseevent",
+    ORDER = ["cases_respondent", "cases_case", "cases_caserespondent", "cases_datablock", "cases_clock", "cases_caseevent",
              "cases_recommendation", "cases_recommendation_violation_types", "cases_sanctionrecord"]
 
     def _flush(self, raw, buffers):

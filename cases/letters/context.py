@@ -150,6 +150,7 @@ def respondent_context(track, imposed=None) -> dict:
         "sanction": rec.sanction_text() if rec and rec.proven else "",
         "sanction_imposed": imposed.get("sanction", ""),
         "decree": imposed.get("decree", ""),
+        "decisions": imposed.get("all", []),
         "facts": case.description or case.title,
         "occurred_on": case.occurred_on,
         "occurred_place": case.place,
@@ -197,6 +198,7 @@ def tembusan(kind, *, issuer, case=None, tracks=(), on=None) -> list[str]:
         K.BLOCK_REQUEST: [*ppks, *ministries],
         K.BLOCK_NOTICE: [supervisor, *ministries],
         K.UNBLOCK_NOTICE: [supervisor, *ministries],
+        K.UNBLOCK_REQUEST: [supervisor, *ppks, *ministries],
         K.ESCALATION_REQUEST: [bkn, bawaslu],
         K.ESCALATION_WARNING: [supervisor, bkn, bawaslu],
         K.PRESIDENT_REPORT: [_agency("KEMENPANRB"), _agency("KEMENDAGRI"), bkn],
@@ -215,7 +217,7 @@ PPK_KINDS = (K.RECOMMENDATION, K.REMINDER, K.ESCALATION_WARNING, K.BLOCK_NOTICE,
 def addressee_for(kind, *, case, tracks, on=None, to=None) -> dict:
     if kind in PPK_KINDS and tracks:
         return ppk_addressee(tracks[0].agency)
-    target = to or {K.FORWARDING: supervisory_agency(on), K.BLOCK_REQUEST: _agency("BKN"),
+    target = to or {K.FORWARDING: supervisory_agency(on), K.BLOCK_REQUEST: _agency("BKN"), K.UNBLOCK_REQUEST: _agency("BKN"),
                     K.PRESIDENT_REPORT: _agency("PRESIDEN")}.get(kind)
     return {"position": head_title(target), "place": place_name(target)} if target else {}
 
@@ -231,7 +233,7 @@ def legal_basis_for(kind, *, case, tracks, on) -> tuple[list[str], list[str]]:
 
 
 REFERS_TO_RECOMMENDATION = (K.REMINDER, K.BLOCK_REQUEST, K.BLOCK_NOTICE, K.ESCALATION_REQUEST, K.ESCALATION_WARNING,
-                            K.PRESIDENT_REPORT, K.UNBLOCK_NOTICE)
+                            K.PRESIDENT_REPORT, K.UNBLOCK_NOTICE, K.UNBLOCK_REQUEST)
 
 
 def letter_context(kind, *, agency, actor=None, case=None, tracks=(), on: dt.date | None = None, upto=None,
@@ -266,5 +268,8 @@ def letter_context(kind, *, agency, actor=None, case=None, tracks=(), on: dt.dat
         rec = latest_letter(case, K.RECOMMENDATION, tracks[0] if len(tracks) == 1 else None)
         if rec:
             ctx["recommendation_ref"] = F.letter_ref(rec)
+    if kind == K.UNBLOCK_REQUEST:
+        notice = F.latest_letter_ref(case, K.BLOCK_NOTICE, [t.pk for t in tracks])
+        ctx["block_notice_ref"] = notice
     ctx.update(deadline_context(kind, case, tracks, on))
     return ctx

@@ -44,6 +44,23 @@ def _letters(case, kind, track_ids):
     return mine or [lt for lt in rows if lt.track_id is None]
 
 
+def latest_letter_ref(case, kind, track_ids) -> str:
+    """The reference of the latest letter of a kind about these respondents ("" when none was issued)."""
+    rows = _letters(case, kind, track_ids)
+    return letter_ref(rows[-1]) if rows else ""
+
+
+LIFT_BASIS = {"case.sanction.recorded": "decision", "case.decision.accepted": "accepted",
+              "case.unblock.requested": "supervisor", "case.closed": "closed"}
+
+
+def lift_facts(event) -> dict:
+    """Why a block is to be lifted, as the event that asked for it records it: a standing decision of the PPK, a
+    decision accepted or taken by the supervisory body, or the case closed (with its reason)."""
+    return {"basis": LIFT_BASIS.get(event.code, ""), "reason": event.reason, "on": _day(event.at),
+            "by": event.actor_agency.name if event.actor_agency_id else ""}
+
+
 def case_facts(case, tracks=(), upto=None) -> dict:
     """Dates and references of what happened in the case, up to event `upto` (the event that issues the letter)."""
     track_ids = [t.pk for t in tracks]
@@ -76,12 +93,16 @@ def case_facts(case, tracks=(), upto=None) -> dict:
 
 
 def sanctions_imposed(tracks) -> dict:
-    """Track id -> the PPK's recorded decree, as a letter cites it."""
+    """Track id -> the PPK's recorded decree, as a letter cites it (the latest one), and under "all" every decision
+    in force that imposed a sanction (one per recommended item). A returned decision is no longer the PPK's."""
     out = {}
-    for record in SanctionRecord.objects.filter(track__in=tracks).select_related("sanction_type"):
-        out[record.track_id] = {
+    records = (SanctionRecord.objects.filter(track__in=tracks, active=True, sanction_type__isnull=False)
+               .select_related("sanction_type").order_by("id"))
+    for record in records:
+        row = {
             "sanction": record.sanction_type.name_id[:1].lower() + record.sanction_type.name_id[1:],
             "decree": f"Keputusan Nomor {record.decree_number} tanggal {format_tanggal(record.decree_date)}",
             "recorded_on": _day(record.recorded_at),
         }
+        out[record.track_id] = {**row, "all": [*out.get(record.track_id, {}).get("all", []), row]}
     return out

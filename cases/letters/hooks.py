@@ -6,15 +6,16 @@ reports). Each letter records `event:<id>` as its subject, so a hook run twice f
 from django.utils import timezone
 
 from cases.letters import context as C
+from cases.letters import facts as F
 from cases.letters.issue import letter_issue
-from cases.models import Agency, CaseEvent, Letter, LetterKind, TrackStatus
+from cases.models import Agency, CaseEvent, DataBlock, Letter, LetterKind, TrackStatus
 from cases.services import register_event_hook
 
 K = LetterKind
 
 SIFAT = {K.RECOMMENDATION: "Rahasia", K.REMINDER: "Segera", K.ESCALATION_WARNING: "Segera",
          K.ESCALATION_REQUEST: "Segera", K.BLOCK_REQUEST: "Segera", K.BLOCK_NOTICE: "Segera",
-         K.PRESIDENT_REPORT: "Rahasia"}
+         K.PRESIDENT_REPORT: "Rahasia", K.UNBLOCK_REQUEST: "Segera"}
 
 
 def _issue(event: CaseEvent, kind, *, agency, tracks=(), extra=None, part="", to=None):
@@ -70,24 +71,49 @@ def on_reminder_sent(event):
         _issue(event, K.REMINDER, agency=issuer_of(event, _supervisor(event)), tracks=group, part=f":a{agency_id}")
 
 
+def _on_block(event, field, letter):
+    """The block cycle the event acted on keeps the letter it issued (request, notice, lift notice)."""
+    block = (event.payload or {}).get("block")
+    if letter is not None and block:
+        DataBlock.objects.filter(pk=block).update(**{field: letter})
+
+
 def on_block_requested(event):
     """A request to BKN; when the acting officer is BKN's own, there is nobody to write to: BKN's order is the
     block notice issued when its data officer records the block."""
     agency = issuer_of(event, _supervisor(event))
     if agency is None or agency.code == "BKN":
         return
-    _issue(event, K.BLOCK_REQUEST, agency=agency, tracks=_tracks(event, [event.payload.get("track")]))
+    _on_block(event, "request_letter",
+              _issue(event, K.BLOCK_REQUEST, agency=agency, tracks=_tracks(event, [event.payload.get("track")])))
 
 
 def on_block_recorded(event):
     """BKN tells the PPK that the respondent's personnel data is blocked (BKN's own act, its officer signs)."""
     bkn = Agency.objects.filter(code="BKN").first()
-    _issue(event, K.BLOCK_NOTICE, agency=issuer_of(event, bkn), tracks=_tracks(event, [event.payload.get("track")]))
+    _on_block(event, "record_letter", _issue(event, K.BLOCK_NOTICE, agency=issuer_of(event, bkn),
+                                             tracks=_tracks(event, [event.payload.get("track")])))
 
 
 def on_unblocked(event):
     bkn = Agency.objects.filter(code="BKN").first()
-    _issue(event, K.UNBLOCK_NOTICE, agency=issuer_of(event, bkn), tracks=_tracks(event, [event.payload.get("track")]))
+    _on_block(event, "lift_letter", _issue(event, K.UNBLOCK_NOTICE, agency=issuer_of(event, bkn),
+                                           tracks=_tracks(event, [event.payload.get("track")])))
+
+
+def on_lift_requested(event):
+    """Whoever ended the reason for a block (the PPK's standing decision, the supervisory body's acceptance or
+    decision, the closing of the case) asks BKN to lift it, in its own agency's name, letterhead and number series;
+    BKN's own officer has nobody to write to."""
+    ids = (event.payload or {}).get("lift_blocks") or []
+    agency = issuer_of(event, _supervisor(event))
+    if not ids or agency is None or agency.code == "BKN":
+        return
+    blocks = DataBlock.objects.filter(pk__in=ids, track__case=event.case_id)
+    letter = _issue(event, K.UNBLOCK_REQUEST, agency=agency, tracks=_tracks(event, [b.track_id for b in blocks]),
+                    to=Agency.objects.filter(code="BKN").first(), extra={"lift": F.lift_facts(event)})
+    if letter is not None:
+        blocks.update(lift_request_letter=letter)
 
 
 def on_escalated(event):
@@ -129,3 +155,5 @@ HOOKS = {
 
 for _code, _fn in HOOKS.items():
     register_event_hook(_code, _fn)
+for _code in F.LIFT_BASIS:
+    register_event_hook(_code, on_lift_requested)

@@ -66,6 +66,8 @@ strings, they are formatted here as "24 November 2026" before rendering)::
     RECOMMENDATION     conclusion_basis
     REMINDER / BLOCK_REQUEST / ESCALATION_WARNING / PRESIDENT_REPORT /
     UNBLOCK_NOTICE     recommendation_ref; UNBLOCK_NOTICE also decree_ref
+    UNBLOCK_REQUEST    recommendation_ref, block_notice_ref, lift {"basis": decision | accepted | supervisor |
+                       closed, "reason", "on"} (the event that ended the block's reason)
 
 All values are autoescaped by Django templates; no value is ever treated as
 HTML, CSS or a URL to fetch.  The PDF contains no JavaScript, no attachments and
@@ -102,7 +104,7 @@ EMBLEM_SRC = "letters/emblem.svg"
 LETTER_KINDS = (
     "RECEIPT", "FORWARDING", "RECOMMENDATION", "REMINDER", "BLOCK_REQUEST",
     "ESCALATION_WARNING", "CLOSING_NOTICE", "STATUS_NOTICE", "COMPLETION_REQUEST",
-    "UNBLOCK_NOTICE", "PRESIDENT_REPORT", "BLOCK_NOTICE", "ESCALATION_REQUEST",
+    "UNBLOCK_NOTICE", "PRESIDENT_REPORT", "BLOCK_NOTICE", "ESCALATION_REQUEST", "UNBLOCK_REQUEST",
 )
 PPK_ADDRESSED_KINDS = frozenset({"RECOMMENDATION", "REMINDER", "ESCALATION_WARNING", "UNBLOCK_NOTICE", "BLOCK_NOTICE"})
 REPORTER_KINDS = frozenset({"RECEIPT", "CLOSING_NOTICE", "STATUS_NOTICE", "COMPLETION_REQUEST"})
@@ -121,6 +123,7 @@ DEFAULT_HAL = {
     "PRESIDENT_REPORT": "Laporan Pejabat Pembina Kepegawaian yang Tidak Menindaklanjuti Rekomendasi Netralitas Pegawai ASN",
     "BLOCK_NOTICE": "Pemblokiran Data Kepegawaian",
     "ESCALATION_REQUEST": "Permohonan Peringatan kepada Pejabat Pembina Kepegawaian yang Belum Menindaklanjuti Rekomendasi",
+    "UNBLOCK_REQUEST": "Permohonan Pembukaan Blokir Data Kepegawaian",
 }
 
 PAGE_NUMBER_CSS = """

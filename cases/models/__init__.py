@@ -7,7 +7,7 @@ from .people import EmployeeType, Respondent, Role, User  # noqa: F401
 from .case import (  # noqa: F401
     Case, CaseRespondent, CaseStatus, Clock, ClockState, Note, Notification, Outbox,
     Recommendation, SanctionCategory, SanctionRecord, TrackStatus, ReceiptBasis, GakkumduReferral, RecommendedItem, Deviation, DecisionReview,
-    NONE_SET,
+    NONE_SET, ACTIVE_BLOCK, BlockState, DataBlock,
 )
 from .events import AccessKind, AccessRecord, CaseEvent  # noqa: F401
 from .letters import LegalBasis, Letter, Letterhead, LetterKind, LetterSequence, LetterSigner, SigningMode  # noqa: F401

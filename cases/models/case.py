@@ -122,14 +122,6 @@ class CaseRespondent(models.Model):
     received_on = models.DateField(_("rekomendasi diterima PPK"), null=True, blank=True)
     receipt_basis = models.CharField(max_length=20, choices=ReceiptBasis.choices, blank=True, db_default="")
     delivery_proof = models.CharField(_("bukti pengiriman"), max_length=300, blank=True, db_default="")
-    block_requested_at = models.DateTimeField(null=True, blank=True)
-    blocked_at = models.DateTimeField(null=True, blank=True)
-    unblocked_at = models.DateTimeField(null=True, blank=True)
-    # A block waiting to be lifted by BKN whatever the PPK does: the case closed for another reason (retired,
-    # died, annulled, closed by the supervisory body) or the supervisory body decided to lift it.
-    unblock_requested_at = models.DateTimeField(null=True, blank=True)
-    unblock_reason = models.CharField(_("alasan buka blokir"), max_length=300, blank=True, db_default="")
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "respondent"], name="uniq_case_respondent")]
         indexes = [models.Index(fields=["agency", "status"])]
@@ -138,23 +130,104 @@ class CaseRespondent(models.Model):
         return f"{self.case} / {self.respondent}"
 
     @property
+    def active_block(self):
+        """The block cycle still in force (requested, recorded or waiting to be lifted), else None; reads the
+        prefetched `blocks` when a list prefetched them."""
+        return next((b for b in self.blocks.all() if b.active), None)
+
+    @property
     def is_blocked(self):
-        return bool(self.blocked_at and not self.unblocked_at)
+        block = self.active_block
+        return bool(block and block.recorded_at)
 
     @property
     def block_state(self) -> str:
-        """requested → recorded (→ lift requested) → lifted; "" when there never was a block."""
-        if self.unblocked_at:
-            return "lifted"
-        if self.blocked_at:
-            return "lift_requested" if self.unblock_requested_at else "recorded"
-        return "requested" if self.block_requested_at else ""
+        """The state of the block in force, else of the latest one; "" when there never was a block."""
+        blocks = sorted(self.blocks.all(), key=lambda b: (b.requested_at, b.pk))
+        block = self.active_block or (blocks[-1] if blocks else None)
+        return block.state if block else ""
 
     @property
     def sanction(self):
         """The first standing decision (None before any): pages and letters that show one decree read this."""
         decisions = [d for d in self.decisions.all() if d.active]
         return decisions[0] if decisions else None
+
+
+class BlockState(models.TextChoices):
+    REQUESTED = "requested", _("blokir diminta")
+    RECORDED = "recorded", _("data diblokir BKN")
+    LIFT_REQUESTED = "lift_requested", _("buka blokir diminta")
+    LIFTED = "lifted", _("blokir dibuka")
+    WITHDRAWN = "withdrawn", _("permintaan blokir ditarik")
+
+
+ACTIVE_BLOCK = models.Q(lifted_at__isnull=True, withdrawn_at__isnull=True)
+
+
+class DataBlock(models.Model):
+    """One block cycle of a respondent's personnel data in SIASN (BKN): requested → recorded → lift requested →
+    lifted, or withdrawn before BKN recorded it; each step with who, when, why and its letter. A second block of the
+    same respondent is a second row; at most one is in force at a time."""
+
+    track = models.ForeignKey(CaseRespondent, on_delete=models.CASCADE, related_name="blocks")
+    requested_at = models.DateTimeField(_("diminta"), default=timezone.now)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    request_reason = models.TextField(_("alasan permintaan blokir"), blank=True, db_default="")
+    request_letter = models.ForeignKey("cases.Letter", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("diblokir"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    record_reference = models.CharField(_("rujukan pemblokiran di SIASN"), max_length=200, blank=True, db_default="")
+    record_letter = models.ForeignKey("cases.Letter", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lift_requested_at = models.DateTimeField(_("buka blokir diminta"), null=True, blank=True)
+    lift_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+")
+    lift_reason = models.TextField(_("alasan buka blokir"), blank=True, db_default="")
+    lift_request_letter = models.ForeignKey("cases.Letter", null=True, blank=True, on_delete=models.PROTECT,
+                                            related_name="+")
+    lifted_at = models.DateTimeField(_("blokir dibuka"), null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    lift_letter = models.ForeignKey("cases.Letter", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(_("permintaan ditarik"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    withdraw_reason = models.TextField(blank=True, db_default="")
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("blokir data kepegawaian")
+        verbose_name_plural = _("blokir data kepegawaian")
+        constraints = [
+            models.UniqueConstraint(fields=["track"], condition=ACTIVE_BLOCK, name="one_active_block_per_track"),
+            models.CheckConstraint(condition=models.Q(lifted_at__isnull=True) | models.Q(recorded_at__isnull=False),
+                                   name="block_lifted_only_after_recorded"),
+            models.CheckConstraint(condition=models.Q(withdrawn_at__isnull=True) | models.Q(recorded_at__isnull=True),
+                                   name="block_withdrawn_only_before_recorded"),
+        ]
+        indexes = [models.Index(fields=["recorded_at"], condition=ACTIVE_BLOCK, name="block_active_recorded")]
+
+    def __str__(self):
+        return f"{self.track} / {self.get_state_display()}"
+
+    @property
+    def active(self):
+        return self.lifted_at is None and self.withdrawn_at is None
+
+    @property
+    def state(self) -> str:
+        if self.withdrawn_at:
+            return BlockState.WITHDRAWN
+        if self.lifted_at:
+            return BlockState.LIFTED
+        if self.recorded_at:
+            return BlockState.LIFT_REQUESTED if self.lift_requested_at else BlockState.RECORDED
+        return BlockState.REQUESTED
+
+    def get_state_display(self):
+        return BlockState(self.state).label
 
 
 class Recommendation(models.Model):

@@ -23,6 +23,7 @@ class LetterKind(models.TextChoices):
     CLOSING_NOTICE = "CLOSING_NOTICE", _("Pemberitahuan penutupan")
     BLOCK_NOTICE = "BLOCK_NOTICE", _("Pemberitahuan pemblokiran data")
     ESCALATION_REQUEST = "ESCALATION_REQUEST", _("Permintaan teguran kepada PPK")
+    UNBLOCK_REQUEST = "UNBLOCK_REQUEST", _("Permohonan buka blokir data")
 
 
 class LetterSequence(models.Model):

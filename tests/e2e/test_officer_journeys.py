@@ -176,7 +176,7 @@ def test_bkn_officer_records_a_block(page, people):
     page.click("button:has-text('Ya, Catat pemblokiran data')")
     page.wait_for_selector("text=Berhasil")
     shot(page, "bkn-02-blocked")
-    assert case.tracks.get().blocked_at is not None
+    assert case.tracks.get().block_state == "recorded"
 
 
 def test_queue_is_usable_on_a_phone_and_by_keyboard(page, people):
