@@ -186,6 +186,10 @@ STATUS_CLOCK = {S.RECEIVED: "INITIAL_REVIEW", S.REGISTERED: "BAWASLU_DECISION", 
                 S.FORWARDED: "SUPERVISOR_EXAM", S.UNDER_REVIEW: "SUPERVISOR_EXAM", S.INFO_REQUESTED: "INFO_REQUEST"}
 DECISION_CLOCKS = ["INITIAL_REVIEW", "BAWASLU_DECISION", "BAWASLU_DECISION_EXT"]
 PPK_CLOCKS = ["PPK_RECEIPT", "PPK_FOLLOW_UP", "REMINDER_RESPONSE"]
+# The clocks of the ladder's later steps run for the case until the PPK has decided (or the case closes).
+ESCALATION_CLOCKS = ["MINISTRY_WARNING", "WARNING_RESPONSE"]
+# Steps whose clock runs per respondent (the reminder's answer, BKN recording each block): started by the step itself.
+PER_TRACK_STEPS = {Action.SEND_REMINDER, Action.REQUEST_BLOCK}
 
 
 def allowed_actions(user, case) -> list[str]:
@@ -770,6 +774,7 @@ def _finish_decision(case, track, record, actor, on):
     waiting = case.tracks.filter(status=TrackStatus.RECOMMENDED).exists()
     if not waiting:
         case.followed_up_at = timezone.now()
+        deadlines.clock_stop(case, ESCALATION_CLOCKS, on=on)
     _finish(case, Action.RECORD_SANCTION, actor, to=None if waiting else S.FOLLOWED_UP, reason=record.reason, payload={
         "track": track.pk, "decision": record.pk, "item": record.item_kind, "item_level": record.item_level,
         "sanction_type": record.sanction_type.code if record.sanction_type else None,
@@ -1007,8 +1012,9 @@ def _steps_taken(case, actions) -> dict:
 
 
 def _ladder_clock(case, ladder, on):
-    step = EscalationStep.objects.filter(pk=ladder.get("rule")).first() if ladder else None
-    if step and step.clock and step.action != Action.SEND_REMINDER:  # the reminder starts one per respondent
+    rule = (ladder or {}).get("ladder", {}).get("rule")  # _ladder's answer: {"ladder": {..., "rule": step id}}
+    step = EscalationStep.objects.filter(pk=rule).first() if rule else None
+    if step and step.clock and step.action not in PER_TRACK_STEPS:
         deadlines.clock_start(case, step.clock, on=on)
 
 
@@ -1043,9 +1049,9 @@ def case_request_block(*, actor, case, track=None, reason="", out_of_order_reaso
             _refuse(_("Pemblokiran untuk %(who)s tidak dapat diminta (sudah diminta atau sudah ditindaklanjuti).")
                     % {"who": track.respondent.name}, Action.REQUEST_BLOCK, case)
         block = DataBlock.objects.create(track=track, requested_by=actor, request_reason=(reason or "").strip())
+        deadlines.clock_start(case, "BKN_BLOCK_RECORD", on=local_today(), track=track)  # BKN acts next
         _finish(case, Action.REQUEST_BLOCK, actor, reason=block.request_reason,
                 payload={"track": track.pk, "block": block.pk, "nip": track.respondent.nip, **ladder})
-        _ladder_clock(case, ladder, local_today())
         notify(users=responsible_users(case, "bkn"), case=case, kind="block_requested",
                message=gettext_lazy("Permintaan pemblokiran data %(who)s (perkara %(n)s)."), params={"who": track.respondent.name, "n": case.number})
     return case
@@ -1062,6 +1068,7 @@ def case_record_block(*, actor, case, track=None, reference="") -> Case:
                     Action.RECORD_BLOCK, case)
         block.recorded_at, block.recorded_by, block.record_reference = timezone.now(), actor, (reference or "").strip()[:200]
         block.save(update_fields=["recorded_at", "recorded_by", "record_reference"])
+        deadlines.clock_stop(case, ["BKN_BLOCK_RECORD"], on=local_today(), track=track)
         _finish(case, Action.RECORD_BLOCK, actor, payload={"track": track.pk, "block": block.pk,
                                                            "nip": track.respondent.nip, "reference": block.record_reference})
         notify(users=responsible_users(case, "ppk", tracks=[track]), case=case, kind="blocked",
@@ -1095,6 +1102,8 @@ def _ask_lift(block, actor, reason):
 def _withdraw(block, actor, reason):
     block.withdrawn_at, block.withdrawn_by, block.withdraw_reason = timezone.now(), actor, reason[:2000]
     block.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+    deadlines.clock_stop(block.track.case, ["BKN_BLOCK_RECORD"], on=local_today(), track=block.track,
+                         state=ClockState.STOPPED)
 
 
 def _tell_bkn_to_lift(case, blocks):
@@ -1179,10 +1188,10 @@ def case_escalate(*, actor, case, reason="", out_of_order_reason="") -> Case:
         if not targets:
             _refuse(_("Tidak ada PPK yang dapat dieskalasi pada perkara ini."), Action.ESCALATE, case)
         ladder = _ladder(case, Action.ESCALATE, out_of_order_reason, local_today())
+        _ladder_clock(case, ladder, local_today())
         _finish(case, Action.ESCALATE, actor, reason=reason, payload={
             "targets": targets, "direct": case.status in DIRECT_ESCALATION_FROM,
             "conflict_of_interest": case.conflict_of_interest, **ladder})
-        _ladder_clock(case, ladder, local_today())
         for code in targets:
             party = "kemenpanrb" if code == "KEMENPANRB" else "kemendagri"
             notify(users=responsible_users(case, party), case=case, kind="escalated",
@@ -1210,8 +1219,9 @@ def case_record_ppk_warning(*, actor, case, reason="", out_of_order_reason="") -
             _refuse(_("Tidak ada PPK instansi %(k)s yang menunggu tindak lanjut.") % {"k": "/".join(kinds)},
                     Action.RECORD_PPK_WARNING, case)
         ladder = _ladder(case, Action.RECORD_PPK_WARNING, out_of_order_reason, local_today())
-        _finish(case, Action.RECORD_PPK_WARNING, actor, reason=reason, payload={"tracks": tracks, **ladder})
+        deadlines.clock_stop(case, ["MINISTRY_WARNING"], on=local_today())
         _ladder_clock(case, ladder, local_today())
+        _finish(case, Action.RECORD_PPK_WARNING, actor, reason=reason, payload={"tracks": tracks, **ladder})
     return case
 
 
@@ -1220,9 +1230,9 @@ def case_report_to_president(*, actor, case, reason="", out_of_order_reason="") 
         case = _begin(Action.REPORT_TO_PRESIDENT, actor, case)
         tracks = _pending_tracks(case, Action.REPORT_TO_PRESIDENT)
         ladder = _ladder(case, Action.REPORT_TO_PRESIDENT, out_of_order_reason, local_today())
+        _ladder_clock(case, ladder, local_today())
         _finish(case, Action.REPORT_TO_PRESIDENT, actor, reason=reason, payload={
             "agencies": sorted({t.agency.code for t in tracks}), **ladder})
-        _ladder_clock(case, ladder, local_today())
     return case
 
 

@@ -88,3 +88,32 @@ def test_conflict_of_interest_is_a_stated_reason_for_the_direct_escalation(u):
     case = perform("escalate", actor=u["approver"], case=case)
     ladder = case.events.order_by("-id").first().payload["ladder"]
     assert ladder["in_order"] is False and ladder["out_of_order_reason"].startswith("konflik kepentingan")
+
+
+def test_each_step_names_who_acts_next_and_starts_its_clock(u):
+    """Reminder → the PPK's answer; block request → BKN recording it; escalation → the ministry's warning; warning →
+    the PPK's follow-up; each clock ends when that party acted, and the ministry's and PPK's when the PPK decided."""
+    monday = dt.date(2026, 3, 2)
+    steps = [("send_reminder", {}, "REMINDER_RESPONSE", "PPK"), ("request_block", {}, "BKN_BLOCK_RECORD", "BKN"),
+             ("escalate", {"reason": "PPK diam"}, "MINISTRY_WARNING", "KemenPAN-RB"),
+             ("record_ppk_warning", {"reason": "Teguran tertulis"}, "WARNING_RESPONSE", "PPK")]
+    with at(monday):
+        case = build_case(S.OVERDUE, u, on=monday)
+    for i, (action, params, clock, actor) in enumerate(steps):
+        who = u["kemendagri"] if action == "record_ppk_warning" else u["approver"]
+        with at(monday + dt.timedelta(days=7 * i)):
+            case = perform(action, actor=who, case=case, **params)
+        ladder = case.events.order_by("-id").first().payload["ladder"]
+        assert ladder["next_actor"].startswith(actor), (action, ladder["next_actor"])
+        assert case.clocks.filter(code=clock, state="running").exists(), action
+        assert case.next_due is not None
+        if action == "request_block":
+            with at(monday + dt.timedelta(days=7 * i + 1)):
+                case = perform("record_block", actor=u["bkn"], case=case)
+            assert case.clocks.get(code="BKN_BLOCK_RECORD").state == "met"
+    assert case.clocks.get(code="MINISTRY_WARNING").state == "met"
+    with at(monday + dt.timedelta(days=45)):
+        case = perform("record_sanction", actor=u["ppk"], case=case, sanction_type="PP94_HEAVY_DEMOTION",
+                       decree_number="800/9/2026", decree_date=monday + dt.timedelta(days=44), signer_name="Bupati")
+    assert not case.clocks.filter(state="running").exists()
+    assert case.clocks.get(code="WARNING_RESPONSE").state == "missed"  # 7 working days had passed
