@@ -223,18 +223,23 @@ def case_print(request, pk):
 @require_POST
 def act(request, pk):
     """Every workflow action posts here; a wrong state is a plain 409 message, not an error page."""
-    from cases.workflow import Action, ActionNotAllowed, InvalidTransition, StaleCase
+    from cases.workflow import (
+        Action, ActionNotAllowed, InvalidTransition, StaleCase, case_version, latest_action_event,
+    )
 
     case = selectors.case_for_user(request.user, pk)
     try:
         action = Action(request.POST.get("action", ""))
     except ValueError:
         return HttpResponseBadRequest(_("Tindakan tidak dikenal."))
+    shown = _shown_version(request)
+    if shown is not None and shown != case_version(case):  # before the form: its choices may be gone with the change
+        messages.error(request, stale_message(StaleCase(latest_action_event(case))))
+        return render(request, "cases/detail.html", _case_context(request, case), status=409)
     form = form_for(action, case=case, user=request.user, data=request.POST, files=request.FILES)
     if form.is_valid():
         try:
-            case_act(actor=request.user, case=case, action=action, params=form.params(),
-                     version=_shown_version(request))
+            case_act(actor=request.user, case=case, action=action, params=form.params(), version=shown)
             messages.success(request, _("Berhasil: %(a)s.") % {"a": action.label})
             return redirect("cases:detail", pk=case.pk)
         except StaleCase as exc:

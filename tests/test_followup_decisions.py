@@ -177,6 +177,27 @@ def test_returned_decision_reopens_the_item_with_a_new_clock(u):
     assert [(d.active, d.conforms) for d in track.decisions.order_by("id")] == [(False, False), (True, True)]
 
 
+def test_accepting_a_decision_a_colleague_just_returned_says_what_changed(u, client):
+    """The stale page is told before its form is read: the decision it names is gone with the change (issue #22.7)."""
+    import re
+
+    case, track = awaiting(u, category="disciplinary", discipline_level="heavy")
+    decide(u, case, sanction_type="PP94_LIGHT_WRITTEN", reason="Baru pertama kali")
+    decision = track.decisions.get()
+    client.force_login(u["approver"])
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    shown = re.search(r'name="version" value="(\d+)"', page).group(1)
+    perform("return_decision", actor=u["approver"], case=case, reason="Hukuman lebih ringan tanpa dasar")
+    before = snapshot(case)
+    response = client.post(reverse("cases:act", args=[case.pk]), {
+        "action": "accept_decision", "accept_decision-decision": decision.pk,
+        "accept_decision-reason": "Dapat diterima", "version": shown})
+    body = response.content.decode()
+    assert response.status_code == 409 and "telah berubah sejak halaman dibuka" in body
+    assert "\u201cKembalikan keputusan kepada PPK\u201d" in body and "Periksa isian" not in body
+    assert snapshot(case) == before
+
+
 def test_flag_and_imposed_beside_recommended_on_every_screen(u, client):
     case, track = awaiting(u, category="disciplinary", discipline_level="heavy")
     decide(u, case, sanction_type="PP94_LIGHT_WRITTEN", reason="Baru pertama kali")
