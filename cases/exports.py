@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
-from cases.models import CaseRespondent, CaseStatus, Recommendation, SanctionCategory
+from cases.models import ACTIVE_BLOCK, CaseRespondent, CaseStatus, DataBlock, Recommendation, SanctionCategory
 
 CHUNK = 2000
 SYNC_XLSX_LIMIT = 5000  # larger XLSX exports run as a background job with a progress bar
@@ -47,19 +47,28 @@ COLUMNS = [
     ("agencies", gettext_lazy("Instansi terlapor")),
     ("violations", gettext_lazy("Jenis pelanggaran")),
     ("sanction_categories", gettext_lazy("Kategori sanksi")),
+    ("blocks_in_force", gettext_lazy("Blokir data berlaku")),
+    ("block_cycles", gettext_lazy("Siklus blokir data")),
 ]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _count(rows):
+    return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n"), output_field=IntegerField()), 0)
 
 
 def export_queryset(cases):
     """The export rows, one per case, with per-case aggregates as correlated subqueries."""
     tracks = CaseRespondent.objects.filter(case=OuterRef("pk")).order_by().values("case")
     recs = Recommendation.objects.filter(track__case=OuterRef("pk")).order_by().values("track__case")
+    blocks = DataBlock.objects.filter(track__case=OuterRef("pk")).order_by().values("track__case")
     return (cases.order_by("id").annotate(
-        respondent_count=Coalesce(Subquery(tracks.annotate(n=Count("id")).values("n"), output_field=IntegerField()), 0),
+        respondent_count=_count(tracks),
         agencies=Subquery(tracks.annotate(s=StringAgg("agency__code", ", ", distinct=True)).values("s")),
         violations=Subquery(recs.annotate(s=StringAgg("violation_types__code", ", ", distinct=True)).values("s")),
         sanction_categories=Subquery(recs.exclude(category="").annotate(s=StringAgg("category", ", ", distinct=True)).values("s")),
+        blocks_in_force=_count(blocks.filter(ACTIVE_BLOCK, recorded_at__isnull=False)),
+        block_cycles=_count(blocks),
     ).values_list(*[c for c, _l in COLUMNS]))
 
 

@@ -83,6 +83,19 @@ def test_a_second_block_is_a_second_row_and_both_show(u, client):
     assert api["tracks"][0]["blocked"] is True
 
 
+def test_the_export_counts_blocks_in_force_and_cycles(u):
+    from cases.exports import COLUMNS, export_queryset
+    from cases.models import Case
+
+    case, track = blocked_case(u)
+    case = perform("request_unblock", actor=u["approver"], case=case, track=track, reason="SK kertas")
+    case = perform("unblock", actor=u["bkn"], case=case, track=track)
+    blocked_case(u, case, reason="Kedua kalinya")
+    names = [c for c, _label in COLUMNS]
+    row = export_queryset(Case.objects.filter(pk=case.pk)).get()
+    assert (row[names.index("blocks_in_force")], row[names.index("block_cycles")]) == (1, 2)
+
+
 def test_at_most_one_block_in_force_per_respondent(u):
     case, track = blocked_case(u)
     with pytest.raises(IntegrityError), transaction.atomic():
