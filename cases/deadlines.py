@@ -243,7 +243,7 @@ CLOCK_PARTIES = {
     "INITIAL_REVIEW": ["bawaslu"], "BAWASLU_DECISION": ["bawaslu"], "BAWASLU_DECISION_EXT": ["bawaslu"],
     "SUPERVISOR_EXAM": ["supervisor"], "INFO_REQUEST": ["supervisor"],
     "PPK_FOLLOW_UP": ["ppk", "supervisor"], "REMINDER_RESPONSE": ["ppk", "supervisor"],
-    "BKN_BLOCK_RECORD": ["bkn", "supervisor"], "MINISTRY_WARNING": ["supervisor"],
+    "BKN_BLOCK_RECORD": ["bkn", "supervisor"], "BKN_UNBLOCK_RECORD": ["bkn", "supervisor"], "MINISTRY_WARNING": ["supervisor"],
     "WARNING_RESPONSE": ["ppk", "supervisor"],
 }
 

@@ -18,6 +18,7 @@ CLOCK_LABELS = {
     "REMINDER_RESPONSE": _("Tanggapan atas pengingat"),
     "BKN_BLOCK": _("Pemblokiran data BKN"),
     "BKN_BLOCK_RECORD": _("Pencatatan blokir oleh BKN"),
+    "BKN_UNBLOCK_RECORD": _("Pembukaan blokir oleh BKN"),
     "MINISTRY_WARNING": _("Teguran KemenPAN-RB / Kemendagri kepada PPK"),
     "WARNING_RESPONSE": _("Tindak lanjut PPK setelah teguran"),
     "DISCIPLINE_SUMMONS": _("Pemanggilan pemeriksaan disiplin"),

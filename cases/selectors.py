@@ -367,7 +367,14 @@ def bkn_block_queue(user):
     """BKN's desk, read from the block cycles (DataBlock): blocks to record (requested, not yet recorded), blocks to
     lift (a request to lift them is waiting: a standing decision, the supervisory body's decision, or the case
     closed), and every block in force."""
-    from cases.models import ACTIVE_BLOCK, CaseStatus, DataBlock
+    from django.db.models import OuterRef, Subquery
+
+    from cases.models import ACTIVE_BLOCK, CaseStatus, Clock, ClockState, DataBlock
+    from cases.models.case import today as local_today
+
+    def due(code):  # the legal date BKN must act by: its running clock for this respondent
+        return Subquery(Clock.objects.filter(track=OuterRef("track"), code=code, state=ClockState.RUNNING)
+                        .order_by("-started_on", "-id").values("due_on")[:1])
 
     if not user.has_role("bkn_officer", "administrator"):
         none = DataBlock.objects.none()
@@ -377,10 +384,11 @@ def bkn_block_queue(user):
         "request_letter", "lift_request_letter")
     return {
         "to_block": base.filter(recorded_at__isnull=True, track__case__status=CaseStatus.OVERDUE)
-        .order_by("requested_at", "id")[:100],
+        .annotate(due_on=due("BKN_BLOCK_RECORD")).order_by("requested_at", "id")[:100],
         "to_unblock": base.filter(recorded_at__isnull=False, lift_requested_at__isnull=False)
-        .order_by("lift_requested_at", "id")[:100],
+        .annotate(due_on=due("BKN_UNBLOCK_RECORD")).order_by("lift_requested_at", "id")[:100],
         "blocked": base.filter(recorded_at__isnull=False).order_by("-recorded_at", "-id")[:100],
+        "today": local_today(),
     }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases import deadlines
 from cases.models import Case, CaseStatus, Clock, ClockState, DayUnit
+from cases.labels import CLOCK_LABELS
 from cases.models.case import today as local_today
 from cases.services import event_record, notify, outbox_flush, responsible_users
 
@@ -89,7 +90,7 @@ def _notify_clock(case, clock, kind, proposal):
         message = _("Tenggat %(clock)s perkara %(n)s%(who)s terlewat (jatuh tempo %(due)s).")
     else:
         message = _("Tenggat %(clock)s perkara %(n)s%(who)s segera jatuh tempo (%(due)s).")
-    message = message % {"clock": clock.code, "n": case.number, "who": who, "due": clock.due_on.strftime("%d-%m-%Y")}
+    message = message % {"clock": CLOCK_LABELS.get(clock.code, clock.code), "n": case.number, "who": who, "due": clock.due_on.strftime("%d-%m-%Y")}
     if proposal:
         message = f"{message} {proposal}"
     parties = deadlines.CLOCK_PARTIES.get(clock.code, ["supervisor"])

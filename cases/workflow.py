@@ -1097,6 +1097,8 @@ def case_request_unblock(*, actor, case, track=None, reason="") -> Case:
 def _ask_lift(block, actor, reason):
     block.lift_requested_at, block.lift_requested_by, block.lift_reason = timezone.now(), actor, reason[:2000]
     block.save(update_fields=["lift_requested_at", "lift_requested_by", "lift_reason"])
+    # BKN acts next, even on a case that closes in this step (its other clocks were stopped before this one starts).
+    deadlines.clock_start(block.track.case, "BKN_UNBLOCK_RECORD", on=local_today(), track=block.track)
 
 
 def _withdraw(block, actor, reason):
@@ -1163,6 +1165,7 @@ def case_unblock(*, actor, case, track=None) -> Case:
                     Action.UNBLOCK, case)
         block.lifted_at, block.lifted_by = timezone.now(), actor
         block.save(update_fields=["lifted_at", "lifted_by"])
+        deadlines.clock_stop(case, ["BKN_UNBLOCK_RECORD"], on=local_today(), track=track)
         _finish(case, Action.UNBLOCK, actor, reason=block.lift_reason, payload={
             "track": track.pk, "block": block.pk, "nip": track.respondent.nip, "basis": "unblock_request"})
         notify(users=responsible_users(case, "ppk", tracks=[track]), case=case, kind="unblocked",

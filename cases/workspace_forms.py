@@ -237,7 +237,7 @@ CONSEQUENCES = {
                           "dihitung sejak tanggal diterima."),
     Action.RECORD_DELIVERY: _("Tanggal diterima PPK tercatat dengan buktinya; batas tindak lanjut PPK dihitung sejak "
                               "tanggal itu."),
-    Action.PRESUME_RECEIPT: _("Rekomendasi dianggap diterima pada tanggal jatuh tempo aturan PPK_RECEIPT."),
+    Action.PRESUME_RECEIPT: _("Rekomendasi dianggap diterima pada tanggal batas waktu penerimaan PPK."),
     Action.RECORD_SANCTION: _("Keputusan untuk satu butir rekomendasi tercatat; bila semua butir sudah diputus, jam "
                               "tindak lanjut PPK berhenti. Keputusan yang berbeda dari rekomendasi wajib beralasan dan "
                               "ditandai \u201ctidak sesuai rekomendasi\u201d; lembaga pengawas diberi tahu. Bila data "

@@ -135,6 +135,34 @@ def test_closing_for_another_reason_leaves_the_unblock_on_bkns_desk(u, client):
     assert "unblock" not in allowed_actions(u["bkn"], case)
 
 
+def test_bkn_has_a_clock_to_record_and_to_lift_a_block_and_is_told_in_words(u, client):
+    from cases.labels import CLOCK_LABELS
+    from cases.tasks import sweep_deadlines
+
+    case = build_case(S.OVERDUE, u)
+    case = perform("request_block", actor=u["approver"], case=case, out_of_order_reason=SKIP)
+    record = case.clocks.get(code="BKN_BLOCK_RECORD")
+    client.force_login(u["bkn"])
+    page = client.get(reverse("cases:bkn")).content.decode()
+    assert "dicatat paling lambat" in page and record.due_on.strftime("%-d") in page
+    case = perform("record_block", actor=u["bkn"], case=case)
+    track = case.tracks.get()
+    case = perform("close_other", actor=u["approver"], case=case, reason="Terlapor meninggal dunia")
+    lift = case.clocks.get(code="BKN_UNBLOCK_RECORD")  # starts as the case closes, and keeps running after
+    assert lift.state == "running" and lift.track == track and lift.rule.certainty == "UNCONFIRMED"
+    assert not case.clocks.exclude(code="BKN_UNBLOCK_RECORD").filter(state="running").exists()
+    page = client.get(reverse("cases:bkn")).content.decode()
+    assert "dibuka paling lambat" in page
+    # the sweep tells BKN when the lift is late, in words, never the rule's code
+    sweep_deadlines(today=lift.due_on + timezone.timedelta(days=1))
+    note = u["bkn"].notifications.filter(case=case, kind="clock_overdue").get()
+    assert str(CLOCK_LABELS["BKN_UNBLOCK_RECORD"]) in note.message and "BKN_UNBLOCK_RECORD" not in note.message
+    page = client.get(reverse("cases:bkn")).content.decode()
+    case = perform("unblock", actor=u["bkn"], case=case, track=track)
+    lift.refresh_from_db()
+    assert lift.state in ("met", "missed") and lift.finished_on
+
+
 def test_closing_withdraws_a_block_request_not_yet_recorded(u):
     case = build_case(S.OVERDUE, u)
     case = perform("request_block", actor=u["approver"], case=case, out_of_order_reason=SKIP)

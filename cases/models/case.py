@@ -106,7 +106,7 @@ class TrackStatus(models.TextChoices):
 class ReceiptBasis(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("dikonfirmasi penghubung PPK")
     DELIVERED = "delivered", _("bukti pengiriman dicatat pengirim")
-    PRESUMED = "presumed", _("dianggap diterima (aturan tenggat PPK_RECEIPT)")
+    PRESUMED = "presumed", _("dianggap diterima (batas waktu penerimaan terlewati)")
 
 
 class CaseRespondent(models.Model):
