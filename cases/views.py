@@ -88,10 +88,11 @@ def queue(request):
     params = request.GET.copy()
     params.pop("cursor", None)
     may_assign = request.user.has_role(Role.BAWASLU, Role.APPROVER, Role.ADMIN)
+    may_print = request.user.has_role(Role.BAWASLU, Role.ANALYST, Role.APPROVER, Role.ADMIN)  # the menu's batch link
     # The bulk-assign select and the "assigned" filter list the same officers.
     officers = _officer_choices(request.user) if may_assign and (not partial or (page and page.rows)) else []
     context = {"filterset": filterset, "form": filterset.form, "page": page, "total": total, "base_query": params.urlencode(),
-               "may_assign": may_assign, "today": timezone.localdate(), "overdue_label": _("terlambat"),
+               "may_assign": may_assign, "may_print": may_print, "today": timezone.localdate(), "overdue_label": _("terlambat"),
                "officers": officers if page and page.rows else []}
     if not partial:
         context.update(elections=_elections(cached), stages=_stages(cached),

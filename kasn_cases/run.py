@@ -23,6 +23,7 @@ def prepare(demo_cases: str):
     call_command("load_demo", if_empty=True, cases=int(demo_cases))
     call_command("screening_load_demo", if_empty=True)
     call_command("letters_test_pki")  # TEST certificates under var/pki (LETTER_SIGNING_TEST_CA; never in production)
+    call_command("load_demo_stories")  # real actions on past dates: letters, bells, messages, block requests (signed)
     call_command("refresh_stats")
     call_command("collectstatic", interactive=False, verbosity=0)
     from django.db import connections
@@ -57,7 +58,10 @@ def main():
     print(f"\n  Netralitas ASN berjalan di http://{shown}:{port}/  (Ctrl-C untuk berhenti)\n")
     from django.core.management import call_command
 
-    call_command("demo_logins", password=DEMO_PASSWORD)
+    from reports.demo_stories import DEMO_PIN, DEMO_TRACKING_CODE
+
+    call_command("demo_logins", password=DEMO_PASSWORD, code=f"{DEMO_TRACKING_CODE[:5]}-{DEMO_TRACKING_CODE[5:]}",
+                 pin=DEMO_PIN)
 
     def stop(*_):
         for child in children:

@@ -75,3 +75,42 @@ def test_bulk_load_rebuilds_every_index_it_dropped(monkeypatch):
     call_command("load_demo", cases=50, verbosity=0)
     assert Case.objects.count() == 50
     assert index_defs() == before
+
+
+@pytest.mark.django_db
+def test_demo_stories_give_every_desk_work_on_first_use(django_capture_on_commit_callbacks):
+    """#25.6: after the demo loads, waiting block requests, issued letters, each officer's bell, a reporter
+    conversation (known code + PIN), overdue clocks; the stories are added once."""
+    from cases.models import Clock, ClockState, DataBlock, Letter, Notification
+    from reports.demo_stories import DEMO_PIN, DEMO_TRACKING_CODE
+    from reports.models import MessageDirection, Report
+    from reports.services import report_authenticate
+
+    call_command("load_demo", cases=200, verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):  # the letters are issued once their action commits
+        call_command("load_demo_stories", verbosity=0)
+    call_command("load_demo_stories", verbosity=0)  # idempotent
+    assert Report.objects.filter(tracking_code=DEMO_TRACKING_CODE).count() == 1
+    # Every case number has the width case_open gives a new case.
+    assert {len(n.rsplit("-", 1)[1]) for n in Case.objects.values_list("number", flat=True)} == {6}
+    # BKN's desk: a block request not yet recorded; the ministries: escalations of their kind.
+    assert DataBlock.objects.filter(recorded_at__isnull=True, withdrawn_at__isnull=True, requested_by__isnull=False).exists()
+    assert CaseEvent.objects.filter(code="case.escalated", case__tracks__agency__kind="central").exists()
+    assert CaseEvent.objects.filter(code="case.escalated", case__tracks__agency__kind="regional").exists()
+    # Issued letters of each follow-up kind, signed and stored.
+    kinds = set(Letter.objects.values_list("kind", flat=True))
+    assert {"FORWARDING", "RECOMMENDATION", "REMINDER", "BLOCK_NOTICE", "ESCALATION_REQUEST"} <= kinds
+    # A bell for each officer role whose work is cases (the screening reviewer's desk is the screening queue).
+    with_bell = set(Notification.objects.filter(read_at__isnull=True).values_list("user__username", flat=True))
+    officers = {u[0] for u in DEMO_USERS} - {"peninjau"}
+    assert officers <= with_bell, officers - with_bell
+    # The reporter conversation opens with the printed code and PIN, and has both sides.
+    report = report_authenticate(code=DEMO_TRACKING_CODE, pin=DEMO_PIN)
+    assert report is not None and report.case is not None
+    directions = list(report.messages.values_list("direction", flat=True))
+    assert MessageDirection.TO_REPORTER in directions and MessageDirection.FROM_REPORTER in directions
+    assert Notification.objects.filter(user__username="bawaslu.cilacap", kind="reporter_message", read_at=None).exists()
+    # Overdue clocks, in the stories as in the bulk.
+    assert Clock.objects.filter(state=ClockState.MISSED).exists()
+    assert Clock.objects.filter(state=ClockState.RUNNING, due_on__lt=timezone.localdate()).exists() or \
+        Case.objects.filter(status=CaseStatus.OVERDUE, events__actor__isnull=False).exists()

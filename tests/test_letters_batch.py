@@ -216,3 +216,21 @@ def test_cancelling_a_queued_batch_prints_nothing(client):
     status = client.get(reverse("letters:batch_status", args=[batch_id])).json()
     assert status["state"] == "cancelled" and status["download_url"] is None
     assert client.get(reverse("letters:batch_download", args=[batch_id])).status_code == 409
+
+
+@pytest.mark.django_db
+def test_queue_filters_choose_the_cases_to_print(client, bawaslu_officer):
+    """#25.6: the queue links its own filters to batch printing, which names them in words (no internal ids asked)."""
+    users = make_users("bq")
+    issue_letters(2, users)
+    client.force_login(bawaslu_officer)
+    status = CaseStatus.AWAITING_FOLLOW_UP
+    queue = client.get(reverse("cases:queue"), {"status": status}).content.decode()
+    assert f'href="{reverse("letters:batch")}?status={status}"' in queue
+    page = client.get(reverse("letters:batch"), {"status": status}).content.decode()
+    assert f"Status: {status.label}" in page and 'name="case_ids"' not in page
+    assert f'<input type="hidden" name="status" value="{status}">' in page
+    assert f'href="{reverse("cases:queue")}?status={status}"' in page
+    assert "<strong>2</strong>" in page, page[page.find("role=\"alert\""):][:400]
+    none = client.get(reverse("letters:batch"), {"status": CaseStatus.CLOSED_OTHER}).content.decode()
+    assert "<strong>0</strong>" in none

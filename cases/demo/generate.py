@@ -278,7 +278,7 @@ class Generator:
                     buffers["cases_caseevent"].append((nid("cases_caseevent"), case_id,
                                                        closed_at, None, None, "case.closed", "close", prev, status, "", "{}"))
                 year = stamps[0].year
-                number = f"NTR-{year}-{case_id:07d}"
+                number = f"NTR-{year}-{case_id:06d}"  # as case_open numbers a new case
                 title = f"{position} {act_text}"
                 occurred_on = stamps[0] - dt.timedelta(days=rng.randint(1, 5))
                 buffers["cases_case"].append((

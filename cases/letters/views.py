@@ -5,7 +5,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from cases import selectors
 from cases.letters import batch as B
 from cases.letters import signing
 from cases.letters.issue import verify_code_display, verify_code_normalise
-from cases.models import Letter, LetterKind
+from cases.models import ElectionStage, Letter, LetterKind
 from cases.services import letter_opened, request_origin
 
 VERIFY_MAX_BYTES = getattr(settings, "LETTER_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
@@ -80,7 +80,8 @@ BATCH_PARAMS = ("kind", "day", "format", "case_ids", "csrfmiddlewaretoken")
 
 
 def _batch_selection(request, data):
-    """(letters queryset, errors, queue filter params) from the queue's filters plus kind/day/case ids."""
+    """(letters queryset, errors, queue filter params, those filters in words) from the queue's filters plus
+    kind/day (case ids are still read from older links; the form no longer asks for them)."""
     errors = {}
     kind = data.get("kind", "")
     if kind and kind not in LetterKind.values:
@@ -98,24 +99,46 @@ def _batch_selection(request, data):
             break
         case_ids.append(int(part))
     filters = {k: v for k, v in data.items() if k not in BATCH_PARAMS and v}
-    filterset = selectors.case_queue(request.user, filters, request=request)
+    bound = QueryDict(mutable=True)  # a QueryDict: a multiple-choice filter (status) reads a list, not a string's letters
+    for key in filters:
+        bound.setlist(key, [v for v in data.getlist(key) if v])
+    filterset = selectors.case_queue(request.user, bound, request=request)
     if not filterset.is_valid():
-        errors.update({k: " ".join(v) for k, v in filterset.errors.items()})
+        fields = filterset.form.fields
+        errors.update({str(fields[k].label) if k in fields else k: " ".join(v) for k, v in filterset.errors.items()})
+    shown = _filters_shown(filterset, filters)
     if errors:
-        return Letter.objects.none(), errors, filters
+        return Letter.objects.none(), errors, filters, shown
     letters = B.letters_for_batch(cases=filterset.qs, kind=kind or None, day=day, case_ids=case_ids,
                                   letters=selectors.letters_visible_to(request.user))
-    return letters, errors, filters
+    return letters, errors, filters, shown
+
+
+def _filters_shown(filterset, filters) -> list:
+    """[(label, value as the queue shows it)]: the queue's filters in words, not parameter names and ids."""
+    shown = []
+    for name, value in filters.items():
+        field = filterset.form.fields.get(name)
+        label, text = (field.label if field else name), value
+        if getattr(field, "choices", None):
+            text = dict((str(k), v) for k, v in field.choices).get(str(value), value)
+        elif name == "stage" and str(value).isdigit():
+            stage = ElectionStage.objects.filter(pk=value).select_related("election").first()
+            text = f"{stage.name} ({stage.election.name})" if stage else value
+        shown.append((label, text))
+    return shown
 
 
 @login_required
 def batch_form(request):
     data = request.POST if request.method == "POST" else request.GET
-    letters, errors, filters = _batch_selection(request, data)
+    letters, errors, filters, shown = _batch_selection(request, data)
     fmt = data.get("format", "pdf")
     if fmt not in B.FORMATS:
         errors["format"] = _("Format hasil harus PDF gabungan atau ZIP.")
     count = letters.count() if not errors else 0
+    labels = {"kind": _("Jenis surat"), "day": _("Tanggal terbit"), "format": _("Hasil"),
+              "case_ids": _("Nomor internal perkara")}
     if request.method == "POST" and not errors:
         if count == 0:
             errors["kind"] = _("Tidak ada surat terbit yang cocok dengan pilihan ini.")
@@ -123,8 +146,10 @@ def batch_form(request):
             ids = list(letters.values_list("pk", flat=True)[:5000])
             batch_id = B.batch_start(actor=request.user, letter_ids=ids, fmt=fmt)
             return redirect("letters:batch_progress", batch_id=batch_id)
-    context = {"kinds": LetterKind.choices, "data": data, "filters": filters, "count": count, "errors": errors,
-               "today": timezone.localdate()}
+    queue_query = QueryDict(mutable=True)
+    queue_query.update(filters)
+    context = {"kinds": LetterKind.choices, "data": data, "filters": filters, "shown": shown, "count": count,
+               "errors": {labels.get(k, k): v for k, v in errors.items()}, "today": timezone.localdate(), "queue_query": queue_query.urlencode()}
     return render(request, "letters_ui/batch_form.html", context, status=400 if errors else 200)
 
 

@@ -10,8 +10,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default="demo-netralitas-2026")
+        parser.add_argument("--reporter-code", dest="code", default="")
+        parser.add_argument("--reporter-pin", dest="pin", default="")
 
-    def handle(self, *args, password, **options):
+    def handle(self, *args, password, code="", pin="", **options):
         self.stdout.write("  Akun demo (kata sandi untuk semua: %s):" % password)
         for username, role, agency, region, name in DEMO_USERS:
             self.stdout.write(f"    {username:<18} {Role(role).label} ({agency})")
+        # The demo reporter conversation (reports.demo_stories): cases does not import reports, the caller passes it.
+        if code:
+            self.stdout.write(f"  Pelapor demo: /lacak/ kode {code}, PIN {pin} (percakapan dengan Bawaslu Cilacap)")
