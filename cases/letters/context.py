@@ -23,7 +23,7 @@ from cases.models import (
 K = LetterKind
 # Which clock's rule states the deadline printed in the letter, and whose due date it is.
 DEADLINE_CLOCK = {K.RECOMMENDATION: "PPK_FOLLOW_UP", K.REMINDER: "REMINDER_RESPONSE",
-                  K.ESCALATION_WARNING: "REMINDER_RESPONSE"}
+                  K.ESCALATION_WARNING: "WARNING_RESPONSE"}
 MISSED_CLOCK = {K.BLOCK_REQUEST: "PPK_FOLLOW_UP", K.BLOCK_NOTICE: "PPK_FOLLOW_UP", K.ESCALATION_REQUEST: "PPK_FOLLOW_UP",
                 K.PRESIDENT_REPORT: "PPK_FOLLOW_UP"}
 
@@ -252,10 +252,12 @@ def letter_context(kind, *, agency, actor=None, case=None, tracks=(), on: dt.dat
         return ctx
     imposed = F.sanctions_imposed(tracks)
     citations, breached = legal_basis_for(kind, case=case, tracks=tracks, on=on)
+    addressee = addressee_for(kind, case=case, tracks=tracks, on=on, to=to)
+    copies = [t for t in tembusan(kind, issuer=agency, case=case, tracks=tracks, on=on)
+              if t != addressee.get("position")]  # the addressee gets the letter itself, not a copy
     ctx.update(case=case_context(case), respondents=[respondent_context(t, imposed.get(t.pk)) for t in tracks],
-               addressee=addressee_for(kind, case=case, tracks=tracks, on=on, to=to),
-               tembusan=tembusan(kind, issuer=agency, case=case, tracks=tracks, on=on),
-               facts=F.case_facts(case, tracks, upto=upto), legal_basis=citations)
+               addressee=addressee, tembusan=copies, facts=F.case_facts(case, tracks, upto=upto),
+               legal_basis=citations, issuer_blocks=agency.code == "BKN")
     if kind == K.RECOMMENDATION and breached:
         ctx["conclusion_basis"] = "; ".join(dict.fromkeys(breached))
     if tracks:
