@@ -1,8 +1,10 @@
 """Admin pages for every reference table, with search and filters."""
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases import models as m
+from cases import twofactor
 from cases.deadlines import holiday_delete, holiday_save
 
 
@@ -141,10 +143,24 @@ class LetterSignerInline(admin.StackedInline):
 @admin.register(m.User)
 class KasnUserAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (("Instansi", {"fields": ("agency", "region")}),)
-    list_display = ["username", "get_full_name", "agency", "region", "is_active"]
+    list_display = ["username", "get_full_name", "agency", "region", "is_active", "second_factor"]
     list_filter = ["groups", "is_active"]
     autocomplete_fields = ["agency", "region"]
     inlines = [LetterSignerInline]
+    actions = ["reset_second_factor"]
+
+    @admin.display(description=gettext_lazy("verifikasi dua langkah"), boolean=True)
+    def second_factor(self, obj):
+        return twofactor.has_authenticator(obj)
+
+    @admin.action(description=gettext_lazy("Reset verifikasi dua langkah (ponsel hilang: daftar ulang saat masuk)"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            twofactor.second_factor_reset(actor=request.user, user=user)
+        self.message_user(request, ngettext(
+            "Verifikasi dua langkah %(n)s pengguna direset; tercatat di riwayat pengguna.",
+            "Verifikasi dua langkah %(n)s pengguna direset; tercatat di riwayat pengguna.", len(queryset))
+            % {"n": len(queryset)}, messages.SUCCESS)
 
 
 from cases.api import admin as _api_admin  # noqa: E402,F401  (API tokens: issue once, revoke, last used)

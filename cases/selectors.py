@@ -171,7 +171,8 @@ def _fill_page_user(user, row, connection):
     from cases.models import Agency, Region
 
     user.roles = user.roles_from(row[0])  # the cached_property's value, by the same rule
-    values = row[2:]
+    user.otp_device_ids = frozenset(row[2])  # confirmed second-factor devices (cases.twofactor)
+    values = row[3:]
     user.region = _from_row(Region, values[:len(Region._meta.concrete_fields)], connection)
     user.agency = _from_row(Agency, values[len(Region._meta.concrete_fields):], connection)
     user.unread_notifications = row[1]
@@ -196,12 +197,23 @@ def _page_user_sql(with_user=False):
         f" JOIN {qn(through.db_table)} ug ON ug.{qn(through.get_field(groups.m2m_reverse_field_name()).column)}"
         f" = g.{qn(group.pk.column)} WHERE ug.{qn(through.get_field(groups.m2m_field_name()).column)} = u.{qn(user.pk.column)}),"
         f" (SELECT COUNT(*) FROM {qn(note.db_table)} n WHERE n.{qn(note.get_field('user').column)} = u.{qn(user.pk.column)}"
-        f" AND n.{qn(note.get_field('read_at').column)} IS NULL), " + ", ".join(columns) +
+        f" AND n.{qn(note.get_field('read_at').column)} IS NULL), {_device_ids_sql(qn)}, " + ", ".join(columns) +
         f" FROM {qn(user.db_table)} u"
         f" LEFT JOIN {qn(region.db_table)} r ON r.{qn(region.pk.column)} = u.{qn(user.get_field('region').column)}"
         f" LEFT JOIN {qn(agency.db_table)} a ON a.{qn(agency.pk.column)} = u.{qn(user.get_field('agency').column)}"
         f" WHERE u.{qn(user.pk.column)} = %s"
     )
+
+
+def _device_ids_sql(qn) -> str:
+    """ARRAY of the user's confirmed django-otp devices as persistent ids ('otp_totp.totpdevice/7'), the value the
+    session keeps once the second step is passed (cases.twofactor)."""
+    from django_otp import device_classes
+
+    parts = [f"SELECT '{model.model_label()}/' || d.{qn(model._meta.pk.column)} FROM {qn(model._meta.db_table)} d"
+             f" WHERE d.{qn(model._meta.get_field('user').column)} = u.id AND d.{qn('confirmed')}"
+             for model in device_classes()]
+    return "ARRAY(" + " UNION ALL ".join(parts) + ")" if parts else "ARRAY[]::text[]"
 
 
 def _from_row(model, values, connection):

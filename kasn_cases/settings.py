@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "cases",
     "reports",
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cases.twofactor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -179,6 +183,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-step sign-in (django-otp, TOTP + one-time recovery codes; cases/twofactor.py). Required for the roles that
+# sign, block or administer; optional for the others (an officer who enrolled is always asked).
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[
+    "supervisor_approver", "bkn_officer", "kemenpanrb_officer", "kemendagri_officer", "administrator"])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Netralitas ASN")
+OTP_RECOVERY_CODES = 10
+OTP_PENDING_SECONDS = 10 * 60  # between the password and the second step
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)

@@ -2,8 +2,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from cases import views as case_views
+from cases import views_otp
+from cases.views_otp import OfficerLoginView
 from cases.api.errors import api_not_found
 
 urlpatterns = [
@@ -14,7 +17,13 @@ urlpatterns = [
     path("api/v1/screening/", include("reports.screening.api")),
     re_path(r"^api/", api_not_found),  # an unknown API path answers in the API's JSON error shape
     path("", case_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", OfficerLoginView.as_view(), name="login"),
+    path("login/verifikasi/", views_otp.otp_verify, name="otp_verify"),
+    path("login/dua-langkah/", views_otp.otp_enrol, name="otp_enrol"),
+    path("akun/dua-langkah/", views_otp.otp_account, name="otp_account"),
+    path("akun/dua-langkah/daftar/", views_otp.otp_enrol, {"signed_in": True}, name="otp_account_enrol"),
+    path("akun/dua-langkah/kode-pemulihan/", views_otp.otp_recovery_codes, name="otp_recovery_codes"),
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),  # one door: both steps
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

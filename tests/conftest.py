@@ -3,11 +3,24 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from cases.models import Agency, Region, Role
 from tests.factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _force_login_both_steps(self, user, backend=None):
+    """force_login skips the password; the second step is still passed, with a real code (tests/otp_support.py)."""
+    from tests.otp_support import pass_second_step
+
+    _force_login(self, user, backend)
+    pass_second_step(self, user)
+
+
+_force_login = Client.force_login
+Client.force_login = _force_login_both_steps
 
 
 def require_service(name: str, available: bool):

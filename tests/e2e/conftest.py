@@ -32,3 +32,28 @@ def page(browser, live_server):
     page.base = live_server.url
     yield page
     context.close()
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    """Sign in through both steps as an officer does: the password, then, for someone who needs the second step,
+    either enrolment (the key read off the enrolment page, as one types it into an authenticator app; the
+    recovery codes page passed) or a code of the enrolled authenticator, computed from the device's key
+    (tests/otp_support.py). Ends on the page the sign-in leads to."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.otp_support import code_from_secret, totp_now
+
+    page.goto(base + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/login/dua-langkah/" in page.url:
+        page.fill("#id_token", code_from_secret(page.text_content(".secret code")))
+        page.click("form button[type=submit]")
+        page.wait_for_url("**/akun/dua-langkah/kode-pemulihan/**")
+        page.click("a.button.primary")
+    elif "/login/verifikasi/" in page.url:
+        page.fill("#id_token", totp_now(TOTPDevice.objects.get(user__username=username, confirmed=True)))
+        page.click("form button[type=submit]")
+    page.wait_for_load_state()

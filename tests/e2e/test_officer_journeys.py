@@ -13,7 +13,7 @@ from cases.models import Agency, Case, CaseStatus, ElectionPeriod, Region, Role
 from tests.factories import UserFactory, make_nip
 
 pytestmark = [pytest.mark.e2e]
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_in
 
 PASSWORD = "rahasia-uji-123"
 
@@ -57,10 +57,7 @@ def shot(page, name):
 
 
 def login(page, username):
-    page.goto(page.base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, page.base, username, PASSWORD)  # both steps for the roles that need the second one
     page.wait_for_url(page.base + "/")
 
 

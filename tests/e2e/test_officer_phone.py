@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from cases import workflow
 from cases.models import Agency, ElectionPeriod, Region, Role
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.factories import UserFactory, make_nip
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -43,10 +43,7 @@ def phone(browser, live_server):
 
 def login(page, base, username):
     page.context.clear_cookies()
-    page.goto(base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, base, username, PASSWORD)
     page.wait_for_url(base + "/")
 
 

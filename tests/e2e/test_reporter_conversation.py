@@ -16,7 +16,7 @@ from cases.models import Agency, Notification, Region, Role
 from reports import services
 from reports.models import InfoRequestStatus, Report, ReportMessage
 from tests.e2e.axe import serious_violations
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.factories import UserFactory
 from tests.test_intake_support import fill_steps, intake_settings, public_report, reporter_step
 
@@ -54,10 +54,7 @@ def shot(page, name):
 
 
 def login(page, base, username):
-    page.goto(base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, base, username, PASSWORD)
     page.wait_for_url(base + "/")
 
 
