@@ -236,6 +236,7 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}  # the offline forms' web app manifest
 os.makedirs(STATIC_ROOT, exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Evidence and letters are never served from a public URL: only authorised views read them.

@@ -221,6 +221,22 @@ class OfficerReportForm(RespondentStepForm, EventStepForm, ReporterStepForm):
         return day
 
 
+class PublicReportForm(ReporterStepForm, RespondentStepForm, EventStepForm):
+    """The public report on one page (/lapor/luring/): what the device keeps as a draft while offline, then sends."""
+
+    confirm = ReviewStepForm.base_fields["confirm"]
+
+    field_order = ["anonymity", "name", "address", "phone", "email", "standing", "respondent_name", "respondent_nip",
+                   "respondent_position", "respondent_agency", "respondent_agency_text", "election", "stage", "region",
+                   "occurred_on", "known_on", "place", "description", "links", "confirm"]
+
+    def clean(self):
+        data = self.check_reporter(self.check_event(self.check_respondent(forms.Form.clean(self))))
+        if not data.get("confirm"):
+            self.add_error("confirm", _("Centang pernyataan kebenaran keterangan sebelum mengirim."))
+        return data
+
+
 Outcome = CheckOutcome
 
 

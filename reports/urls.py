@@ -1,11 +1,13 @@
 """Public intake (/lapor/, /lacak/) and officer intake (/intake/)."""
 from django.urls import path
 
-from reports import views, views_messages
+from reports import views, views_messages, views_offline
 
 app_name = "reports"
 urlpatterns = [
+    path("sw.js", views_offline.service_worker, name="service_worker"),
     path("lapor/", views.report_start, name="start"),
+    path("lapor/luring/", views_offline.report_offline, name="offline"),
     path("lapor/langkah/<int:step>/", views.report_step, name="step"),
     path("lapor/selesai/", views.report_receipt, name="receipt"),
     path("lacak/", views.track_login, name="track"),

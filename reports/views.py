@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseGone
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from cases.models import AccessKind
 from cases.services import access_record, request_origin
 from reports.privacy.services import identity_shown
 from cases.workflow import ActionNotAllowed, InvalidTransition
-from reports import clocks, messaging, selectors, services, tracking, views_messages
+from reports import clocks, messaging, outbox, selectors, services, tracking, views_messages
 from reports.evidence import EvidenceRejected, StoredFile, discard, store_upload
 from reports.forms import (
     AnswerForm, CheckForm, EventStepForm, MessageForm, OfficerReportForm, Outcome, ReporterStepForm, RespondentStepForm,
@@ -324,7 +324,13 @@ def intake_new(request):
     _require_intake(request)
     form = OfficerReportForm(request.POST or None, initial={"received_on": timezone.localdate()})
     errors = []
-    if request.method == "POST" and form.is_valid():
+    key, key_error = outbox.idempotency_key(request)  # a draft sent from the device's outbox carries a key
+    if key_error:
+        form.add_error(None, key_error)
+    elif request.method == "POST" and form.is_valid():
+        replay = key and Report.objects.filter(idempotency_key=key, recorded_by=request.user).first()
+        if replay:
+            return _recorded(request, replay, pin=None)
         stored = []
         for upload in request.FILES.getlist("evidence"):
             try:
@@ -333,19 +339,21 @@ def intake_new(request):
                 errors.append(str(exc))
         if not errors:
             try:
-                return _record(request, form.cleaned_data, stored)
+                return _record(request, form.cleaned_data, stored, key)
             except ValidationError as exc:  # a rule of the service (e.g. a finding outside the office's region)
                 for field, messages_ in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, messages_)
         for item in stored:
             discard(item)
+    if request.method == "POST" and outbox.wants_json(request):
+        return outbox.form_errors(form, {"evidence": (_("Berkas bukti"), errors)} if errors else None)
     status = 400 if request.method == "POST" else 200
     token = request.POST.get("form_token") or secrets.token_urlsafe(24)
     return render(request, "reports/intake_new.html", {"form": form, "upload_errors": errors, "form_token": token},
                   status=status)
 
 
-def _record(request, data, stored):
+def _record(request, data, stored, key):
     kind = data["kind"]
     pin = new_pin() if kind == ReportKind.LAPORAN and data["anonymity"] != Anonymity.ANONYMOUS else None
     received = timezone.make_aware(timezone.datetime.combine(data["received_on"], timezone.datetime.min.time()))
@@ -353,12 +361,21 @@ def _record(request, data, stored):
         received = timezone.now()
     report = services.report_record(
         actor=request.user, fields=data, anonymity=data["anonymity"], kind=kind, received_at=received,
-        reporter=data, evidence=stored, pin=pin, idempotency_key=request.POST.get("form_token") or None)
-    if pin:
+        reporter=data, evidence=stored, pin=pin, idempotency_key=key)
+    return _recorded(request, report, pin=pin)
+
+
+def _recorded(request, report, *, pin):
+    """Where the officer goes next: the reporter's receipt (a report with a PIN), else the finding's page."""
+    if pin or (report.kind == ReportKind.LAPORAN and report.pin_hash):
         request.session[RECEIPT] = {"token": "", "id": report.pk, "pin": pin}
-        return redirect("reports:receipt")
-    messages.success(request, _("Temuan %(code)s tercatat.") % {"code": report.tracking_code_display})
-    return redirect("reports:intake_detail", pk=report.pk)
+        url = reverse("reports:receipt")
+    else:
+        messages.success(request, _("Temuan %(code)s tercatat.") % {"code": report.tracking_code_display})
+        url = reverse("reports:intake_detail", args=[report.pk])
+    if outbox.wants_json(request):
+        return JsonResponse({"url": url, "tracking_code": report.tracking_code_display})
+    return redirect(url)
 
 
 @login_required
