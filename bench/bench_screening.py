@@ -4,7 +4,10 @@
 
 ``run()`` returns a list of ``{"name", "value", "unit", "target", "met"}``.
 Posts are synthetic (generated here from short templates, ~200 characters),
-so the benchmark needs no third-party data.
+so the benchmark needs no third-party data.  The figures are posts per CPU second
+of this process; the machine reference of ``bench.run_all`` (plain-Python work
+measured the same way) is printed beside them, since the same code measured 3x
+apart on two machines.
 """
 from __future__ import annotations
 
@@ -88,5 +91,9 @@ def run(n_posts: int = N_POSTS) -> list[dict]:
 
 
 if __name__ == "__main__":
+    from bench.run_all import machine_reference
+
     for r in run():
         print(f"{r['name']:30s} {r['value']:>12,.0f} {r['unit']}  target {r['target']:,}  {'OK' if r['met'] else 'MISSED'}")
+    for r in machine_reference():
+        print(f"{r['name']:34s} {r['value']:>8.3f} {r['unit']}  (the same code runs faster where these are lower)")

@@ -103,7 +103,9 @@ _PAT_VOTECALL = re.compile(
 _PAT_NEGCALL = re.compile(r"\b(?:jangan|tolak|ogah|haram)\b (?:pilih|coblos|dukung)\b")
 _PAT_POSSESS = re.compile(r"\b(?:presidenku|gubernurku|pilihanku|calonku|capresku|idolaku|jagoanku|jagoan)\b")
 
-_VERB_STEMS = ("pilih", "coblos", "dukung", "menang", "kawal")
+def _has_verb_stem(text: str) -> bool:
+    return "pilih" in text or "coblos" in text or "dukung" in text or "menang" in text or "kawal" in text
+
 
 DENSE_NAMES = (
     "n_cand", "n_pairno", "n_party", "n_slogan", "n_verb", "n_gesture",
@@ -115,52 +117,132 @@ _KIND_IDX = {"candidate": 0, "pair_number": 1, "party": 2, "slogan": 3, "hashtag
 
 # Stance and address, election-independent (``FeatureConfig.stance``, version 3): who is addressed and how,
 # praise or mockery, a candidate's record, election context.  Measured by leave-one-election-out (loeo.md).
-def _words(*ws: str) -> re.Pattern:
-    return re.compile(r"\b(?:" + "|".join(ws) + r")\b")
-
-
-_ST_CALL = _words("ayo+k?", "yu+k", "mari", "jangan", "ja?ngan lupa", "pilih(?:lah)?", "coblos", "dukung(?:lah)?",
-                  "menangkan", "kawal", "lanjutkan", "gas+(?:poll?)?", "all in", "wajib", "harus")
-_ST_WE = _words("kita", "kami", "rakyat", "warga")
-_ST_YOU = _words("kamu", "anda", "kalian", "lu", "lo", "elo", "loe", "kau", "mu")
-_ST_PRAISE = _words("hebat", "keren", "mantap", "mantul", "terbaik", "tulus", "merakyat", "pantas", "layak", "cerdas",
-                    "jenius", "berani", "tegas", "juara", "istimewa", "bangga", "optimis", "amanah", "jujur", "peduli",
-                    "sukses", "berhasil", "luar biasa", "idola", "idolaku", "jagoan", "sayang", "cinta", "semangat",
-                    "bersih", "santun", "pemimpin sejati", "negarawan", "menang", "kemenangan", "unggul")
-_ST_MOCK = _words("bodoh", "dungu", "goblok", "goblog", "tolol", "bego", "oon", "gagal", "bohong", "pembohong", "boong",
-                  "ngibul", "curang", "kecurangan", "penjahat", "dinasti", "karbitan", "planga", "plonga", "omon",
-                  "gimik", "gimmick", "culik", "penculik", "pecundang", "blunder", "rakus", "licik", "haus kekuasaan",
-                  "pencitraan", "munafik", "penjilat", "jilat", "antek", "boneka", "kosong", "takut", "cacat", "kalah",
-                  "tumbang", "nyungsep", "keok", "mangkrak", "ngawur", "payah", "memalukan", "sontoloyo")
-_ST_RECORD = _words("program", "janji", "janjinya", "prestasi", "kinerja", "rekam jejak", "track record", "pengalaman",
-                    "terbukti", "bukti", "kerja nyata", "gagasan", "visi", "misi", "wali ?kota", "gubernur", "menteri",
-                    "mantan", "bapaknya", "anaknya", "anak presiden", "paman", "keluarga", "gaji", "utang", "hutang",
-                    "ekonomi", "debat")
-_ST_ELECTION = _words("pilpres", "pemilu", "pilkada", "pilgub", "pileg", "capres", "cawapres", "cagub", "cawagub",
-                      "cabup", "paslon", "pasangan calon", "kampanye", "putaran", "survei", "survey", "elektabilitas",
-                      "suara", "tps", "nyoblos", "nomor urut", "calon presiden", "calon pemimpin", "pemimpin", "presiden")
+#
+# Each group is a list of alternatives with the meaning of the regular expression ``\b(?:a|b|...)\b`` counted with
+# ``findall`` over the placeholder text (``_stance_pattern`` builds that expression; the tests compare against it).
+# They are computed in the one token pass instead: a count is the number of word runs (``\w+``) that an
+# alternative matches whole, looked up per token in a cache; only a post that contains one of a group's
+# two-word phrases (rare) is counted with the group's expression, since a phrase takes its words out of the count.
+_ST_GROUPS = (
+    ("call", ("ayo+k?", "yu+k", "mari", "jangan", "ja?ngan lupa", "pilih(?:lah)?", "coblos", "dukung(?:lah)?",
+              "menangkan", "kawal", "lanjutkan", "gas+(?:poll?)?", "all in", "wajib", "harus")),
+    ("we", ("kita", "kami", "rakyat", "warga")),
+    ("you", ("kamu", "anda", "kalian", "lu", "lo", "elo", "loe", "kau", "mu")),
+    ("praise", ("hebat", "keren", "mantap", "mantul", "terbaik", "tulus", "merakyat", "pantas", "layak", "cerdas",
+                "jenius", "berani", "tegas", "juara", "istimewa", "bangga", "optimis", "amanah", "jujur", "peduli",
+                "sukses", "berhasil", "luar biasa", "idola", "idolaku", "jagoan", "sayang", "cinta", "semangat",
+                "bersih", "santun", "pemimpin sejati", "negarawan", "menang", "kemenangan", "unggul")),
+    ("mock", ("bodoh", "dungu", "goblok", "goblog", "tolol", "bego", "oon", "gagal", "bohong", "pembohong", "boong",
+              "ngibul", "curang", "kecurangan", "penjahat", "dinasti", "karbitan", "planga", "plonga", "omon",
+              "gimik", "gimmick", "culik", "penculik", "pecundang", "blunder", "rakus", "licik", "haus kekuasaan",
+              "pencitraan", "munafik", "penjilat", "jilat", "antek", "boneka", "kosong", "takut", "cacat", "kalah",
+              "tumbang", "nyungsep", "keok", "mangkrak", "ngawur", "payah", "memalukan", "sontoloyo")),
+    ("record", ("program", "janji", "janjinya", "prestasi", "kinerja", "rekam jejak", "track record", "pengalaman",
+                "terbukti", "bukti", "kerja nyata", "gagasan", "visi", "misi", "wali ?kota", "gubernur", "menteri",
+                "mantan", "bapaknya", "anaknya", "anak presiden", "paman", "keluarga", "gaji", "utang", "hutang",
+                "ekonomi", "debat")),
+    ("election", ("pilpres", "pemilu", "pilkada", "pilgub", "pileg", "capres", "cawapres", "cagub", "cawagub",
+                  "cabup", "paslon", "pasangan calon", "kampanye", "putaran", "survei", "survey", "elektabilitas",
+                  "suara", "tps", "nyoblos", "nomor urut", "calon presiden", "calon pemimpin", "pemimpin",
+                  "presiden")),
+    # the word half of the news-style pattern below (a trailing " - source" is the other half)
+    ("news", ("kata", "ujar", "menurut", "mengatakan", "menyebut", "dinilai", "sebut")),
+)
 _ST_NEWS = re.compile(r"(?:^|\s)-\s+\S+(?:\.com|news|pos|tv|times)?\s*$|\bkata\b|\bujar\b|\bmenurut\b|\bmengatakan\b|"
                       r"\bmenyebut\b|\bdinilai\b|\bsebut\b")
+
+
+def _stance_pattern(alternatives) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+_ST_PATTERN = tuple(_stance_pattern(alts) for _, alts in _ST_GROUPS)
+_ST_WHOLE = tuple(re.compile("(?:" + "|".join(alts) + ")").fullmatch for _, alts in _ST_GROUPS)
+# what a post must contain for one of a group's two-word phrases to change its count, as plain substrings found
+# with ``in``.  "jangan lupa" is counted as "jangan" (an earlier alternative of the same group wins), so only
+# "jngan lupa" needs the expression; "walikota" is one word run, counted like any word.
+_ST_PHRASE_HINTS = (
+    ("jngan lupa", 0), ("all in", 0), ("luar biasa", 3), ("pemimpin sejati", 3), ("haus kekuasaan", 4),
+    ("rekam jejak", 5), ("track record", 5), ("kerja nyata", 5), ("wali kota", 5), ("anak presiden", 5),
+    ("pasangan calon", 6), ("nomor urut", 6), ("calon presiden", 6), ("calon pemimpin", 6),
+)
+# Words the generic patterns above need (a match needs one of each), so that a post without them skips the
+# expression: openers and verbs of ``_PAT_VOTECALL``, the negations of ``_PAT_NEGCALL`` ("jangan lupa" starts with
+# "jangan"), and the possessives of ``_PAT_POSSESS``, whose count is the feature itself.
+_GATE_GROUPS = (
+    ("open", ("ayo", "mari", "yuk", "ayok", "jangan", "wajib", "harus")),
+    ("verb", ("pilih", "coblos", "dukung", "menangkan", "nyoblos", "kawal")),
+    ("neg", ("jangan", "tolak", "ogah", "haram")),
+    ("possess", ("presidenku", "gubernurku", "pilihanku", "calonku", "capresku", "idolaku", "jagoanku", "jagoan")),
+)
+_G_OPEN, _G_VERB, _G_NEG, _G_POSSESS = range(len(_ST_GROUPS), len(_ST_GROUPS) + len(_GATE_GROUPS))
+_WORD_RUN = re.compile(r"\w+")
+_WHOLE = _ST_WHOLE + tuple(re.compile("(?:" + "|".join(alts) + ")").fullmatch for _, alts in _GATE_GROUPS)
+# A token's counts per group are packed into one integer, 16 bits a group, so that a post's counts are one
+# ``sum`` over its tokens' codes; a post long enough to carry past 16 bits is counted group by group instead.
+_BITS = 16
+_FIELD = (1 << _BITS) - 1
+_SHIFTS = tuple(_BITS * g for g in range(len(_WHOLE)))
+_CODE_CACHE: dict[str, int] = {}
+_CODE_CACHE_MAX = 300_000
 
 STANCE_NAMES = ("st_call", "st_we", "st_you", "st_praise", "st_mock", "st_record", "st_election", "st_news",
                 "st_praise_target", "st_mock_target", "st_call_election", "st_mentions", "st_hashtags", "st_url",
                 "st_len")
 
 
-def _n(pat: re.Pattern, text: str) -> float:
-    return math.log1p(len(pat.findall(text)))
+def _token_counts(tok: str) -> list[int]:
+    runs = (tok,) if tok.isascii() and tok.isalnum() else _WORD_RUN.findall(tok)
+    return [sum(1 for r in runs if whole(r)) for whole in _WHOLE]
 
 
-def stance_features(ph_text: str, raw: str, has_target: bool) -> list[float]:
+def _token_code(tok: str) -> int:
+    """The packed counts per group of one space-separated token (0 when it counts nowhere), memoised."""
+    r = sum(c << s for c, s in zip(_token_counts(tok), _SHIFTS))
+    if len(_CODE_CACHE) > _CODE_CACHE_MAX:
+        _CODE_CACHE.clear()
+    _CODE_CACHE[tok] = r
+    return r
+
+
+def word_counts(ph_text: str, toks: list[str]) -> list[int]:
+    """Counts per group (``_ST_GROUPS`` then ``_GATE_GROUPS``) over the placeholder text ``ph_text`` split into
+    ``toks`` (``ph_text.split()``): the stance groups count as their expressions do with ``findall``."""
+    if len(ph_text) >= _FIELD:
+        counts = [sum(col) for col in zip(*map(_token_counts, toks))] if toks else [0] * len(_WHOLE)
+    else:
+        codes = list(map(_CODE_CACHE.get, toks))
+        if None in codes:
+            codes = [c if c is not None else _token_code(t) for c, t in zip(codes, toks)]
+        total = sum(codes)
+        counts = [(total >> s) & _FIELD for s in _SHIFTS] if total else [0] * len(_WHOLE)
+    for hint, g in _ST_PHRASE_HINTS:
+        if hint in ph_text:
+            counts[g] = len(_ST_PATTERN[g].findall(ph_text))
+    return counts
+
+
+_log1p = math.log1p
+
+
+def stance_features(ph_text: str, raw: str, has_target: bool, toks: list[str] | None = None,
+                    counts: list[int] | None = None) -> list[float]:
     """Election-independent stance/address features over the placeholder text (names already replaced)."""
-    target = has_target or "__cand__" in ph_text or bool(_ST_RECORD.search(ph_text))
-    call, praise, mock = _n(_ST_CALL, ph_text), _n(_ST_PRAISE, ph_text), _n(_ST_MOCK, ph_text)
-    election = _n(_ST_ELECTION, ph_text)
-    return [call, _n(_ST_WE, ph_text), _n(_ST_YOU, ph_text), praise, mock, _n(_ST_RECORD, ph_text), election,
-            1.0 if _ST_NEWS.search(ph_text) else 0.0,
+    if toks is None:
+        toks = ph_text.split()
+    if counts is None:
+        counts = word_counts(ph_text, toks)
+    call, we, you, praise, mock, record, election, news = counts[:len(_ST_GROUPS)]
+    if "-" in ph_text:  # " - source" at the end of a headline
+        news = 1 if _ST_NEWS.search(ph_text) else 0
+    call, praise, mock = _log1p(call), _log1p(praise), _log1p(mock)
+    target = has_target or record > 0 or "__cand__" in ph_text
+    election = _log1p(election)
+    return [call, _log1p(we), _log1p(you), praise, mock, _log1p(record), election,
+            1.0 if news else 0.0,
             praise if target else 0.0, mock if target else 0.0, call * election,
-            math.log1p(raw.count("@")), math.log1p(raw.count("#")), 1.0 if "http" in raw or "urltoken" in ph_text else 0.0,
-            math.log1p(len(ph_text.split())) / 5.0]
+            _log1p(raw.count("@")), _log1p(raw.count("#")), 1.0 if "http" in raw or "urltoken" in ph_text else 0.0,
+            _log1p(len(toks)) / 5.0]
 
 
 @dataclass
@@ -186,6 +268,7 @@ class Prepared:
     raw_hits: list = field(default_factory=list)
     norm_hits: list = field(default_factory=list)
     dense: list = field(default_factory=list)
+    tokens: list | None = None  # ``placeholder.split()``, made once for the stance features and the matrix
 
 
 class Featuriser:
@@ -289,20 +372,24 @@ class Featuriser:
                         max_wt = t.weight
                     if t.side and t.side != "neutral_verb":
                         sides.add(t.side)
-        has_verb = any(v in ph_text for v in _VERB_STEMS)
         has_target = counts[0] + counts[1] + counts[3] + counts[5] > 0
+        toks = ph_text.split()
+        words = word_counts(ph_text, toks)  # the expressions below run only on posts holding the words they need
         dense = [
             math.log1p(counts[0]), math.log1p(counts[1]), math.log1p(counts[2]), math.log1p(counts[3]),
             math.log1p(counts[4]), math.log1p(counts[5]), max_w, max_wt,
             1.0 if (has_target and counts[4]) else 0.0, math.log1p(len(sides)), 1.0 if seen else 0.0,
             1.0 if "__n__" in ph_text and _PAT_PAIRNO.search(ph_text) else 0.0,
-            1.0 if has_verb and _PAT_VOTECALL.search(ph_text) else 0.0,
-            1.0 if has_verb and _PAT_NEGCALL.search(ph_text) else 0.0,
-            1.0 if ("ku " in ph_text or "jagoan" in ph_text) and _PAT_POSSESS.search(ph_text + " ") else 0.0,
+            # behind the gate the model was trained with: a verb stem in the text ("nyoblos" holds none)
+            1.0 if words[_G_OPEN] and words[_G_VERB] and _has_verb_stem(ph_text) and _PAT_VOTECALL.search(ph_text)
+            else 0.0,
+            1.0 if words[_G_NEG] and words[_G_VERB] and _PAT_NEGCALL.search(ph_text) else 0.0,
+            # as ``_PAT_POSSESS.search(ph_text + " ")`` behind the gate the model was trained with
+            1.0 if words[_G_POSSESS] and ("ku " in ph_text or "jagoan" in ph_text) else 0.0,
         ]
         if self.config.stance:
-            dense += stance_features(ph_text, text, has_target)
-        return Prepared(text, norm, ph_text, rh, nh, dense)
+            dense += stance_features(ph_text, text, has_target, toks, words)
+        return Prepared(text, norm, ph_text, rh, nh, dense, toks)
 
     # -- batch -> matrix ----------------------------------------------------
     def matrix(self, prepared: list[Prepared]):
@@ -318,7 +405,9 @@ class Featuriser:
         w_app, c_app = w_ptr.append, c_ptr.append
         first, second, third = itemgetter(0), itemgetter(1), itemgetter(2)
         for p in prepared:
-            toks = p.placeholder.split()
+            toks = p.tokens
+            if toks is None:
+                toks = p.placeholder.split()
             hs = list(map(tget, toks))  # cached (word hash, char hashes) per token
             if None in hs:
                 hs = [h or tok(t) for h, t in zip(hs, toks)]

@@ -172,10 +172,8 @@ def _norm_token(tok: str) -> str:
     return r
 
 
-def tokens(text: str) -> list[str]:
-    """Normalised tokens of ``text``."""
-    if not text:
-        return []
+def _prepare(text: str) -> str:
+    """Steps 1-3 of the module docstring, in place in the text."""
     if "\\x" in text:
         text = _BYTE_ESC.sub(_decode_byte_escapes, text)
     if "/" in text or "www." in text:
@@ -188,13 +186,49 @@ def tokens(text: str) -> list[str]:
         text = _USER_PH.sub(" mentiontoken ", text)
     if "#" in text:
         text = _HASHTAG.sub(_hashtag_sub, text)
-    raw = _TOKEN.findall(text.lower())
+    return text
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised tokens of ``text``."""
+    if not text:
+        return []
+    return _tokens_lower(_prepare(text).lower())
+
+
+def _tokens_lower(low: str) -> list[str]:
+    raw = _TOKEN.findall(low)
     out = list(map(_TOKCACHE.get, raw))  # memoised per token
     if None in out:
         out = [o if o is not None else _norm_token(t) for o, t in zip(out, raw)]
     return out
 
 
+# ``_TOKEN`` matches only letters a-z, digits, apostrophes and non-ASCII characters (emoji), and nothing across
+# any other ASCII character, so ``normalise`` cuts the UTF-8 text into runs at those characters (a bytes
+# translation: ``str.translate`` costs ten times more; a UTF-8 sequence is all bytes >= 0x80, so a run is whole
+# characters) and looks each run's normalised form up; only a run not seen before goes through ``_TOKEN``.
+_RUN_BYTES = bytes(c if (0x61 <= c <= 0x7A or 0x30 <= c <= 0x39 or c == 0x27 or c >= 0x80) else 0x20
+                   for c in range(256))
+_RUNCACHE: dict[bytes, str] = {}
+
+
+def _norm_run(run: bytes) -> str:
+    r = " ".join([_TOKCACHE.get(t) or _norm_token(t) for t in _TOKEN.findall(run.decode("utf-8", "surrogatepass"))])
+    if len(_RUNCACHE) > _TOKCACHE_MAX:
+        _RUNCACHE.clear()
+    _RUNCACHE[run] = r
+    return r
+
+
 def normalise(text: str) -> str:
-    """Normalised, space-joined form of ``text`` (see module docstring)."""
-    return " ".join(tokens(text))
+    """Normalised, space-joined form of ``text`` (see module docstring): ``" ".join(tokens(text))``."""
+    if not text:
+        return ""
+    runs = _prepare(text).lower().encode("utf-8", "surrogatepass").translate(_RUN_BYTES).split()
+    out = list(map(_RUNCACHE.get, runs))
+    if None in out:
+        out = [o if o is not None else _norm_run(t) for o, t in zip(out, runs)]
+    if "" in out:  # a run without a token (apostrophes, other scripts); no token normalises to ""
+        out = [o for o in out if o]
+    return " ".join(out)
