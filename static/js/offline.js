@@ -43,7 +43,14 @@
       });
     });
   }
-  var drafts = function () { return store("readonly", function (s) { return s.getAll(); }); };
+  // An officer's draft is sent (and shown) only while that officer is signed in on this device: a colleague
+  // signing in next on a shared phone must not send it under their own name. A public draft has no owner.
+  var viewer = box.dataset.viewer || "";
+  var drafts = function () {
+    return store("readonly", function (s) { return s.getAll(); }).then(function (list) {
+      return list.filter(function (d) { return !d.owner || d.owner === viewer; });
+    });
+  };
   var save = function (draft) { return store("readwrite", function (s) { return s.put(draft); }); };
   var forget = function (key) { return store("readwrite", function (s) { return s.delete(key); }); };
 
@@ -72,7 +79,8 @@
     });
     var label = [form.dataset.offlineTitle || chosen(form, "kind"), chosen(form, "respondent_name"),
                  chosen(form, "region")].filter(Boolean).join(" · ");
-    return {key: key, url: form.getAttribute("action") || location.pathname, label: label, fields: fields,
+    return {key: key, url: form.getAttribute("action") || location.pathname, owner: form.dataset.owner || "",
+            label: label, fields: fields,
             files: files, saved: Date.now(), state: "waiting", errors: null};
   }
   function today() {

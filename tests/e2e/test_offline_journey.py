@@ -43,6 +43,17 @@ DEVICE_STATE = """async () => {
 }"""
 
 
+OTHER_OFFICERS_DRAFT = """async () => {
+  const db = await new Promise((ok) => { const r = indexedDB.open("kasn-outbox", 1);
+    r.onupgradeneeded = () => r.result.createObjectStore("drafts", {keyPath: "key"}); r.onsuccess = () => ok(r.result); });
+  await new Promise((ok) => { const t = db.transaction("drafts", "readwrite");
+    t.objectStore("drafts").put({key: "draft-of-officer-999", url: "/intake/baru/", owner: "999", label: "Temuan Kroya",
+      fields: [["kind", "temuan"]], files: [], saved: Date.now(), state: "waiting", errors: null});
+    t.oncomplete = ok; });
+  db.close();
+}"""
+
+
 @pytest.fixture
 def playwright_driver():
     from playwright import sync_api
@@ -171,6 +182,7 @@ def test_public_report_written_offline_in_english_is_sent_once_with_its_receipt(
     page.goto(page.base + "/lapor/luring/")  # network first: the worker keeps the English page
     page.wait_for_function("async () => (await (await caches.match('/lapor/luring/')).text()).includes('One-page form')")
 
+    page.evaluate(OTHER_OFFICERS_DRAFT)  # an officer's draft left on a shared phone: neither shown nor sent here
     context.set_offline(True)
     answer = page.goto(page.base + "/lapor/")  # the step-by-step form needs the server: the one-page form stands in
     assert answer.from_service_worker and "One-page form" in page.content()
@@ -204,7 +216,8 @@ def test_public_report_written_offline_in_english_is_sent_once_with_its_receipt(
     page.wait_for_selector("#outbox-list li.outbox-sent")
     report = Report.objects.get()
     assert report.respondent_name == "Dwi Hartono" and report.evidence.count() == 1
-    assert page.evaluate(DEVICE_STATE)["drafts"] == []
+    assert page.evaluate(DEVICE_STATE)["drafts"] == [{"key": "draft-of-officer-999", "files": []}]
+    assert "Kroya" not in page.inner_text("#outbox")
     page.click("#outbox-list li.outbox-sent a")
     assert report.tracking_code_display in page.inner_text("#tracking-code") and page.locator("#pin").is_visible()
     page.goto(page.base + "/lapor/luring/")
