@@ -18,7 +18,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from cases.api.errors import EXCEPTION_MAP, Conflict, Unprocessable, errors
+from cases.api.errors import Unprocessable, errors
 from cases.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
 from cases.api.idempotency import idempotent
 from cases.api.parsers import JSONParser
@@ -30,9 +30,6 @@ from reports.forms import OfficerReportForm
 from reports.models import Anonymity, Channel, Evidence, Report, ReportKind, ReportStatus, Standing
 from reports.privacy.services import identities_in_answer
 from reports.selectors import public_status, reporter_identity, reports_visible_to
-
-EXCEPTION_MAP[EvidenceRejected] = lambda exc: Unprocessable({"file": [str(exc)]})
-EXCEPTION_MAP[services.InvalidReportTransition] = lambda exc: Conflict(str(exc))
 
 REPORTER_FIELDS = ("name", "address", "phone", "email", "standing")
 # The form's choice fields take the codes the API speaks instead of database ids.
@@ -328,9 +325,13 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         upload = request.FILES.get("file")
         if upload is None:
             raise Unprocessable({"file": [_("Lampirkan berkas bukti pada isian \u201cfile\u201d (multipart/form-data).")]})
+        try:
+            stored = store_upload(upload)
+        except EvidenceRejected as exc:
+            raise Unprocessable({"file": [str(exc)]})
         in_scope = reports_visible_to(request.user).filter(pk=report.pk).exists()
         # An intake officer of the region adds it as themself; a client adding to its own report is its submitter.
-        evidence = services.evidence_add(report=report, stored=store_upload(upload),
+        evidence = services.evidence_add(report=report, stored=stored,
                                          actor=request.user if in_scope else None, client=request.user)
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 

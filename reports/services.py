@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from cases import deadlines
 from cases.models import Case, DeadlineRule, Outbox, Role
 from cases.services import notify, system_language, users_with_role
+from cases.workflow import InvalidTransition
 from reports import clocks
 from reports.evidence import StoredFile
 from reports.tracking import report_finished
@@ -56,8 +57,8 @@ REPORTER_FIELDS = ("name", "address", "phone", "email", "standing")
 _DUMMY_PIN_HASH = make_password("00000000")
 
 
-class InvalidReportTransition(Exception):
-    """The report is not in a status that allows this action (views answer 409)."""
+class InvalidReportTransition(InvalidTransition):
+    """The report is not in a status that allows this action (views and the API answer 409)."""
 
 
 # --- audit and side effects -------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Every API error in one shape, {"code", "message", "fields"}, in the request's language (Indonesian by default).
 
 Domain exceptions become HTTP statuses here, once: out of scope → 404, seen but not allowed → 403,
-wrong state → 409, bad input → 422 with the fields named. Other apps register their exceptions in
-EXCEPTION_MAP (reports.api does, so cases never imports reports).
+wrong state → 409, bad input → 422 with the fields named. Other apps' exceptions subclass these (a report in the
+wrong status raises reports.services.InvalidReportTransition, an InvalidTransition), so cases never imports them.
 """
 import logging
 
