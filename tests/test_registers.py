@@ -276,3 +276,65 @@ def test_indonesian_dates(written, expected):
 def test_a_date_that_is_not_one_names_the_format():
     with pytest.raises(RowError, match="tulis 17/08/2024 atau 17 Agustus 2024"):
         parse_date("17 Agustusan 2024", "occurred_on")
+
+
+def test_a_row_joins_the_report_of_a_case_that_already_has_its_respondent(client, administrator, run_eagerly):
+    """Merged into an existing case (#27.1): the case's respondent NIP, incident date and region, even when the
+    report in it was filed without the NIP (a citizen who did not know it)."""
+    from cases import workflow
+    from cases.models import Agency, ElectionPeriod, Region
+    from reports import services as intake
+
+    RegisterSource.objects.filter(code="bawaslu").update(mapping=BAWASLU_MAPPING)
+    client.force_login(administrator)
+    code = sample.REGIONS[3 % len(sample.REGIONS)][0]
+    election, region = ElectionPeriod.objects.get(slug="pilkada-2024"), Region.objects.get(code=code)
+    citizen = intake.report_submit(fields={
+        "election": election, "region": region, "respondent_name": "Pak Camat", "respondent_nip": "",
+        "respondent_agency_text": "Pemda", "occurred_on": sample.occurred(3), "known_on": sample.occurred(3),
+        "place": "Balai desa", "description": "Camat mengajak warga memilih pasangan calon tertentu."},
+        anonymity="anonymous", pin=None)
+    case = workflow.case_open(actor=administrator, election=election, region=region, title="Camat berkampanye",
+                              occurred_on=sample.occurred(3), register=False, respondents=[{
+                                  "nip": sample.nip(3), "name": "Camat", "position": "Camat",
+                                  "agency": Agency.objects.get(code="PEMKAB-33.01")}])
+    Report.objects.filter(pk=citizen.pk).update(case=case, status=ReportStatus.REGISTERED)
+
+    response = _upload(client, sample.to_csv(sample.BAWASLU_HEADERS, [sample.bawaslu_row(3), sample.bawaslu_row(4)]))
+    imp = RegisterImport.objects.get()
+    assert response.status_code == 302 and imp.counts["merge"] == 1 and imp.counts["create"] == 1
+    page = client.get(reverse("registers:detail", args=[imp.pk])).content.decode()
+    assert citizen.tracking_code_display in page and case.number in page
+    imp = run_eagerly(client, imp.pk)
+    assert imp.status == ImportStatus.DONE and Report.objects.count() == 2
+    joined = RegisterEntry.objects.get(reference=sample.bawaslu_row(3)[0])
+    assert joined.report_id == citizen.pk and not joined.created_report
+    assert ReportEvent.objects.filter(report=citizen, code="report.import.matched").count() == 1
+
+
+def test_an_import_that_fails_on_a_row_leaves_nothing_half_imported(client, administrator):
+    """A row the database itself refuses (a real PostgreSQL trigger, row 151 of 200): the whole import is rolled
+    back, the page says so, and no report, entry or event of it stays."""
+    from django.db import connection
+
+    RegisterSource.objects.filter(code="bawaslu").update(mapping=BAWASLU_MAPPING)
+    client.force_login(administrator)
+    rows = [sample.bawaslu_row(i) for i in range(200)]
+    rows[150][1] = "Ditolak Pangkalan Data"
+    _upload(client, sample.to_csv(sample.BAWASLU_HEADERS, rows))
+    imp = RegisterImport.objects.get()
+    assert imp.counts["create"] == 200
+    events = ReportEvent.objects.count()
+    with connection.cursor() as cur:
+        cur.execute("""CREATE FUNCTION test_refuse_report() RETURNS trigger LANGUAGE plpgsql AS $$
+                       BEGIN IF NEW.respondent_name = 'Ditolak Pangkalan Data' THEN
+                         RAISE EXCEPTION 'refused by the test trigger'; END IF; RETURN NEW; END $$""")
+        cur.execute("CREATE TRIGGER test_refuse BEFORE INSERT ON reports_report FOR EACH ROW "
+                    "EXECUTE FUNCTION test_refuse_report()")
+    RegisterImport.objects.filter(pk=imp.pk).update(status=ImportStatus.QUEUED)
+    imp = import_run(register_import_id=imp.pk)
+    assert imp.status == ImportStatus.FAILED and "tidak ada baris yang disimpan" in imp.error
+    assert not Report.objects.exists() and not RegisterEntry.objects.exists()
+    assert ReportEvent.objects.count() == events
+    page = client.get(reverse("registers:detail", args=[imp.pk])).content.decode()
+    assert "Impor gagal dan dibatalkan seluruhnya" in page

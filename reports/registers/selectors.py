@@ -78,3 +78,8 @@ def tracking_codes(report_ids) -> dict:
     """Report id -> tracking code as shown («ABCDE-FGHJK»), for the rows of a dry run that name a report."""
     return {pk: f"{code[:5]}-{code[5:]}" for pk, code in
             Report.objects.filter(pk__in=set(report_ids)).values_list("pk", "tracking_code")}
+
+
+def case_numbers(report_ids) -> dict:
+    """Report id -> the number of the case it is registered in, for dry-run rows that join a case's report."""
+    return dict(Report.objects.filter(pk__in=set(report_ids), case__isnull=False).values_list("pk", "case__number"))

@@ -93,14 +93,20 @@ def _parsed_rows(imp: RegisterImport):
 
 
 def _matches(imp: RegisterImport, rows) -> dict:
-    """Reports of this election already holding a row's respondent NIP, incident date and region (oldest first)."""
+    """Reports of this election already holding a row's respondent NIP, incident date and region (oldest first);
+    then reports registered into a case that has them (the case's respondent, incident date and region: the report
+    itself may lack the NIP, e.g. a citizen who did not know it). A row joins the report; through it, the case."""
     nips = {r.fields["respondent_nip"] for r in rows if r.match_key}
     found = {}
-    qs = (Report.objects.filter(election=imp.election, respondent_nip__in=nips, occurred_on__isnull=False)
-          .exclude(status=ReportStatus.MERGED).order_by("id").values_list("pk", "respondent_nip", "occurred_on",
-                                                                            "region_code"))
-    for pk, nip, occurred, region in qs:
-        found.setdefault((nip, occurred, region), pk)
+    live = Report.objects.exclude(status=ReportStatus.MERGED).order_by("id")
+    by_report = live.filter(election=imp.election, respondent_nip__in=nips, occurred_on__isnull=False).values_list(
+        "pk", "respondent_nip", "occurred_on", "region_code")
+    by_case = live.filter(case__election=imp.election, case__tracks__respondent__nip__in=nips,
+                          case__occurred_on__isnull=False).values_list(
+        "pk", "case__tracks__respondent__nip", "case__occurred_on", "case__region_code")
+    for qs in (by_report, by_case):
+        for pk, nip, occurred, region in qs:
+            found.setdefault((nip, occurred, region), pk)
     return found
 
 

@@ -103,9 +103,11 @@ def detail(request, pk):
     rows = [r for r in imp.plan if r["action"] == action] if action else imp.plan
     rejected = [r for r in imp.plan if r["action"] == RowAction.REJECT]
     codes = selectors.tracking_codes(r["report"] for r in rows[:PLAN_SHOWN] if r["report"])
+    cases = selectors.case_numbers(codes)
     return render(request, "registers/detail.html", {
         "imp": imp, "state": _state(imp), "rejected": rejected[:PLAN_SHOWN],
-        "rows": [{**r, "label": labels[r["action"]], "report_code": codes.get(r["report"], "")} for r in rows[:PLAN_SHOWN]],
+        "rows": [{**r, "label": labels[r["action"]], "report_code": codes.get(r["report"], ""),
+                  "case_number": cases.get(r["report"], "")} for r in rows[:PLAN_SHOWN]],
         "rows_more": max(0, len(rows) - PLAN_SHOWN), "action_label": labels.get(action, ""),
         "summary": [(value, label, imp.counts.get(value, 0)) for value, label in RowAction.choices]})
 
