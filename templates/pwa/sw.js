@@ -6,7 +6,9 @@
 var VERSION = "{{ version }}";
 var CACHE = "kasn-offline-" + VERSION;
 var PUBLIC_FORM = "{% url 'reports:offline' %}";
-var FORM_PAGES = [PUBLIC_FORM, "{% url 'reports:intake_new' %}"];
+var OFFICER_FORM = "{% url 'reports:intake_new' %}";
+var FORM_PAGES = [PUBLIC_FORM, OFFICER_FORM];
+var LOGOUT = "{% url 'logout' %}";
 var PUBLIC_WIZARD = /^\/lapor\/(langkah\/\d+\/)?$/;
 var STATIC_PREFIX = "{% get_static_prefix %}";
 var PRECACHE = [PUBLIC_FORM{% for path in precache %}, "{% static path %}"{% endfor %}];
@@ -51,8 +53,12 @@ function staticFile(request) {
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") return;  // POSTs go to the network untouched and are never stored
   var url = new URL(request.url);
+  if (request.method === "POST" && url.pathname === LOGOUT) {
+    // Signing out drops the officer's kept page (it bears their name); the POST itself goes on untouched.
+    event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.delete(OFFICER_FORM); }));
+  }
+  if (request.method !== "GET") return;  // POSTs go to the network untouched and are never stored
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && FORM_PAGES.indexOf(url.pathname) >= 0) {
     event.respondWith(formPage(request, url.pathname));

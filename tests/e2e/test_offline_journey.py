@@ -62,9 +62,13 @@ def playwright_driver():
         yield p
 
 
+PROBLEMS = []
+
+
 @pytest.fixture
 def profile(tmp_path, live_server, intake_settings):
     ensure_reference()
+    PROBLEMS.clear()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return tmp_path / "chromium-profile"
 
@@ -76,6 +80,9 @@ def launch(driver, profile: Path, base: str, viewport=DESKTOP):
     page = context.pages[0] if context.pages else context.new_page()
     page.set_default_timeout(20000)
     page.base = base
+    page.problems = PROBLEMS  # a Content-Security-Policy violation or a script error, from any page of the journey
+    page.on("console", lambda m: PROBLEMS.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: PROBLEMS.append(str(e)))
     return context, page
 
 
@@ -169,6 +176,11 @@ def test_finding_with_a_photo_drafted_offline_survives_closing_the_browser_and_i
     page.reload()
     page.wait_for_load_state("networkidle")
     assert Report.objects.count() == 1  # a reload sends nothing again
+    page.click("header .who button[type=submit]")  # signing out drops the officer's kept page from the device
+    page.wait_for_url("**/login/**")
+    assert page.evaluate("async () => !(await caches.match('/intake/baru/'))")
+    assert page.evaluate("async () => !!(await caches.match('/lapor/luring/'))")
+    assert PROBLEMS == []
     context.close()
 
 
@@ -223,4 +235,5 @@ def test_public_report_written_offline_in_english_is_sent_once_with_its_receipt(
     page.goto(page.base + "/lapor/luring/")
     page.wait_for_load_state("networkidle")
     assert Report.objects.count() == 1
+    assert PROBLEMS == []
     context.close()
