@@ -89,16 +89,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cases.context_processors.navigation",
             ],
-            # Constant {% translate %} and {% url %} tags written once per language (cases/templatetags/memo_tags.py).
-            "libraries": {"i18n": "cases.templatetags.memo_tags"},
-            "builtins": ["cases.templatetags.memo_url"],
         },
     },
 ]
-
-# templates.W003 warns when one library name has two modules: "i18n" above replaces Django's on purpose
-# (tests/test_memo_tags.py checks that it is the only such name).
-SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 
 DATABASES = {"default": env.db_url("DATABASE_URL", default=_services.get("DATABASE_URL", ""))}
 DATABASES["default"]["ENGINE"] = "kasn_cases.db"  # django.db.backends.postgresql with a cheaper health check
