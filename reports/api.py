@@ -1,11 +1,5 @@
 """Intake over the API (/api/v1/reports/): submit a report, read one's own, add evidence. Validation is the
 intake form's (reports.forms), writes are reports.services; this module only translates HTTP."""
-import copy
-import functools
-import re
-
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
@@ -13,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
@@ -27,7 +21,7 @@ from cases.services import request_origin
 from reports import api_check, services
 from reports.evidence import EvidenceRejected, store_upload
 from reports.forms import OfficerReportForm
-from reports.models import Anonymity, Channel, Evidence, Report, ReportKind, ReportStatus, Standing
+from reports.models import Anonymity, Channel, Evidence, Report, ReportKind, Standing
 from reports.privacy.services import identities_in_answer
 from reports.selectors import public_status, reporter_identity, reports_visible_to
 
@@ -43,37 +37,11 @@ def reports_for_client(user):
     return Report.objects.filter(own if visible.query.is_empty() else own | Q(pk__in=visible.values("pk")))
 
 
-class _ApiIntakeForm(OfficerReportForm):
-    def _clean_fields(self):
-        """Django's Form._clean_fields (BSD licence) without a BoundField made for each field just to read its
-        value: a field that is not disabled and cleans as forms.Field does reads the widget's value directly."""
-        for name, field in self.fields.items():
-            try:
-                if field.disabled or type(field)._clean_bound_field is not forms.Field._clean_bound_field:
-                    self.cleaned_data[name] = field._clean_bound_field(self[name])
-                else:
-                    self.cleaned_data[name] = field.clean(
-                        field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name)))
-                if hasattr(self, "clean_%s" % name):
-                    self.cleaned_data[name] = getattr(self, "clean_%s" % name)()
-            except ValidationError as e:
-                self.add_error(name, e)
-
-
-@functools.cache
-def _form_template() -> OfficerReportForm:
-    template = _ApiIntakeForm()
-    for name, to_field in CODE_FIELDS.items():
-        template.fields[name].to_field_name = to_field
-    return template
-
-
 def _intake_form(data: dict) -> OfficerReportForm:
-    """The officer intake form bound to `data`, its references chosen by the codes the API speaks. The fields are
-    prepared once per process and shared: cleaning only reads them (Django deep-copies a form's fields for every
-    instance, for views that change them; here that copy was a tenth of a submission's CPU)."""
-    form = copy.copy(_form_template())
-    form.is_bound, form.data, form._errors, form._bound_fields_cache = True, data, None, {}
+    """The officer intake form bound to `data`, its references chosen by the codes the API speaks."""
+    form = OfficerReportForm(data)
+    for name, to_field in CODE_FIELDS.items():
+        form.fields[name].to_field_name = to_field
     return form
 
 
@@ -88,20 +56,13 @@ class ReporterSerializer(serializers.Serializer):
 
 
 class _SurrogateCheck(ProhibitSurrogateCharactersValidator):
-    """DRF's check (same code) with one regular-expression search instead of a Python loop over every character of
-    every text field, and a message in the API's languages (DRF has it in English only)."""
+    """DRF's check with a message in the API's languages (DRF has it in English only)."""
 
-    surrogate = re.compile("[\ud800-\udfff]")
     message = _lazy("Teks berisi karakter surrogate U+{code_point:X} yang tidak sah; kirim teks Unicode yang utuh.")
 
-    def __call__(self, value):
-        found = self.surrogate.search(str(value))
-        if found:
-            raise serializers.ValidationError(self.message.format(code_point=ord(found.group())), code=self.code)
 
-
-def _with_fast_surrogate_check(fields) -> None:
-    """Swap DRF's surrogate-character validator for _SurrogateCheck in `fields`, list children and nested
+def _with_localised_surrogate_check(fields) -> None:
+    """Put _SurrogateCheck in place of DRF's surrogate-character validator in `fields`, list children and nested
     serializers."""
     for field in fields.values():
         for target in (field, getattr(field, "child", None)):
@@ -109,7 +70,7 @@ def _with_fast_surrogate_check(fields) -> None:
                 target.validators = [_SurrogateCheck() if type(v) is ProhibitSurrogateCharactersValidator else v
                                      for v in target.validators]
         if isinstance(field, serializers.Serializer):
-            _with_fast_surrogate_check(field.fields)
+            _with_localised_surrogate_check(field.fields)
 
 
 class ReportCreateSerializer(serializers.Serializer):
@@ -137,18 +98,10 @@ class ReportCreateSerializer(serializers.Serializer):
     description = serializers.CharField(min_length=20, max_length=20000)
     links = serializers.ListField(child=serializers.URLField(max_length=500), required=False, max_length=20)
 
-    @property
-    def fields(self):
-        # Built and bound once per process, then shared: validating reads the fields and keeps its state on the
-        # root instance (initial_data, _errors, _validated_data), and this serializer is given no context. Deep-
-        # copying 22 fields for every submission was a tenth of its CPU.
-        cls = type(self)
-        shared = cls.__dict__.get("_shared_fields")
-        if shared is None:
-            shared = serializers.Serializer.fields.func(cls())
-            _with_fast_surrogate_check(shared)
-            cls._shared_fields = shared
-        return shared
+    def get_fields(self):
+        fields = super().get_fields()
+        _with_localised_surrogate_check(fields)
+        return fields
 
     def validate(self, data):
         form = _intake_form(self._form_data(data))
@@ -197,13 +150,6 @@ class ReportSerializer(serializers.ModelSerializer):
     evidence = EvidenceSerializer(many=True, read_only=True)
     reporter = serializers.SerializerMethodField()
 
-    def get_fields(self):
-        # Introspecting the model is most of a ModelSerializer's cost: do it once per class, copy the result per use.
-        cls = type(self)
-        if "_fields_template" not in cls.__dict__:
-            cls._fields_template = super().get_fields()
-        return copy.deepcopy(cls._fields_template)
-
     class Meta:
         model = Report
         fields = ["id", "tracking_code", "kind", "status", "status_label", "public_status", "anonymity", "channel",
@@ -219,33 +165,6 @@ class ReportSerializer(serializers.ModelSerializer):
         if view is None:
             return None
         return {"name": view.name, "standing": view.standing, "masked": view.masked, "anonymous": view.anonymous}
-
-
-_DATE, _DATETIME = serializers.DateField(), serializers.DateTimeField()  # stateless: formatting only
-
-
-def new_report_body(report: Report, user) -> dict:
-    """ReportSerializer's representation of a report just created in this request (no case, no evidence yet),
-    built directly: the same keys and values (tests/test_api_intake.py compares it with the GET answer) for a
-    tenth of the CPU."""
-    view = reporter_identity(user, report)
-    reporter = None if view is None else {"name": view.name, "standing": view.standing, "masked": view.masked,
-                                          "anonymous": view.anonymous}
-    return {
-        "id": report.pk, "tracking_code": report.tracking_code, "kind": str(report.kind),
-        "status": str(report.status), "status_label": str(ReportStatus(report.status).label),
-        "public_status": public_status(report).label, "anonymity": str(report.anonymity),
-        "channel": str(report.channel), "election": report.election.slug, "stage": report.stage_id,
-        "region": report.region.code, "respondent_name": report.respondent_name,
-        "respondent_nip": report.respondent_nip, "respondent_position": report.respondent_position,
-        "respondent_agency": report.respondent_agency.code if report.respondent_agency_id else None,
-        "respondent_agency_text": report.respondent_agency_text,
-        "occurred_on": _DATE.to_representation(report.occurred_on) if report.occurred_on else None,
-        "known_on": _DATE.to_representation(report.known_on) if report.known_on else None,
-        "place": report.place, "description": report.description, "links": report.link_list,
-        "received_at": _DATETIME.to_representation(report.received_at), "case": None, "evidence": [],
-        "reporter": reporter,
-    }
 
 
 # --- views -------------------------------------------------------------------------------------------------------
@@ -292,7 +211,6 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         try:
             return self.get_queryset().get(pk=parse_pk(self.kwargs["pk"]))
         except Report.DoesNotExist:
-            from rest_framework.exceptions import NotFound
             raise NotFound()
 
     @extend_schema(summary="Kirim laporan (laporan/temuan)", request=ReportCreateSerializer,
@@ -312,7 +230,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             fields={name: cleaned.get(name) for name in services.REPORT_FIELDS}, anonymity=anonymity, pin=None,
             reporter={k: cleaned.get(k) for k in REPORTER_FIELDS} if data["kind"] == ReportKind.LAPORAN else None,
             actor=request.user, channel=Channel.API, kind=data["kind"])
-        return Response(new_report_body(report, request.user), status=status.HTTP_201_CREATED,
+        return Response(ReportSerializer(report, context={"request": request}).data, status=status.HTTP_201_CREATED,
                         headers={"Location": f"{request.path}{report.pk}/"})
 
     @extend_schema(summary="Tambah bukti (multipart, satu berkas per permintaan)", parameters=[REPORT_ID,
