@@ -8,6 +8,8 @@ import re
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from reports.evidence import discard
+
 HEADER = "Idempotency-Key"
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -34,3 +36,12 @@ def form_errors(form, extra: dict | None = None) -> JsonResponse:
     for name, (label, msgs) in (extra or {}).items():
         errors[name] = {"label": label, "messages": msgs}
     return JsonResponse({"errors": errors}, status=400)
+
+
+def discard_unused(report, stored) -> None:
+    """Two sends of one draft at once (two tabs, a retry while the first was still running): the second gets the
+    first report, and the files it had stored are not that report's evidence, so they are removed now."""
+    used = set(report.evidence.values_list("file", flat=True)) if stored else set()
+    for item in stored:
+        if item.name not in used:
+            discard(item)

@@ -362,6 +362,7 @@ def _record(request, data, stored, key):
     report = services.report_record(
         actor=request.user, fields=data, anonymity=data["anonymity"], kind=kind, received_at=received,
         reporter=data, evidence=stored, pin=pin, idempotency_key=key)
+    outbox.discard_unused(report, stored)
     return _recorded(request, report, pin=pin)
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from reports import services
 from reports.evidence import EvidenceRejected, discard, store_upload
 from reports.forms import PublicReportForm
-from reports.outbox import HEADER, form_errors, idempotency_key, wants_json
+from reports.outbox import HEADER, discard_unused, form_errors, idempotency_key, wants_json
 from reports.models import Report, new_pin
 from reports.views import RECEIPT, _client_ip, _limited, _too_many
 
@@ -91,6 +91,7 @@ def report_offline(request):
             report = services.report_submit(
                 fields=data, anonymity=data["anonymity"], pin=pin, reporter=data, evidence=stored,
                 idempotency_key=key, ip=_client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+            discard_unused(report, stored)
             return _receipt(request, report, key, pin=pin)
     if wants_json(request):
         return form_errors(form, {"evidence": (_("Berkas bukti"), upload_errors)} if upload_errors else None)

@@ -124,3 +124,43 @@ def test_service_worker_is_served_from_the_root_with_its_cache_list(client):
     data = json.loads(b"".join(manifest.streaming_content))
     assert data["start_url"] == "/lapor/" and data["scope"] == "/"
     assert {i["sizes"] for i in data["icons"]} == {"192x192", "512x512"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_sends_of_one_draft_at_once_make_one_report_and_leave_no_stray_file(intake_settings):
+    """Two tabs (or a retry while the first send still runs) send the same draft together: one report, one photo,
+    and the files the other sends had stored are removed at once."""
+    import threading
+    from pathlib import Path
+
+    from django.db import connection
+
+    from tests.test_intake_support import ensure_reference
+
+    ensure_reference()
+    key, results = str(uuid.uuid4()), []
+    data = public_draft()
+    barrier = threading.Barrier(8)
+
+    def send():
+        try:
+            client = Client()
+            barrier.wait()
+            answer = client.post(reverse("reports:offline"), {**data, "evidence": [photo()]},
+                                 HTTP_IDEMPOTENCY_KEY=key, **JSON)
+            results.append((answer.status_code, answer.json()["tracking_code"]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8 and {status for status, _code in results} == {200}
+    assert len({code for _status, code in results}) == 1
+    report = Report.objects.get()
+    evidence = report.evidence.get()
+    root = Path(intake_settings.STORAGES["default"]["OPTIONS"]["location"])
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    assert files == sorted(name for name in (evidence.file.name, evidence.preview.name) if name)
