@@ -46,14 +46,15 @@ def sign_in(page, base: str, username: str, password: str) -> None:
     page.goto(base + "/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     if "/login/dua-langkah/" in page.url:
         page.fill("#id_token", code_from_secret(page.text_content(".secret code")))
-        page.click("form button[type=submit]")
-        page.wait_for_url("**/akun/dua-langkah/kode-pemulihan/**")
-        page.click("a.button.primary")
+        with page.expect_navigation(url="**/akun/dua-langkah/kode-pemulihan/**"):
+            page.click("form button[type=submit]")
+        with page.expect_navigation():
+            page.click("a.button.primary")
     elif "/login/verifikasi/" in page.url:
         page.fill("#id_token", totp_now(TOTPDevice.objects.get(user__username=username, confirmed=True)))
-        page.click("form button[type=submit]")
-    page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("form button[type=submit]")
