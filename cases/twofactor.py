@@ -155,9 +155,12 @@ def recovery_codes_renew(*, user) -> list[str]:
 
 
 def recovery_codes_issue(*, user) -> list[str]:
-    """A fresh set of one-time recovery codes (the old ones stop working)."""
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    """A fresh set of one-time recovery codes (the old ones stop working). The device stays the same, so a
+    session that signed in with one of the old codes stays signed in."""
+    device = StaticDevice.objects.filter(user=user).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    device.token_set.all().delete()
     codes = [StaticToken.random_token() for _i in range(settings.OTP_RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes

@@ -129,6 +129,14 @@ def test_recovery_code_works_once(db, kemendagri_officer):
     unknown = other.post(reverse("otp_verify"), {"token": "zzzzzzzz"})
     assert "Kode salah" in unknown.content.decode()
 
+    # new codes on the officer's request: the old ones stop working, the session signed in with one stays open
+    renewed = client.post(reverse("otp_account"), {"action": "recovery"})
+    fresh = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", client.get(renewed.url).content.decode())
+    assert len(fresh) == 10 and set(fresh) == set(StaticToken.objects.filter(
+        device__user=kemendagri_officer).values_list("token", flat=True))
+    assert client.get(reverse("cases:queue")).status_code == 200
+    assert "Kode pemulihan baru diterbitkan" in history(kemendagri_officer)[-1][1]
+
 
 def test_administrator_resets_a_device_and_the_audit_keeps_it(db, administrator, supervisor_approver):
     approver = Client()
