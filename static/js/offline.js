@@ -109,6 +109,20 @@
     });
   });
 
+  // The step-by-step form posts each step to the server: offline, a step is kept on the page (not lost to the
+  // browser's error page) and the note points to the one-page form, which can be kept on the device.
+  if (box.dataset.wizard) {
+    document.querySelectorAll(".intake form").forEach(function (form) {
+      form.addEventListener("submit", function (ev) {
+        if (navigator.onLine) return;
+        ev.preventDefault();
+        var note = document.getElementById("offline-note");
+        note.hidden = false;
+        note.scrollIntoView({block: "center"});
+      });
+    });
+  }
+
   // --- sending ------------------------------------------------------------------------------------------------
   function freshToken(url) {
     return fetch(url, {credentials: "same-origin", cache: "no-store", headers: {Accept: "text/html"}})

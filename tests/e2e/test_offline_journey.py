@@ -195,7 +195,12 @@ def test_public_report_written_offline_in_english_is_sent_once_with_its_receipt(
     page.wait_for_function("async () => (await (await caches.match('/lapor/luring/')).text()).includes('One-page form')")
 
     page.evaluate(OTHER_OFFICERS_DRAFT)  # an officer's draft left on a shared phone: neither shown nor sent here
-    context.set_offline(True)
+    page.goto(page.base + "/lapor/langkah/1/")
+    context.set_offline(True)  # the connection drops in the middle of the step-by-step form: the step stays
+    page.fill("#id_name", "Siti Rahmawati")
+    page.click("button[type=submit].primary")
+    assert page.url.endswith("/lapor/langkah/1/") and page.input_value("#id_name") == "Siti Rahmawati"
+    assert page.locator("#offline-note").is_visible() and "one-page form" in page.inner_text("#offline-note")
     answer = page.goto(page.base + "/lapor/")  # the step-by-step form needs the server: the one-page form stands in
     assert answer.from_service_worker and "One-page form" in page.content()
     page.check("input[name=anonymity][value=named]")
