@@ -144,3 +144,54 @@ def test_reference_expressions_are_the_groups():
         assert F._WHOLE[F._G_VERB](w)
     for w in ("jangan", "tolak", "ogah", "haram"):
         assert F._WHOLE[F._G_NEG](w)
+
+
+def _reference_matrix(feat: F.Featuriser, prepared):
+    """The per-post matrix construction the batch construction replaced."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    c = feat.config
+    w_ind, c_parts, w_ptr, c_ptr, c_len = [], [], [0], [0], 0
+    for p in prepared:
+        toks = p.placeholder.split()
+        hs = [feat._tok_cache.get(t) or feat._tok(t) for t in toks]
+        w_ind += [h[0] for h in hs]
+        c_parts += [np.frombuffer(h[1], dtype=np.int32) for h in hs]
+        c_len += sum(h[2] for h in hs)
+        w_ind += [feat._bi_cache.get(k) or feat._bigram(k) for k in zip(toks, toks[1:])]
+        w_ptr.append(len(w_ind))
+        c_ptr.append(c_len)
+    n = len(prepared)
+    blocks = [feat._block(w_ind, w_ptr, n, c.word_features),
+              feat._block(np.concatenate(c_parts) if c_parts else F._NO_CHARS, c_ptr, n, c.char_features)]
+    dense = np.asarray([p.dense for p in prepared], dtype=np.float32).reshape(n, -1)
+    blocks.append(sp.csr_matrix(dense * c.dense_scale))
+    return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+@pytest.mark.parametrize("batch", [
+    ["", "kita", "", "ayo coblos __cand__ ya", "satu dua tiga", ""],
+    ["x"], [""], ["ayo kita kita kita pilih pilih", "a b", "a b"],
+])
+def test_batch_matrix_is_the_per_post_matrix(batch):
+    feat = F.Featuriser(load_seed(LEXICON_PATH), F.FeatureConfig(stance=True, version=3))
+    posts = batch + _generated_posts(200, seed=5)
+    prepared = [feat.prepare(t, "pemilu-2024") for t in posts]
+    got, want = feat.matrix(prepared), _reference_matrix(feat, prepared)
+    assert got.shape == want.shape
+    assert (got.indptr == want.indptr).all() and (got.indices == want.indices).all()
+    assert (got.data == want.data).all()
+
+
+def test_phrase_hints_and_their_last_words_cover_every_phrase():
+    """Each two-word alternative of a stance group is found by one of its group's hints, and its last word is a
+    phrase-end word (the gate in front of the hints)."""
+    for g, (_, alts) in enumerate(F._ST_GROUPS):
+        for a in alts:
+            if " " not in a:
+                continue
+            last = a.replace(" ?", " ").rsplit(" ", 1)[1]
+            assert F._WHOLE[F._G_PHRASE_END](last), a
+            spelt = re.sub(r".\?", "", a.replace(" ?", " "))  # the shortest spelling: "jngan lupa", "wali kota"
+            assert any(h in spelt or h in a.replace("?", "") for h, gg in F._ST_PHRASE_HINTS if gg == g), a

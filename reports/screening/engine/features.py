@@ -174,8 +174,12 @@ _GATE_GROUPS = (
     ("verb", ("pilih", "coblos", "dukung", "menangkan", "nyoblos", "kawal")),
     ("neg", ("jangan", "tolak", "ogah", "haram")),
     ("possess", ("presidenku", "gubernurku", "pilihanku", "calonku", "capresku", "idolaku", "jagoanku", "jagoan")),
+    # the last words of the phrases of ``_ST_PHRASE_HINTS``: a phrase ends in a whole word run, so a post
+    # without any of them needs no phrase check
+    ("phrase_end", ("lupa", "in", "biasa", "sejati", "kekuasaan", "jejak", "record", "nyata", "kota", "presiden",
+                    "calon", "urut", "pemimpin")),
 )
-_G_OPEN, _G_VERB, _G_NEG, _G_POSSESS = range(len(_ST_GROUPS), len(_ST_GROUPS) + len(_GATE_GROUPS))
+_G_OPEN, _G_VERB, _G_NEG, _G_POSSESS, _G_PHRASE_END = range(len(_ST_GROUPS), len(_ST_GROUPS) + len(_GATE_GROUPS))
 _WORD_RUN = re.compile(r"\w+")
 _WHOLE = _ST_WHOLE + tuple(re.compile("(?:" + "|".join(alts) + ")").fullmatch for _, alts in _GATE_GROUPS)
 # A token's counts per group are packed into one integer, 16 bits a group, so that a post's counts are one
@@ -216,9 +220,10 @@ def word_counts(ph_text: str, toks: list[str]) -> list[int]:
             codes = [c if c is not None else _token_code(t) for c, t in zip(codes, toks)]
         total = sum(codes)
         counts = [(total >> s) & _FIELD for s in _SHIFTS] if total else [0] * len(_WHOLE)
-    for hint, g in _ST_PHRASE_HINTS:
-        if hint in ph_text:
-            counts[g] = len(_ST_PATTERN[g].findall(ph_text))
+    if counts[_G_PHRASE_END]:
+        for hint, g in _ST_PHRASE_HINTS:
+            if hint in ph_text:
+                counts[g] = len(_ST_PATTERN[g].findall(ph_text))
     return counts
 
 
@@ -278,6 +283,13 @@ class Featuriser:
         self.delex_token = " "
         self._tok_cache: dict[str, tuple] = {}
         self._bi_cache: dict[tuple, int] = {}
+        # per lexicon entry, what the features read of it: its placeholder, and (kind index, weight, the side it
+        # counts for or "" when it counts for none, whether it is a target)
+        self._ph_of = [PLACEHOLDER.get(t.kind) for t in lexicon.terms]
+        self._info = []
+        for t in lexicon.terms:
+            k = _KIND_IDX.get(t.kind, 4)
+            self._info.append((k, t.weight, t.side if k != 4 and t.side != "neutral_verb" else "", k != 4))
 
     _CACHE_MAX = 400_000
 
@@ -291,7 +303,9 @@ class Featuriser:
             ch = np.fromiter((murmurhash3_32(g, seed=1, positive=True) % c.char_features for g in grams), np.int32)
         else:
             ch = _NO_CHARS
-        r = (w, ch, len(ch))  # word hash, char n-gram hashes (int32 array, joined per batch by numpy), their count
+        # word hash, char n-gram hashes as the bytes of an int32 array (a batch's are joined with ``bytes.join``,
+        # a memory copy, and read back with ``np.frombuffer``), their count
+        r = (w, ch.tobytes(), len(ch))
         if len(self._tok_cache) > self._CACHE_MAX:
             self._tok_cache.clear()
         self._tok_cache[t] = r
@@ -333,11 +347,12 @@ class Featuriser:
             nh = [h for h in lex.hits_normalised(norm, election) if terms[h[2]].kind not in PLACEHOLDER]
         # placeholder text
         if nh:
+            ph_of = self._ph_of
             parts, last = [], 0
             for s, e, i in nh:
                 if s < last:
                     continue
-                ph = PLACEHOLDER.get(terms[i].kind)
+                ph = ph_of[i]
                 if ph is None:
                     continue
                 parts.append(padded[last:s])
@@ -357,21 +372,21 @@ class Featuriser:
         max_w = max_wt = 0.0
         sides = set()
         seen = set()
+        info = self._info
         for hits in (rh, nh):
             for _, _, i in hits:
                 if i in seen:
                     continue
                 seen.add(i)
-                t = terms[i]
-                k = _KIND_IDX.get(t.kind, 4)
+                k, w, side, target = info[i]
                 counts[k] += 1
-                if t.weight > max_w:
-                    max_w = t.weight
-                if k != 4:
-                    if t.weight > max_wt:
-                        max_wt = t.weight
-                    if t.side and t.side != "neutral_verb":
-                        sides.add(t.side)
+                if w > max_w:
+                    max_w = w
+                if target:
+                    if w > max_wt:
+                        max_wt = w
+                    if side:
+                        sides.add(side)
         has_target = counts[0] + counts[1] + counts[3] + counts[5] > 0
         toks = ph_text.split()
         words = word_counts(ph_text, toks)  # the expressions below run only on posts holding the words they need
@@ -397,7 +412,7 @@ class Featuriser:
         tget, bget = self._tok_cache.get, self._bi_cache.get
         tok, bigram = self._tok, self._bigram
         w_ind: list[int] = []
-        c_parts: list = []  # per token int32 arrays, concatenated once per batch
+        c_parts: list = []  # per token int32 arrays as bytes, joined once per batch
         w_ptr = [0]
         c_ptr = [0]
         c_len = 0
@@ -425,7 +440,7 @@ class Featuriser:
         n = len(prepared)
         blocks = [self._block(w_ind, w_ptr, n, c.word_features)]
         if c.use_char:
-            c_ind = np.concatenate(c_parts) if c_parts else _NO_CHARS
+            c_ind = np.frombuffer(bytearray().join(c_parts), dtype=np.int32)  # writable: sorted in place
             blocks.append(self._block(c_ind, c_ptr, n, c.char_features))
         width = len(DENSE_NAMES) + (len(STANCE_NAMES) if c.stance else 0)
         dense = np.asarray([p.dense for p in prepared], dtype=np.float32).reshape(n, width)

@@ -93,6 +93,7 @@ class Lexicon:
             self.terms.append(Term(str(election), term, str(kind), str(side or ""), float(weight or 0)))
         self.elections = sorted({t.election for t in self.terms})
         self._allowed: dict[str | None, frozenset[int] | None] = {None: None}
+        self._templates: list[dict] | None = None  # evidence dicts per entry, made on first use
         self._build()
 
     # -- construction -------------------------------------------------------
@@ -137,7 +138,9 @@ class Lexicon:
         a = ahocorasick.Automaton()
         negw = self._negw
         for k, ids in d.items():
-            a.add_word(k, (len(k), tuple(sorted(ids, key=lambda i: (negw[i], i)))))
+            # (length, entries, whether the key starts / ends with a word character: a match's own first and last
+            # characters are the key's, so only its neighbours need looking at)
+            a.add_word(k, (len(k), tuple(sorted(ids, key=lambda i: (negw[i], i))), _is_word(k[0]), _is_word(k[-1])))
         a.make_automaton()
         return a
 
@@ -163,20 +166,19 @@ class Lexicon:
         found = []
         if boundary:  # a raw-text key must not start or end inside a word
             n = len(text)
-            for end_idx, (klen, ids) in auto.iter(text):
+            for end_idx, (klen, ids, word_start, word_end) in auto.iter(text):
                 start = end_idx - klen + 1
-                end = end_idx + 1
-                if start > 0:
-                    a, b = text[start - 1], text[start]
-                    if (a.isalnum() or a == "_") and (b.isalnum() or b == "_"):
+                if word_start and start > 0:
+                    a = text[start - 1]
+                    if a.isalnum() or a == "_":
                         continue
-                if end < n:
-                    a, b = text[end], text[end - 1]
-                    if (a.isalnum() or a == "_") and (b.isalnum() or b == "_"):
+                if word_end and end_idx + 1 < n:
+                    a = text[end_idx + 1]
+                    if a.isalnum() or a == "_":
                         continue
-                found.append((start, -klen, end, ids))
+                found.append((start, -klen, end_idx + 1, ids))
         else:  # keys are space-padded: report the inner span
-            found = [(end_idx - klen + 2, -klen, end_idx, ids) for end_idx, (klen, ids) in auto.iter(text)]
+            found = [(end_idx - klen + 2, -klen, end_idx, ids) for end_idx, (klen, ids, _, _) in auto.iter(text)]
         if len(found) <= 1:
             return [(s, e, i) for s, _, e, ids in found for i in ids]
         found.sort()
@@ -228,6 +230,28 @@ class Lexicon:
                     continue  # part of a longer term already found in the raw text
                 t = T[i]
                 out.append(Match(-1, -1, t.term, t.kind, t.side, t.weight, t.election))
+        return out
+
+    def evidence(self, text: str, raw_hits, norm_hits) -> list[dict]:
+        """``combine`` as dicts (``Match._asdict`` for each), each copied from a per-entry template."""
+        tpl = self._templates
+        if tpl is None:
+            tpl = self._templates = [Match(-1, -1, t.term, t.kind, t.side, t.weight, t.election)._asdict()
+                                     for t in self.terms]
+        out = []
+        for s, e, i in raw_hits:
+            d = tpl[i].copy()
+            d["start"], d["end"] = s, e
+            out.append(d)
+        if norm_hits:
+            found = {i for _, _, i in raw_hits}
+            raw_norms = [self._norm_of[i] for i in found]
+            for _, _, i in norm_hits:
+                if i not in found:
+                    found.add(i)
+                    if any(self._norm_of[i] in rn for rn in raw_norms):
+                        continue  # part of a longer term already found in the raw text
+                    out.append(tpl[i].copy())
         return out
 
     def __len__(self) -> int:

@@ -139,14 +139,10 @@ class Scorer:
         # plain Python floats once per batch (numpy scalar access per cell is slow)
         rows = proba.tolist()
         best = proba.argmax(1).tolist()
-        combine = lex.combine
-        fields = Match_fields
+        evidence = lex.evidence
         out = []
         for p, row, k in zip(prep, rows, best):
-            if p.raw_hits or p.norm_hits:
-                spans = [dict(zip(fields, m)) for m in combine(p.text, p.raw_hits, p.norm_hits)]
-            else:
-                spans = []
+            spans = evidence(p.text, p.raw_hits, p.norm_hits) if p.raw_hits or p.norm_hits else []
             s = row[ip]
             out.append({
                 "score": s,
