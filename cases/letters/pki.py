@@ -32,6 +32,12 @@ def _now():
     return dt.datetime.now(dt.timezone.utc)
 
 
+# Test certificates are valid from the earliest day a letter of this system can bear (KASN's first, UU 5/2014), so
+# that letters a demo story or a test issues on a past day (time_machine) verify like today's; a real authority's
+# certificate starts when it is issued.
+TEST_VALID_FROM = dt.datetime(2014, 1, 15, tzinfo=dt.timezone.utc)
+
+
 def _fit(text: str, limit: int = 64) -> str:
     """Cut to the X.509 upper bound, which cryptography counts in UTF-8 bytes (an em dash is three)."""
     while len(text.encode("utf-8")) > limit:
@@ -58,7 +64,8 @@ def ca_ensure(directory: Path):
     name = _name("Otoritas Sertifikat Uji (TEST)", CA_NAME)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(_now() - dt.timedelta(days=1)).not_valid_after(_now() + dt.timedelta(days=3650))
+            .not_valid_before(min(TEST_VALID_FROM, _now() - dt.timedelta(days=1)))
+            .not_valid_after(_now() + dt.timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
                                          data_encipherment=False, key_agreement=False, key_cert_sign=True,
@@ -78,10 +85,11 @@ def agency_certificate_issue(directory: Path, code: str, name: str, *, valid_day
     """Issue (or re-issue) an agency's test certificate and write its PKCS#12; returns the file's path."""
     ca_cert, ca_key = ca_ensure(directory)
     key = ec.generate_private_key(ec.SECP256R1())
-    start = not_before or _now() - dt.timedelta(days=1)
+    start = not_before or min(TEST_VALID_FROM, _now() - dt.timedelta(days=1))
+    end = (not_before or _now()) + dt.timedelta(days=valid_days)
     cert = (x509.CertificateBuilder().subject_name(_name(f"{name} ({TEST_LABEL})", name))
             .issuer_name(ca_cert.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(start).not_valid_after(start + dt.timedelta(days=valid_days))
+            .not_valid_before(start).not_valid_after(end)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
                                          data_encipherment=False, key_agreement=False, key_cert_sign=False,
