@@ -242,3 +242,22 @@ def test_public_report_written_offline_in_english_is_sent_once_with_its_receipt(
     assert Report.objects.count() == 1
     assert PROBLEMS == []
     context.close()
+
+
+def test_axe_finds_nothing_serious_in_the_waiting_state(playwright_driver, profile, live_server):
+    from tests.e2e.axe import serious_violations
+
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)  # axe is injected inline
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    page.goto(live_server.url + "/lapor/luring/")
+    kept(page, "/lapor/luring/")
+    context.set_offline(True)
+    page.check("input[name=anonymity][value=anonymous]")
+    page.fill("#id_respondent_name", "Dwi Hartono")
+    page.click("#submit-report")
+    page.wait_for_selector("#outbox:not([hidden]) #outbox-list li")
+    assert serious_violations(page) == []
+    context.close()
+    browser.close()
