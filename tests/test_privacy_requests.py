@@ -106,8 +106,10 @@ def test_an_officer_records_a_respondents_request_and_answers_it(supervisor_anal
     bad = analyst.post(url, {"nip": "12345", "reply_to": "bukan-email"})
     text = bad.content.decode()
     assert bad.status_code == 400 and "Isian «E-mail» harus alamat e-mail yang sah." in text
-    unknown = analyst.post(url, {"nip": make_nip(), "reply_to": ""})
+    unknown = analyst.post(url, {"nip": make_nip(), "reply_to": "terlapor@example.test"})
     assert unknown.status_code == 400 and "tidak tercatat sebagai terlapor" in unknown.content.decode()
+    nowhere = analyst.post(url, {"nip": respondent.nip, "reply_to": ""})  # the outcome must reach the requester
+    assert nowhere.status_code == 400 and "Isian «E-mail» wajib diisi" in nowhere.content.decode()
     assert not PrivacyRequest.objects.exists()
     made = analyst.post(url, {"nip": respondent.nip, "reply_to": "terlapor@example.test", "note": "Minta salinan data."})
     request = PrivacyRequest.objects.get()

@@ -38,8 +38,10 @@ class ReporterRequestForm(forms.Form):
 
 class RespondentRequestForm(forms.Form):
     nip = forms.CharField(label=_("NIP terlapor"), max_length=30)
-    reply_to = forms.EmailField(label=_("E-mail terlapor untuk jawaban"), required=False,
-                                error_messages={"invalid": _("Isian «E-mail» harus alamat e-mail yang sah.")})
+    reply_to = forms.EmailField(label=_("E-mail terlapor untuk jawaban"),
+                                error_messages={"invalid": _("Isian «E-mail» harus alamat e-mail yang sah."),
+                                                "required": _("Isian «E-mail» wajib diisi: jawaban atas permintaan "
+                                                              "dikirim ke alamat ini.")})
     note = forms.CharField(label=_("Keterangan permintaan"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 

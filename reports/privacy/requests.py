@@ -70,7 +70,11 @@ def reporter_request(*, report: Report, kind: str, pin: str, note: str = "") -> 
 
 
 def respondent_request(*, actor, nip: str, note: str = "", reply_to: str = "") -> PrivacyRequest:
-    """A respondent's request to see their data, recorded by an officer of the agency that received it."""
+    """A respondent's request to see their data, recorded by an officer of the agency that received it, with the
+    e-mail address the outcome is sent to."""
+    if not (reply_to or "").strip():
+        raise ValidationError({"reply_to": _("Isian «E-mail» wajib diisi: jawaban atas permintaan dikirim ke alamat "
+                                             "ini.")})
     try:
         parsed = parse_nip(nip)
     except ValidationError as err:
