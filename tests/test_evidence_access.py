@@ -10,9 +10,10 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from cases.models import AccessRecord, Agency, CaseStatus, Letter, LetterKind
+from cases.models import AccessRecord, Agency, CaseStatus, Letter, LetterKind, Region, Role
 from reports.models import Report
 from tests.test_evidence import post_files, upload
+from tests.factories import UserFactory
 from tests.test_intake_support import fill_steps, intake_settings, png_bytes, submit
 from tests.workflow_support import build_case, make_users
 
@@ -129,3 +130,21 @@ def test_the_access_record_is_append_only_in_the_database(evidence_case, supervi
             with connection.cursor() as cursor:
                 cursor.execute(statement, [record.pk])
     assert AccessRecord.objects.get().label == "foto_ajakan.png"
+
+
+def test_a_regional_auditor_reads_evidence_downloads_of_reports_without_a_case(intake_settings, client,
+                                                                              bawaslu_officer, auditor):
+    """#26.2, in scope: an original opened at intake, before the report joined a case (the record has no case),
+    is read by the auditor of the report's region, and not by one of another region."""
+    fill_steps(client)
+    post_files(client, upload("bukti_awal.png", png_bytes((20, 20)), "image/png"))
+    assert submit(client).status_code == 302
+    evidence = Report.objects.get().evidence.get()
+    assert _get(bawaslu_officer, reverse("reports:evidence_download", args=[evidence.pk])).status_code == 200
+    assert AccessRecord.objects.get().case_id is None
+    page = _get(auditor, reverse("privacy:access")).content.decode()  # auditor of Jawa Tengah
+    assert "bukti_awal.png" in page
+    west_java = UserFactory(roles=[Role.AUDITOR], agency=Agency.objects.get(code="BAWASLU-32"),
+                            region=Region.objects.get(code="32"), username="auditor_jabar")
+    assert "bukti_awal.png" not in _get(west_java, reverse("privacy:access")).content.decode()
+    assert reverse("privacy:access") in _get(auditor, reverse("home")).content.decode()  # in the auditor's menu

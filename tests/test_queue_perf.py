@@ -209,7 +209,7 @@ def test_bell_after_marking_read_counts_again(client, bawaslu_officer):
     assert "Notifikasi: 1 belum dibaca" in before and "Notifikasi: 0 belum dibaca" in after
 
 
-# The menu the tag replaced, verbatim from templates/base.html before the change.
+# The menu the tag replaced, verbatim from templates/base.html before the change (plus the auditors' access record, #26.2).
 MENU_TEMPLATE = """{% load i18n %}    <a href="{% url 'home' %}">{% translate "Beranda" %}</a>
     <a href="{% url 'cases:queue' %}">{% translate "Daftar perkara" %}</a>
     {% if Role.PPK_LIAISON in user_roles or Role.ADMIN in user_roles %}<a href="{% url 'cases:ppk' %}">{% translate "Portal PPK" %}</a>{% endif %}
@@ -221,6 +221,7 @@ MENU_TEMPLATE = """{% load i18n %}    <a href="{% url 'home' %}">{% translate "B
     {% if Role.BAWASLU in user_roles or Role.ANALYST in user_roles or Role.APPROVER in user_roles or Role.ADMIN in user_roles %}<a href="{% url 'letters:batch' %}">{% translate "Cetak surat massal" %}</a>{% endif %}
     {% if nav_may.screening_review %}<a href="{% url 'screening:queue' %}">{% translate "Penapisan" %}</a>{% endif %}
     {% if Role.ADMIN in user_roles %}<a href="{% url 'cases:calendar' %}">{% translate "Kalender kerja" %}</a>{% endif %}
+    {% if Role.AUDITOR in user_roles or Role.ADMIN in user_roles %}<a href="{% url 'privacy:access' %}">{% translate "Catatan akses" %}</a>{% endif %}
 """
 
 

@@ -30,6 +30,7 @@ MENU = [
     ("letters:batch", _("Cetak surat massal"), {Role.BAWASLU, Role.ANALYST, Role.APPROVER, Role.ADMIN}, None),
     ("screening:queue", _("Penapisan"), set(), "screening_review"),
     ("cases:calendar", _("Kalender kerja"), {Role.ADMIN}, None),
+    ("privacy:access", _("Catatan akses"), {Role.AUDITOR, Role.ADMIN}, None),
 ]
 SEPARATOR = "\n    "  # each link on its own line of the <nav>, an empty line when hidden
 _written = {}  # (language, script prefix, shown links) -> HTML

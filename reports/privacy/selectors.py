@@ -7,7 +7,7 @@ from django.db.models.functions import Cast
 
 from cases.models import AccessKind, AccessRecord, Respondent, Role
 from cases.selectors import cases_visible_to
-from reports.models import Anonymity, Report, Reporter
+from reports.models import Anonymity, Evidence, Report, Reporter
 from reports.privacy.models import PrivacyRequest, RequestKind, RequestStatus
 
 ACCESS_COLUMNS = ["at", "user", "agency", "kind", "object_id", "label", "case", "via"]
@@ -15,7 +15,8 @@ ACCESS_COLUMNS = ["at", "user", "agency", "kind", "object_id", "label", "case", 
 
 def access_records_visible_to(user):
     """The access record an auditor (or administrator) may read: records of cases in their scope, and records of
-    reports without a case from their region; nothing for anyone else."""
+    reports without a case from their region (the reporter's identity, the evidence originals); nothing for
+    anyone else."""
     if not user.is_authenticated or not user.has_perm("cases.view_access_records"):
         return AccessRecord.objects.none()
     qs = AccessRecord.objects.select_related("user", "user_agency")
@@ -23,10 +24,12 @@ def access_records_visible_to(user):
         return qs
     if not user.region_id:
         return qs.none()
-    reports = (Report.objects.filter(user.region.scope_q("region_code"))
-               .annotate(key=Cast("pk", CharField())).values("key"))
+    in_region = Report.objects.filter(user.region.scope_q("region_code"))
+    reports = in_region.annotate(key=Cast("pk", CharField())).values("key")
+    evidence = Evidence.objects.filter(report__in=in_region).annotate(key=Cast("pk", CharField())).values("key")
     return qs.filter(Q(case__in=cases_visible_to(user).values("pk"))
-                     | Q(case__isnull=True, kind=AccessKind.REPORTER_IDENTITY, object_id__in=reports))
+                     | Q(case__isnull=True, kind=AccessKind.REPORTER_IDENTITY, object_id__in=reports)
+                     | Q(case__isnull=True, kind=AccessKind.EVIDENCE_ORIGINAL, object_id__in=evidence))
 
 
 def access_records_filtered(qs, *, username: str = "", kind: str = "", start: dt.datetime | None = None,
@@ -88,7 +91,6 @@ def persons_seen(records) -> list[dict]:
     reporter behind a reporter identity or an evidence original (name and contact as stored now, or what
     retention left of them), the respondent of a respondent record, the respondents of a confidential letter."""
     from cases.models import CaseRespondent, Letter
-    from reports.models import Evidence
 
     wanted = {}
     for r in records:
