@@ -81,8 +81,9 @@ def report_offline(request):
     upload_errors = []
     if form.is_valid():
         replay = key and Report.objects.filter(idempotency_key=key).first()
-        if replay:
-            return _receipt(request, replay, key, pin=None)
+        if replay:  # the first answer was lost: its PIN, if this session still holds it unseen, is shown now
+            prior = request.session.get(RECEIPT) or {}
+            return _receipt(request, replay, key, pin=prior.get("pin") if prior.get("token") == key else None)
         if _limited(request, "reports.submit", "REPORT_SUBMIT_RATE", "20/h"):
             return _too_many(request)
         stored, upload_errors = _store_files(request)

@@ -34,6 +34,7 @@ def test_public_draft_sent_twice_with_one_key_is_one_report_with_one_photo(clien
     key = str(uuid.uuid4())
     first = client.post(reverse("reports:offline"), {**public_draft(), "evidence": [photo()]},
                         HTTP_IDEMPOTENCY_KEY=key, **JSON)
+    assert 'id="pin"' in client.get(reverse("reports:receipt")).content.decode()  # shown once
     again = client.post(reverse("reports:offline"), {**public_draft(), "evidence": [photo()]},
                         HTTP_IDEMPOTENCY_KEY=key, **JSON)
     assert first.status_code == again.status_code == 200
@@ -46,11 +47,14 @@ def test_public_draft_sent_twice_with_one_key_is_one_report_with_one_photo(clien
     assert report.tracking_code_display in receipt and "PIN sudah ditampilkan" in receipt  # the replay shows no PIN
 
 
-def test_public_draft_first_answer_shows_the_pin_once(client):
-    response = client.post(reverse("reports:offline"), public_draft(), HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()), **JSON)
-    assert response.status_code == 200
+def test_public_draft_first_answer_shows_the_pin_once_even_when_that_answer_was_lost(client):
+    key = str(uuid.uuid4())
+    client.post(reverse("reports:offline"), public_draft(), HTTP_IDEMPOTENCY_KEY=key, **JSON)  # answer lost
+    response = client.post(reverse("reports:offline"), public_draft(), HTTP_IDEMPOTENCY_KEY=key, **JSON)
+    assert response.status_code == 200 and Report.objects.count() == 1
     receipt = client.get(response.json()["url"]).content.decode()
     assert 'id="pin"' in receipt and response.json()["tracking_code"] in receipt
+    assert 'id="pin"' not in client.get(response.json()["url"]).content.decode()
 
 
 def test_officer_finding_sent_twice_with_one_key_is_one_finding(bawaslu_officer):
