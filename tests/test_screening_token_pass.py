@@ -163,8 +163,17 @@ def _reference_matrix(feat: F.Featuriser, prepared):
         w_ptr.append(len(w_ind))
         c_ptr.append(c_len)
     n = len(prepared)
-    blocks = [feat._block(w_ind, w_ptr, n, c.word_features),
-              feat._block(np.concatenate(c_parts) if c_parts else F._NO_CHARS, c_ptr, n, c.char_features)]
+
+    def block(ind, ptr, width):
+        from sklearn.preprocessing import normalize
+
+        m = sp.csr_matrix((np.ones(len(ind), dtype=np.float32), np.asarray(ind, dtype=np.int32),
+                           np.asarray(ptr, dtype=np.int32)), shape=(n, width))
+        m.sum_duplicates()
+        return normalize(m, norm="l2", copy=False)
+
+    blocks = [block(w_ind, w_ptr, c.word_features),
+              block(np.concatenate(c_parts) if c_parts else F._NO_CHARS, c_ptr, c.char_features)]
     dense = np.asarray([p.dense for p in prepared], dtype=np.float32).reshape(n, -1)
     blocks.append(sp.csr_matrix(dense * c.dense_scale))
     return sp.hstack(blocks, format="csr", dtype=np.float32)

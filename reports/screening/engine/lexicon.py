@@ -94,6 +94,7 @@ class Lexicon:
         self.elections = sorted({t.election for t in self.terms})
         self._allowed: dict[str | None, frozenset[int] | None] = {None: None}
         self._templates: list[dict] | None = None  # evidence dicts per entry, made on first use
+        self._few_case_keys: dict = {}
         self._build()
 
     # -- construction -------------------------------------------------------
@@ -189,10 +190,25 @@ class Lexicon:
                 last_end = e
         return kept
 
+    def _case_keys(self, allowed) -> tuple[str, ...] | None:
+        """The case-sensitive keys valid for ``allowed`` when there are few (a post holding none of them as a
+        substring skips the case-sensitive scan, which could find nothing in it), else ``None``."""
+        try:
+            return self._few_case_keys[allowed]
+        except KeyError:
+            keys = tuple(k for k, ids in self._keys[1].items() if allowed is None or any(i in allowed for i in ids))
+            self._few_case_keys[allowed] = got = keys if len(keys) <= 16 else None
+            return got
+
     def _raw_hits(self, text: str, allowed) -> list[tuple[int, int, int]]:
         raw, case, _ = self._automata(allowed)
         hits = self._scan(raw, text.lower(), True)
-        if case is not None and _CAPS.search(text):
+        if case is None:
+            return hits
+        few = self._case_keys(allowed)
+        if few is not None and not any(k in text for k in few):
+            return hits
+        if _CAPS.search(text):
             extra = self._scan(case, text, True)
             if extra:
                 hits = [h for h in extra if not any(s <= h[0] and h[1] <= e for s, e, _ in hits)] + hits
@@ -208,6 +224,10 @@ class Lexicon:
     def hits_normalised(self, norm: str, election: str | None = None) -> list[tuple[int, int, int]]:
         """(start, end, entry_id); offsets index ``" " + norm + " "``."""
         return self._scan(self._automata(self.allowed_ids(election))[2], " " + norm + " ", False)
+
+    def hits_padded(self, padded: str, allowed) -> list[tuple[int, int, int]]:
+        """``hits_normalised`` given ``" " + norm + " "`` and ``allowed_ids(election)``."""
+        return self._scan(self._automata(allowed)[2], padded, False)
 
     def match(self, text: str, election: str | None = None, normalised: str | None = None) -> list[Match]:
         """Matches over raw and normalised text, raw spans first.  Terms only
