@@ -233,7 +233,8 @@ def clock_status(clock: Clock, *, today: dt.date | None = None, table: HolidayTa
         badge = "due_soon"
     else:
         badge = "running"
-    return {"badge": badge, "remaining": remaining}
+    # "late": the days past the due date, as a positive number (a page says "3 hari terlambat", not "sisa -3").
+    return {"badge": badge, "remaining": remaining, "late": -remaining if remaining is not None and remaining < 0 else None}
 
 
 # --- holiday edits --------------------------------------------------------------------------------------------

@@ -14,7 +14,12 @@ def register(section: Callable) -> Callable:
 
 
 def sections_for(user) -> list[dict]:
-    return [ctx for ctx in (section(user) for section in SECTIONS) if ctx]
+    """The user's sections; "empty" (unless the section says) when every list it shows is empty."""
+    out = [ctx for ctx in (section(user) for section in SECTIONS) if ctx]
+    for ctx in out:
+        lists = [v for v in ctx.values() if isinstance(v, (list, tuple))]
+        ctx.setdefault("empty", bool(lists) and not any(lists))
+    return out
 
 
 @register

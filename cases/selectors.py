@@ -283,13 +283,18 @@ def open_cases_visible_to(user):
     return cases_visible_to(user).exclude(status__in=CaseStatus.closed())
 
 
+# Actions open at every stage (reassigning the case, referring it to Gakkumdu) are not what a stage waits for: with
+# them Bawaslu's "waiting for your role" listed cases at the supervisory body's and the PPK's stages (#25.7).
+SIDE_ACTIONS = {"assign", "refer_gakkumdu"}
+
+
 def statuses_awaiting(user) -> set:
-    """Statuses in which a role of this user has an action to take (read from the workflow table)."""
+    """Statuses in which a role of this user has the stage's next step to take (read from the workflow table)."""
     from cases.workflow import TRANSITIONS
 
     out = set()
-    for spec in TRANSITIONS.values():
-        if user.roles.intersection(spec.roles):
+    for action, spec in TRANSITIONS.items():
+        if action not in SIDE_ACTIONS and user.roles.intersection(spec.roles):
             out |= set(spec.sources)
     from cases.models import CaseStatus
 
@@ -404,8 +409,9 @@ def bkn_block_queue(user):
     }
 
 
-def ministry_overdue_agencies(user, *, limit=100):
-    """Per *instansi* in the ministry's remit: recommendations overdue with the PPK, oldest due first."""
+def ministry_overdue_agencies(user):
+    """Per *instansi* in the ministry's remit: recommendations overdue with the PPK, most first (a queryset: the
+    portal pages it and says how many there are, rather than stopping at a fixed number)."""
     from django.db.models import Count, Min
 
     from cases.models import AgencyKind, CaseRespondent, CaseStatus, Role, TrackStatus
@@ -416,11 +422,11 @@ def ministry_overdue_agencies(user, *, limit=100):
     if user.has_role(Role.KEMENDAGRI, Role.ADMIN):
         kinds.append(AgencyKind.REGIONAL)
     if not kinds:
-        return []
-    return list(CaseRespondent.objects.filter(agency__kind__in=kinds, case__status=CaseStatus.OVERDUE,
-                                              status=TrackStatus.RECOMMENDED)
-                .values("agency__code", "agency__name", "agency__ppk_title", "agency__ppk_is_candidate")
-                .annotate(n=Count("id"), oldest=Min("case__recommended_at")).order_by("-n", "agency__code")[:limit])
+        return CaseRespondent.objects.none().values("agency__code")
+    return (CaseRespondent.objects.filter(agency__kind__in=kinds, case__status=CaseStatus.OVERDUE,
+                                          status=TrackStatus.RECOMMENDED)
+            .values("agency__code", "agency__name", "agency__ppk_title", "agency__ppk_is_candidate")
+            .annotate(n=Count("id"), oldest=Min("case__recommended_at")).order_by("-n", "agency__code"))
 
 
 def escalations_for(user, *, limit=50):

@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import prefetch_related_objects
@@ -95,6 +96,8 @@ def queue(request):
                "may_assign": may_assign, "may_print": may_print, "today": timezone.localdate(), "overdue_label": _("terlambat"),
                "officers": officers if page and page.rows else []}
     if not partial:
+        # On a phone the filters fold away unless one is set or wrong (static/js/site.js, data-fold-narrow).
+        context["active_filters"] = sum(1 for k, v in params.items() if v and k not in ("q", "sort"))
         context.update(elections=_elections(cached), stages=_stages(cached),
                        assigned_choices=_assigned_choices(filterset.form["assigned"].value(), officers))
     template = "cases/_queue_rows.html" if partial else "cases/queue.html"
@@ -407,13 +410,17 @@ def bkn_portal(request):
     return render(request, "cases/bkn_portal.html", selectors.bkn_block_queue(request.user))
 
 
+MINISTRY_PER_PAGE = 50
+
+
 @login_required
 def ministry_portal(request):
     if not request.user.has_role(Role.KEMENPANRB, Role.KEMENDAGRI, Role.ADMIN):
         raise Http404
+    # Every agency, 50 a page, with the total: a ministry must not think the list ends where a limit cut it (#25.7).
+    agencies = Paginator(selectors.ministry_overdue_agencies(request.user), MINISTRY_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cases/ministry_portal.html", {
-        "agencies": selectors.ministry_overdue_agencies(request.user),
-        "escalations": selectors.escalations_for(request.user)})
+        "agencies": agencies, "escalations": selectors.escalations_for(request.user)})
 
 
 @login_required

@@ -63,17 +63,18 @@ def test_typo_search_still_falls_back_to_similar_names(client, bawaslu_officer):
     assert case.number in client.get(QUEUE, {"q": "Suharjno"}).content.decode()  # typo: similarity still finds it
 
 
-# The loop the tag replaced, verbatim from templates/cases/_queue_rows.html before the change.
+# The loop the tag replaced, from templates/cases/_queue_rows.html before the change (plus the q-* cell classes
+# the phone layout places, #25.4).
 TEMPLATE_LOOP = """{% load i18n %}{% url 'cases:queue' as case_base %}
   {% for c in rows %}
     <tr>
-      {% if may_assign %}<td><input type="checkbox" name="case" value="{{ c.pk }}" aria-labelledby="n-{{ c.pk }}"></td>{% endif %}
-      <td class="nowrap"><a href="{{ case_base }}{{ c.pk }}/" id="n-{{ c.pk }}">{{ c.number }}</a></td>
-      <td>{{ c.title|truncatechars:110 }}</td>
-      <td><span class="status s-{{ c.status }}">{{ c.get_status_display }}</span></td>
-      <td>{{ c.region.name }} <span class="muted mono">{{ c.region_code }}</span></td>
-      <td>{{ c.election.name }}</td>
-      <td class="nowrap">{% if c.next_due %}<span class="badge {% if c.next_due < today %}overdue{% endif %}">{{ c.next_due|date:"j M Y" }}</span>{% elif c.status == 'overdue' %}<span class="badge overdue">{{ overdue_label }}</span>{% else %}<span class="muted">—</span>{% endif %}</td>
+      {% if may_assign %}<td class="q-pick"><input type="checkbox" name="case" value="{{ c.pk }}" aria-labelledby="n-{{ c.pk }}"></td>{% endif %}
+      <td class="nowrap q-num"><a href="{{ case_base }}{{ c.pk }}/" id="n-{{ c.pk }}">{{ c.number }}</a></td>
+      <td class="q-title">{{ c.title|truncatechars:110 }}</td>
+      <td class="q-status"><span class="status s-{{ c.status }}">{{ c.get_status_display }}</span></td>
+      <td class="q-region">{{ c.region.name }} <span class="muted mono">{{ c.region_code }}</span></td>
+      <td class="q-election">{{ c.election.name }}</td>
+      <td class="nowrap q-due">{% if c.next_due %}<span class="badge {% if c.next_due < today %}overdue{% endif %}">{{ c.next_due|date:"j M Y" }}</span>{% elif c.status == 'overdue' %}<span class="badge overdue">{{ overdue_label }}</span>{% else %}<span class="muted">—</span>{% endif %}</td>
     </tr>
   {% empty %}
     <tr><td colspan="7">{% translate "Tidak ada perkara yang sesuai dengan filter." %}</td></tr>

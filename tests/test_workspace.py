@@ -538,3 +538,41 @@ def test_received_date_filters_match_the_calendar_day_in_jakarta_at_the_boundari
     client.force_login(bawaslu_officer)
     on_the_tenth = numbers(client.get(QUEUE, {"received_from": "2026-03-10", "received_to": "2026-03-10"}))
     assert on_the_tenth == {cases[1].number, cases[2].number}
+
+
+@pytest.mark.django_db
+def test_waiting_for_your_role_lists_only_stages_where_the_role_acts():
+    """#25.7: Bawaslu may reassign a case at any stage, but only its own stages wait for it; the approver's list
+    keeps the supervisory and follow-up stages."""
+    from cases.selectors import home_buckets
+    from tests.workflow_support import build_case, make_users
+
+    users = make_users("wr")
+    cases = {status: build_case(status, users) for status in (
+        CaseStatus.REGISTERED, CaseStatus.UNDER_EXAMINATION, CaseStatus.FORWARDED, CaseStatus.UNDER_REVIEW,
+        CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.OVERDUE)}
+    waiting = {c.status for c in home_buckets(users["bawaslu"], limit=50)["waiting"]}
+    assert waiting == {CaseStatus.REGISTERED, CaseStatus.UNDER_EXAMINATION}
+    approver = {c.status for c in home_buckets(users["approver"], limit=50)["waiting"]}
+    assert {CaseStatus.UNDER_REVIEW, CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.OVERDUE} <= approver
+    assert CaseStatus.REGISTERED not in approver and len(cases) == 6
+
+
+@pytest.mark.django_db
+def test_ministry_portal_pages_every_agency_and_says_how_many(client, kemendagri_officer):
+    """#25.7: the portal used to stop at 100 agencies without a word; now 50 a page with the total."""
+    from cases.models import AgencyKind
+    from tests.workflow_support import build_case, make_users
+
+    users = make_users("mp")
+    codes = list(Agency.objects.filter(kind=AgencyKind.REGIONAL).order_by("code").values_list("code", flat=True)[:51])
+    for code in codes:
+        build_case(CaseStatus.OVERDUE, users, agency_code=code)
+    client.force_login(kemendagri_officer)
+    first = client.get(reverse("cases:ministry")).content.decode()
+    assert "51 instansi; ditampilkan 1–50" in first and 'href="?page=2"' in first and "Halaman 1 dari 2" in first
+    second = client.get(reverse("cases:ministry"), {"page": 2}).content.decode()
+    assert "ditampilkan 51–51" in second
+    shown = set(re.findall(r"agency=([\w.\-]+)&amp;status=overdue", first + second))
+    assert shown == set(codes)
+    assert client.get(reverse("cases:ministry"), {"page": "x"}).status_code == 200  # a bad page number: the first

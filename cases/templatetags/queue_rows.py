@@ -24,13 +24,14 @@ register = template.Library()
 
 TITLE_CHARS = 110  # as `|truncatechars:110` did
 
-CHECKBOX = '<td><input type="checkbox" name="case" value="{pk}" aria-labelledby="n-{pk}"></td>'
-ROW = ('\n    <tr>\n      {checkbox}\n      <td class="nowrap"><a href="{base}{pk}/" id="n-{pk}">{number}</a></td>\n'
-       "      <td>{title}</td>\n"
-       '      <td><span class="status s-{status}">{status_label}</span></td>\n'
-       '      <td>{region} <span class="muted mono">{region_code}</span></td>\n'
-       "      <td>{election}</td>\n"
-       '      <td class="nowrap">{due}</td>\n    </tr>\n  ')
+CHECKBOX = '<td class="q-pick"><input type="checkbox" name="case" value="{pk}" aria-labelledby="n-{pk}"></td>'
+# The q-* classes place the cells on a phone (static/css/app.css): number and deadline, then title, then status.
+ROW = ('\n    <tr>\n      {checkbox}\n      <td class="nowrap q-num"><a href="{base}{pk}/" id="n-{pk}">{number}</a></td>\n'
+       '      <td class="q-title">{title}</td>\n'
+       '      <td class="q-status"><span class="status s-{status}">{status_label}</span></td>\n'
+       '      <td class="q-region">{region} <span class="muted mono">{region_code}</span></td>\n'
+       '      <td class="q-election">{election}</td>\n'
+       '      <td class="nowrap q-due">{due}</td>\n    </tr>\n  ')
 EMPTY = '\n    <tr><td colspan="7">{}</td></tr>\n  '
 
 

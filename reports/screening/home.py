@@ -14,5 +14,5 @@ def screening_hits(user):
     try:
         items, groups = selectors.review_queue(page=1)
     except ScreeningError as exc:  # no trained model yet: say so instead of hiding the card
-        return {**CARD, "items": [], "groups": 0, "problem": str(exc)}
+        return {**CARD, "items": [], "groups": 0, "problem": str(exc), "empty": False}
     return {**CARD, "items": items[:HOME_HITS], "groups": groups}

@@ -11,7 +11,18 @@
   function shares(root) {
     root.querySelectorAll("[data-share]").forEach(function (el) { el.style.setProperty("--share", el.dataset.share); });
   }
-  function init() { shares(document); }
+  // [data-fold-narrow]: a <details> open on a desk, folded on a phone unless something in it is set or wrong,
+  // so the list it filters starts near the top of the screen.
+  function fold(root) {
+    if (!window.matchMedia("(max-width: 640px)").matches) return;
+    root.querySelectorAll("details[data-fold-narrow]").forEach(function (el) {
+      var set = el.querySelector("[aria-invalid=true]") || Array.prototype.some.call(
+        el.querySelectorAll("input:not([type=hidden]), select"),
+        function (f) { return f.name !== "sort" && f.value !== ""; });
+      if (!set) el.removeAttribute("open");
+    });
+  }
+  function init() { shares(document); fold(document); }
   document.addEventListener("htmx:afterSwap", function (ev) { if (ev.detail.target) shares(ev.detail.target); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

@@ -88,3 +88,58 @@ def test_each_role_main_page_and_the_case_page_work_at_390_px(phone, live_server
     assert broken_words(phone, "dl.facts dd") == []
     value_width = phone.locator("dl.facts dd").first.bounding_box()["width"]
     assert value_width > 250, f"the value column is {value_width:.0f} px wide"
+
+
+# Each demo role's main pages (#25.4), with the demo's stories loaded so the tables and lists have rows.
+DEMO_PAGES = {
+    "bawaslu.cilacap": ["/", "/cases/", "/intake/"], "bawaslu.jateng": ["/"], "bawaslu.ri": ["/"],
+    "analis.bkn": ["/", "/cases/"], "penyetuju.bkn": ["/"], "ppk.cilacap": ["/", "/cases/ppk/"],
+    "bkn.data": ["/", "/cases/bkn/"], "kemenpanrb": ["/", "/cases/ministry/"], "kemendagri": ["/", "/cases/ministry/"],
+    "peninjau": ["/"], "auditor": ["/", "/cases/"], "admin": ["/"],
+}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_reference", verbosity=0)
+    call_command("load_demo", cases=150, verbosity=0)
+    call_command("load_demo_stories", verbosity=0)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_demo_desk_at_390_px_has_no_sideways_scroll(browser, live_server, demo, language):
+    """No page-level horizontal scroll on any role's home, queue or portal at 390 px; the queue's first case and
+    each portal's first row on the first screen; tracking codes and case numbers never broken inside."""
+    from cases.management.commands.load_demo import DEFAULT_PASSWORD
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    ctx.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = ctx.new_page()
+    page.set_default_timeout(20000)
+    problems = []
+    for username, paths in DEMO_PAGES.items():
+        ctx.clear_cookies()
+        ctx.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        page.goto(live_server.url + "/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", DEFAULT_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(live_server.url + "/")
+        for path in paths:
+            page.goto(live_server.url + path)
+            name = f"phone-{language}-{username}-{path.strip('/').replace('/', '-') or 'home'}.png"
+            page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+            if sideways(page) > 390:
+                problems.append(f"{username} {path}: page is {sideways(page)} px wide")
+            broken = broken_words(page, "table.queue td.q-num, table.list td.nowrap, table.list td.mono")
+            if broken:
+                problems.append(f"{username} {path}: broken inside a word: {broken}")
+            first = {"/cases/": "table.queue tbody tr", "/cases/ppk/": "table.list tbody tr",
+                     "/cases/bkn/": "table.list tbody tr", "/cases/ministry/": "table.list tbody tr"}.get(path)
+            if first:
+                top = page.locator(first).first.bounding_box()["y"]
+                if top > 844:
+                    problems.append(f"{username} {path}: the first row starts {top:.0f} px down")
+    ctx.close()
+    assert problems == []
