@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from cases import workflow
 from cases.models import Agency, ElectionPeriod, Region, Role
-from tests.e2e.conftest import ARTIFACTS, sign_in
+from tests.e2e.conftest import ARTIFACTS, sign_in, sign_in
 from tests.factories import UserFactory, make_nip
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -121,11 +121,7 @@ def test_every_demo_desk_at_390_px_has_no_sideways_scroll(browser, live_server, 
     for username, paths in DEMO_PAGES.items():
         ctx.clear_cookies()
         ctx.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-        page.goto(live_server.url + "/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", DEFAULT_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(live_server.url + "/")
+        sign_in(page, live_server.url, username, DEFAULT_PASSWORD)  # the approver and admin pass the second step
         for path in paths:
             page.goto(live_server.url + path)
             name = f"phone-{language}-{username}-{path.strip('/').replace('/', '-') or 'home'}.png"
