@@ -159,6 +159,7 @@ CELERY_BEAT_SCHEDULE = {
     "report-clocks-sweep": {"task": "reports.tasks.sweep_report_clocks_task", "schedule": 15 * 60},
     "abandoned-uploads-purge": {"task": "reports.tasks.purge_abandoned_uploads_task", "schedule": 6 * 60 * 60},
     "retention-apply": {"task": "reports.privacy.tasks.retention_apply_task", "schedule": crontab(hour=2, minute=30)},
+    "privacy-requests-sweep": {"task": "reports.privacy.tasks.sweep_overdue_requests_task", "schedule": 15 * 60},
 }
 
 AUTH_USER_MODEL = "cases.User"

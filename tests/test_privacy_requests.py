@@ -124,3 +124,41 @@ def test_an_officer_records_a_respondents_request_and_answers_it(supervisor_anal
     assert _login(ppk_liaison).get(url).status_code == 403
     english = _login(supervisor_analyst, "en").post(url, {"nip": "12345"})
     assert english.status_code == 400
+
+
+def test_a_request_past_its_72_hours_is_flagged_once_to_those_who_answer_it(tracked, bawaslu_officer,
+                                                                            bawaslu_other_regency, supervisor_analyst):
+    from django.conf import settings
+
+    from reports.privacy.requests import sweep_overdue_requests
+
+    report, pin, client = tracked
+    client.post(reverse("privacy:track_request"), {"kind": "restrict", "pin": pin})
+    respondent = Respondent.objects.create(nip=make_nip(), name="Terlapor Uji Tenggat")
+    _login(supervisor_analyst).post(reverse("privacy:requests"), {"nip": respondent.nip, "reply_to": "t@example.test"})
+    reporter_request, respondent_request = PrivacyRequest.objects.order_by("pk")
+    due = max(reporter_request.due_at, respondent_request.due_at)
+    assert sweep_overdue_requests(now=reporter_request.due_at - dt.timedelta(minutes=1)) == 0
+    assert sweep_overdue_requests(now=due + dt.timedelta(minutes=1)) == 2
+    assert sweep_overdue_requests(now=due + dt.timedelta(hours=1)) == 0  # once each: safe to run twice
+    note = Notification.objects.get(user=bawaslu_officer, kind="clock_overdue")
+    assert "melewati batas 3 x 24 jam" in note.message and "UU 27/2022" in note.message
+    assert report.tracking_code_display in note.message
+    assert not Notification.objects.filter(user=bawaslu_other_regency, kind="clock_overdue").exists()
+    assert respondent.nip in Notification.objects.get(user=supervisor_analyst, kind="clock_overdue").message
+    events = PrivacyEvent.objects.filter(code="privacy.request.overdue").order_by("pk")
+    assert [e.subject for e in events] == [f"request:{reporter_request.pk}", f"request:{respondent_request.pk}"]
+    assert events[0].payload["legal_basis"].startswith("UU 27/2022")
+    assert settings.CELERY_BEAT_SCHEDULE["privacy-requests-sweep"]["task"] == \
+        "reports.privacy.tasks.sweep_overdue_requests_task"
+
+
+def test_an_answered_request_is_not_flagged(tracked, bawaslu_officer):
+    from reports.privacy.requests import sweep_overdue_requests
+
+    report, pin, client = tracked
+    client.post(reverse("privacy:track_request"), {"kind": "restrict", "pin": pin})
+    request = PrivacyRequest.objects.get()
+    _login(bawaslu_officer).post(reverse("privacy:request_detail", args=[request.pk]),
+                                 {"status": "refused", "outcome": "Identitas diperlukan untuk klarifikasi."})
+    assert sweep_overdue_requests(now=request.due_at + dt.timedelta(days=1)) == 0

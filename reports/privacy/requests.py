@@ -16,7 +16,7 @@ from cases.nip import parse_nip
 from cases.services import notify, users_with_role
 from reports import services as report_services
 from reports.models import Anonymity, Report
-from reports.privacy.models import REQUEST_CLOCKS, PrivacyRequest, RequestKind, RequestStatus
+from reports.privacy.models import REQUEST_CLOCKS, PrivacyEvent, PrivacyRequest, RequestKind, RequestStatus
 from reports.privacy.retention import anonymise_reporters
 from reports.privacy.services import privacy_event
 
@@ -120,6 +120,50 @@ def _send_outcome(request: PrivacyRequest) -> None:
         report_services.mail_reporter(request.report, subject, body)
     elif request.reply_to:
         Outbox.objects.create(to=request.reply_to, subject=subject[:300], body=body)
+
+
+OVERDUE_EVENT = "privacy.request.overdue"
+
+
+def sweep_overdue_requests(now: dt.datetime | None = None) -> int:
+    """Record and notify, once each, the open requests whose 3 x 24-hour clock has run out: the officers who
+    answer for it (those whose home lists it) are told, the privacy trail records it with the legal basis. Safe
+    to run twice (beat: every 15 minutes, with the other clock sweeps). Returns how many were marked."""
+    now = now or timezone.now()
+    due = PrivacyRequest.objects.filter(status=RequestStatus.OPEN, due_at__lt=now).values_list("pk", flat=True)
+    return sum(_mark_overdue(pk, now) for pk in due)
+
+
+def _mark_overdue(pk: int, now: dt.datetime) -> int:
+    with transaction.atomic():
+        request = (PrivacyRequest.objects.select_for_update(of=("self",)).select_related("report", "respondent", "rule")
+                   .get(pk=pk))
+        subject = f"request:{request.pk}"
+        if request.status != RequestStatus.OPEN or PrivacyEvent.objects.filter(code=OVERDUE_EVENT, subject=subject).exists():
+            return 0
+        basis = request.rule.legal_basis if request.rule_id else ""
+        privacy_event(code=OVERDUE_EVENT, subject=subject, payload={
+            "kind": request.kind, "due_at": request.due_at, "legal_basis": basis})
+        who = (request.report.tracking_code_display if request.report_id
+               else request.respondent.nip or f"respondent:{request.respondent_id}")
+        notify(users=_responsible_for(request), case=getattr(request.report, "case", None), kind="clock_overdue",
+               dedupe=f"privacy{request.pk}:overdue",
+               message=gettext_lazy("Permintaan data pribadi %(who)s (%(kind)s) melewati batas 3 x 24 jam pada %(due)s "
+                                    "(%(basis)s); jawab segera."),
+               params={"who": who, "kind": request.get_kind_display(), "basis": basis,
+                       "due": timezone.localtime(request.due_at).strftime("%d-%m-%Y %H:%M")})
+    return 1
+
+
+def _responsible_for(request: PrivacyRequest):
+    """Who answers a request (the officers whose home lists it: reports.privacy.selectors.requests_for)."""
+    from cases.models import User
+
+    if request.report_id:
+        return _responsible_for_report(request.report)
+    recorders = [u for u in User.objects.filter(is_active=True, agency_id=request.agency_id)
+                 if u.has_perm("privacy.record_request")] if request.agency_id else []
+    return {*recorders, *users_with_role(Role.ADMIN)}
 
 
 def _responsible_for_report(report: Report):

@@ -1,4 +1,5 @@
-"""Celery: the daily retention run (beat: 02:30 Asia/Jakarta, kasn_cases.settings)."""
+"""Celery: the daily retention run (beat: 02:30 Asia/Jakarta, kasn_cases.settings) and the sweep of requests whose
+3 x 24-hour clock ran out (beat: every 15 minutes)."""
 from celery import shared_task
 
 
@@ -7,3 +8,10 @@ def retention_apply_task() -> dict:
     from reports.privacy.retention import retention_apply
 
     return retention_apply()
+
+
+@shared_task(name="reports.privacy.tasks.sweep_overdue_requests_task")
+def sweep_overdue_requests_task() -> int:
+    from reports.privacy.requests import sweep_overdue_requests
+
+    return sweep_overdue_requests()
