@@ -114,6 +114,8 @@ def example_context(kind: str = "RECOMMENDATION", *, respondents: int = 1, seq: 
         "KEMENDAGRI": {"name": "Dr. Akmal Malik, M.Si.", "position": "Direktur Jenderal Otonomi Daerah",
                        "nip": "19700601 199003 1 002", "electronic": True},
     }[issuer_key]
+    # as letter_issue signs every issued letter: the electronic-signature line (italic, a third font face)
+    signer = {**signer, "electronic": True, "certificate": "Otoritas Sertifikat Uji (TEST \u2014 bukan sertifikat resmi)"}
     return {
         "number": number, "sifat": "Segera", "lampiran": "1 (satu) berkas",
         "issued_on": dt.date(2026, 11, 24), "place": "Nabire" if issuer_key == "BAWASLU" else "Jakarta",
