@@ -32,6 +32,7 @@ EVENT_LABELS = {
     "case.received": _("Laporan diterima"),
     "case.registered": _("Diregistrasi"),
     "case.assigned": _("Petugas ditetapkan"),
+    "case.note.added": _("Catatan internal ditambahkan"),
     "case.decision.extended": _("Tenggat putusan diperpanjang"),
     "case.examination.started": _("Klarifikasi dan kajian dimulai"),
     "case.forwarded": _("Diteruskan ke lembaga pengawas"),

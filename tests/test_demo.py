@@ -114,3 +114,39 @@ def test_demo_stories_give_every_desk_work_on_first_use(django_capture_on_commit
     assert Clock.objects.filter(state=ClockState.MISSED).exists()
     assert Clock.objects.filter(state=ClockState.RUNNING, due_on__lt=timezone.localdate()).exists() or \
         Case.objects.filter(status=CaseStatus.OVERDUE, events__actor__isnull=False).exists()
+
+
+AUDIT_OR_RULE_CODE = r"\b(?:case|report|letter)\.[a-z_]+(?:\.[a-z_]+)*\b|\b[A-Z]{3,}(?:_[A-Z]+)+\b|belum dibaca|Jatimnow"
+
+
+@pytest.mark.django_db
+def test_officer_pages_show_words_not_internal_codes(client, django_capture_on_commit_callbacks):
+    """#25.7: audit codes (report.submitted, case.note.added, letter.issued), clock codes (PPK_FOLLOW_UP) and the
+    research notes of the reference data never reach the text of an officer's page; the code stays in a title."""
+    import re
+
+    from django.utils.html import strip_tags
+
+    from cases.demo.users import ensure_demo_users
+    from reports.demo_stories import DEMO_TRACKING_CODE
+    from reports.models import Report
+
+    ensure_demo_users("x")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_stories", verbosity=0)
+    report = Report.objects.get(tracking_code=DEMO_TRACKING_CODE)
+    overdue = Case.objects.filter(status=CaseStatus.OVERDUE).order_by("id")
+    pages = {"bawaslu.cilacap": ["/", f"/intake/{report.pk}/", f"/cases/{report.case_id}/", "/cases/notifications/"],
+             "ppk.cilacap": ["/cases/ppk/", f"/cases/{overdue.last().pk}/", "/cases/notifications/"],
+             "penyetuju.bkn": [f"/cases/{overdue.first().pk}/", "/cases/notifications/"],
+             "bkn.data": ["/cases/bkn/"], "kemendagri": ["/cases/ministry/"]}
+    for username, paths in pages.items():
+        client.force_login(User.objects.get(username=username))
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            body = response.content.decode()
+            main = body[body.index("<main"):body.index("</main>")]
+            text = strip_tags(re.sub(r"<(script|style)\b.*?</\1>", "", main, flags=re.S))
+            text = text.replace("Hanya yang belum dibaca", "")  # the notifications page's own filter: "unread only"
+            assert re.findall(AUDIT_OR_RULE_CODE, text) == [], (username, path)

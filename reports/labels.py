@@ -1,0 +1,30 @@
+"""Words for a report's audit codes on officers' pages (the dotted code stays in the record and in a title)."""
+from django.utils.translation import gettext_lazy as _
+
+REPORT_EVENT_LABELS = {
+    "report.submitted": _("Laporan diterima"),
+    "report.imported": _("Dicatat dari berkas impor"),
+    "report.import.matched": _("Baris impor dicocokkan dengan laporan ini"),
+    "report.import.updated": _("Diperbarui dari berkas impor"),
+    "report.checked.started": _("Kajian awal dimulai"),
+    "report.checked.incomplete": _("Pelapor diminta melengkapi"),
+    "report.info.requested": _("Pelapor diminta melengkapi"),
+    "report.info.answered": _("Pelapor mengirim kelengkapan"),
+    "report.incomplete.lapsed": _("Batas melengkapi lewat"),
+    "report.checked.not_registrable": _("Tidak dapat diregistrasi"),
+    "report.checked.lead": _("Dijadikan informasi awal"),
+    "report.lead.converted": _("Informasi awal dijadikan temuan"),
+    "report.registered": _("Diregistrasi"),
+    "report.forwarded": _("Diteruskan ke lembaga pengawas tanpa registrasi"),
+    "report.merged": _("Digabung ke laporan lain"),
+    "report.merge.received": _("Laporan lain digabung ke laporan ini"),
+    "report.evidence.added": _("Bukti ditambahkan"),
+    "report.respondent.agency_set": _("Instansi terlapor ditetapkan"),
+    "report.tracking.locked": _("Pelacakan dikunci (PIN salah berulang)"),
+    "report.clock.overdue": _("Tenggat kajian awal terlewati"),
+    "report.message.sent": _("Pesan kepada pelapor"),
+    "report.message.received": _("Pesan dari pelapor"),
+    "letter.issued": _("Surat diterbitkan"),
+    "letter.voided": _("Surat dibatalkan"),
+    "letter.confidential": _("Surat dirahasiakan"),
+}
