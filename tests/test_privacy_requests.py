@@ -162,3 +162,26 @@ def test_an_answered_request_is_not_flagged(tracked, bawaslu_officer):
     _login(bawaslu_officer).post(reverse("privacy:request_detail", args=[request.pk]),
                                  {"status": "refused", "outcome": "Identitas diperlukan untuk klarifikasi."})
     assert sweep_overdue_requests(now=request.due_at + dt.timedelta(days=1)) == 0
+
+
+def test_a_restriction_granted_makes_a_named_identity_confidential(intake_settings, bawaslu_officer,
+                                                                   supervisor_analyst):
+    """Before, granting a restriction only recorded the answer: the identity was processed as before."""
+    from reports.models import Report
+    from reports.selectors import reporter_identity
+
+    report, pin = public_report(Client(), anonymity="named")
+    client = Client()
+    client.post(reverse("reports:track"), {"code": report.tracking_code, "pin": pin})
+    client.post(reverse("privacy:track_request"), {"kind": "restrict", "pin": pin})
+    assert reporter_identity(supervisor_analyst, report).masked is False
+    request = PrivacyRequest.objects.get()
+    _login(bawaslu_officer).post(reverse("privacy:request_detail", args=[request.pk]),
+                                 {"status": "done", "outcome": "Identitas Anda kini dirahasiakan."})
+    report = Report.objects.get(pk=report.pk)
+    assert report.anonymity == "confidential" and report.reporter.name  # kept, not removed
+    assert reporter_identity(supervisor_analyst, report).masked is True
+    assert reporter_identity(bawaslu_officer, report).masked is False  # the officer who must handle it
+    assert report.events.filter(code="report.identity.restricted", actor=bawaslu_officer).exists()
+    assert PrivacyEvent.objects.get(code="privacy.request.done").payload["identity_restricted"] is True
+    assert 'id="identity-viewers"' in client.get(reverse("reports:track_status")).content.decode()

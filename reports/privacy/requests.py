@@ -89,7 +89,8 @@ def respondent_request(*, actor, nip: str, note: str = "", reply_to: str = "") -
 
 def request_answer(*, actor, request: PrivacyRequest, status: str, outcome: str) -> PrivacyRequest:
     """Record the outcome and send it to the requester. Fulfilling a withdrawal of consent or a deletion removes
-    the reporter's identity (reports, events, numbers and hashes stay)."""
+    the reporter's identity (reports, events, numbers and hashes stay); fulfilling a restriction makes a named
+    identity confidential."""
     if status not in (RequestStatus.DONE, RequestStatus.REFUSED):
         raise ValidationError({"status": _("Pilih hasil: dipenuhi atau ditolak.")})
     if not (outcome or "").strip():
@@ -102,13 +103,28 @@ def request_answer(*, actor, request: PrivacyRequest, status: str, outcome: str)
         request.handled_by, request.handled_at = actor, timezone.now()
         request.save(update_fields=["status", "outcome", "handled_by", "handled_at"])
         _send_outcome(request)  # first: the e-mail address may be what is removed next
-        removed = 0
+        removed = restricted = 0
         if status == RequestStatus.DONE and request.kind in (RequestKind.WITHDRAW_CONSENT, RequestKind.DELETE_IDENTITY):
             removed = anonymise_reporters([request.report_id])
+        elif status == RequestStatus.DONE and request.kind == RequestKind.RESTRICT:
+            restricted = _restrict_identity(actor=actor, request=request)
         privacy_event(code=f"privacy.request.{status}", actor=actor, subject=f"request:{request.pk}", payload={
             "kind": request.kind, "late": request.handled_at > request.due_at if request.due_at else None,
-            "identity_removed": bool(removed)})
+            "identity_removed": bool(removed), "identity_restricted": bool(restricted)})
     return request
+
+
+def _restrict_identity(*, actor, request: PrivacyRequest) -> int:
+    """A restriction granted: a named reporter's identity becomes confidential, so only the officers who must
+    handle it (cases.view_reporter_identity) see it, each view recorded and counted on their tracking page; the
+    identity itself is kept. Already confidential: nothing further to restrict. Returns 1 when it changed."""
+    changed = Report.objects.filter(pk=request.report_id, anonymity=Anonymity.NAMED).update(
+        anonymity=Anonymity.CONFIDENTIAL)
+    if changed:
+        report_services.event_record(report=Report.objects.get(pk=request.report_id), code="report.identity.restricted",
+                                     actor=actor, payload={"request": request.pk, "from": Anonymity.NAMED,
+                                                           "to": Anonymity.CONFIDENTIAL})
+    return changed
 
 
 def _send_outcome(request: PrivacyRequest) -> None:
