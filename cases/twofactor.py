@@ -309,4 +309,8 @@ class SecondFactorMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"code": "second_factor_required", "fields": {}, "message": _(
                 "Verifikasi dua langkah diperlukan: masuk lewat halaman masuk, atau pakai token API.")}, status=401)
+        if request.headers.get("HX-Request"):  # a polled fragment (the bell): the whole page goes to the second step
+            from django_htmx.http import HttpResponseClientRedirect
+
+            return HttpResponseClientRedirect(second_step_url(user))
         return redirect(second_step_url(user))

@@ -152,6 +152,10 @@ def test_administrator_resets_a_device_and_the_audit_keeps_it(db, administrator,
     assert actor == administrator.username and "direset oleh administrator" in message
     assert "direset" in admin.get(reverse("admin:cases_user_history", args=[supervisor_approver.pk])).content.decode()
     # the approver's open session passed the second step with the removed device: asked again, to enrol anew
+    bell = approver.get(reverse("cases:notifications_bell"), HTTP_HX_REQUEST="true")  # the header's poll
+    assert bell.status_code == 200 and bell["HX-Redirect"] == reverse("otp_enrol")
+    approver.force_login(supervisor_approver)
+    TOTPDevice.objects.filter(user=supervisor_approver).delete()
     response = approver.get(reverse("cases:queue"))
     assert response.status_code == 302 and response.url == reverse("otp_enrol") and not signed_in(approver)
 
