@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import math
 import re
+import struct
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -187,6 +188,8 @@ _WHOLE = _ST_WHOLE + tuple(re.compile("(?:" + "|".join(alts) + ")").fullmatch fo
 _BITS = 16
 _FIELD = (1 << _BITS) - 1
 _SHIFTS = tuple(_BITS * g for g in range(len(_WHOLE)))
+_N_BYTES = _BITS // 8 * len(_WHOLE)
+_unpack_fields = struct.Struct(f"<{len(_WHOLE)}H").unpack  # the 16-bit fields of a post's total, lowest first
 _CODE_CACHE: dict[str, int] = {}
 _CODE_CACHE_MAX = 300_000
 
@@ -216,10 +219,11 @@ def word_counts(ph_text: str, toks: list[str]) -> list[int]:
         counts = [sum(col) for col in zip(*map(_token_counts, toks))] if toks else [0] * len(_WHOLE)
     else:
         codes = list(map(_CODE_CACHE.get, toks))
-        if None in codes:
-            codes = [c if c is not None else _token_code(t) for c, t in zip(codes, toks)]
-        total = sum(codes)
-        counts = [(total >> s) & _FIELD for s in _SHIFTS] if total else [0] * len(_WHOLE)
+        try:  # a token not seen before is a None, which ``sum`` refuses (cheaper than looking for it first)
+            total = sum(codes)
+        except TypeError:
+            total = sum(c if c is not None else _token_code(t) for c, t in zip(codes, toks))
+        counts = list(_unpack_fields(total.to_bytes(_N_BYTES, "little"))) if total else [0] * len(_WHOLE)
     if counts[_G_PHRASE_END]:
         for hint, g in _ST_PHRASE_HINTS:
             if hint in ph_text:
@@ -425,15 +429,20 @@ class Featuriser:
             if toks is None:
                 toks = p.placeholder.split()
             hs = list(map(tget, toks))  # cached (word hash, char hashes) per token
-            if None in hs:
+            try:  # a token not seen before is a None, which ``first`` refuses (cheaper than looking for it first)
+                w_ext(map(first, hs))
+            except TypeError:
+                del w_ind[w_ptr[-1]:]
                 hs = [h or tok(t) for h, t in zip(hs, toks)]
-            w_ext(map(first, hs))
+                w_ext(map(first, hs))
             c_ext(map(second, hs))
             c_len += sum(map(third, hs))
             if len(toks) > 1:
                 keys = list(zip(toks, toks[1:]))
                 bs = list(map(bget, keys))
-                if None in bs:
+                try:
+                    sum(bs)
+                except TypeError:
                     bs = [b if b is not None else bigram(k) for b, k in zip(bs, keys)]
                 w_ext(bs)
             w_app(len(w_ind))

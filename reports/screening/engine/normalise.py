@@ -227,8 +227,13 @@ def normalise(text: str) -> str:
         return ""
     runs = _prepare(text).lower().encode("utf-8", "surrogatepass").translate(_RUN_BYTES).split()
     out = list(map(_RUNCACHE.get, runs))
-    if None in out:
+    try:  # a run not seen before is a None, which ``join`` refuses (cheaper than looking for it first)
+        s = " ".join(out)
+    except TypeError:
         out = [o if o is not None else _norm_run(t) for o, t in zip(out, runs)]
-    if "" in out:  # a run without a token (apostrophes, other scripts); no token normalises to ""
-        out = [o for o in out if o]
-    return " ".join(out)
+        s = " ".join(out)
+    # a run without a token (apostrophes, other scripts) is "" and leaves a double space or one at an end; a
+    # token is never empty and holds no such spaces
+    if "  " in s or s[:1] == " " or s[-1:] == " ":
+        s = " ".join(filter(None, out))
+    return s
