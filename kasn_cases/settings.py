@@ -252,6 +252,11 @@ TRACKING_MAX_PIN_FAILURES = env.int("TRACKING_MAX_PIN_FAILURES", default=5)
 TRACKING_LOCKOUT_MINUTES = env.int("TRACKING_LOCKOUT_MINUTES", default=30)
 SCREENING_CHUNK_PAUSE_SECONDS = env.float("SCREENING_CHUNK_PAUSE_SECONDS", default=0.0)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
+# An evidence file past EVIDENCE_MAX_BYTES stops being kept as it streams in (reports.uploads), instead of being
+# written in full and refused after.
+FILE_UPLOAD_HANDLERS = ["reports.uploads.EvidenceSizeLimitHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=2)
 QUEUE_EXACT_COUNT_LIMIT = env.int("QUEUE_EXACT_COUNT_LIMIT", default=10000)
 

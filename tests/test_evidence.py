@@ -147,3 +147,19 @@ def test_uploads_of_abandoned_drafts_are_purged_but_submitted_evidence_stays(cli
     kept = Evidence.objects.get()
     assert default_storage.exists(kept.file.name) and default_storage.exists(kept.preview.name)
     assert not default_storage.exists(left["name"]) and not default_storage.exists(left["preview"])
+
+
+def test_an_evidence_file_past_the_limit_is_not_kept_while_it_streams_in(rf, settings):
+    """#25.7: the upload handler stops keeping an evidence file once it passes the limit (before, 30 MB were written
+    in full, then refused); the other fields and non-evidence files are read as usual."""
+    from reports.uploads import TooLargeUpload
+
+    settings.EVIDENCE_MAX_BYTES = 4000
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # the temporary-file handler, as for a real 30 MB file
+    request = rf.post("/lapor/langkah/4/", {
+        "evidence": [upload("besar.mp4", b"\0" * 300_000, "video/mp4"), upload("kecil.png", png_bytes(), "image/png")],
+        "document": upload("sk.pdf", b"%PDF-" + b"x" * 300_000, "application/pdf"), "name": "Siti"})
+    big, small = request.FILES.getlist("evidence")
+    assert isinstance(big, TooLargeUpload) and big.size == 300_000 and big.read() == b""
+    assert small.size == len(png_bytes()) and small.read() == png_bytes()
+    assert request.FILES["document"].size == 300_005 and request.POST["name"] == "Siti"

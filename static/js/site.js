@@ -7,7 +7,44 @@
   });
   document.addEventListener("change", function (ev) {
     if (ev.target.matches && ev.target.matches("[data-autosubmit]") && ev.target.form) ev.target.form.submit();
+    if (ev.target.matches && ev.target.matches("input[type=file][data-max-bytes]")) tooLarge(ev.target);
   });
+  // An evidence file over the limit is taken out of the selection before anything is sent (a 30 MB video was
+  // uploaded in full, then refused), with a message naming it; the other files stay selected.
+  function tooLarge(input) {
+    var limit = Number(input.dataset.maxBytes), keep = [], refused = [];
+    Array.prototype.forEach.call(input.files || [], function (f) { (f.size > limit ? refused : keep).push(f); });
+    var note = document.getElementById(input.id + "-too-large") ||
+      (input.id && input.parentNode.querySelector("[data-too-large-note]"));
+    if (!refused.length) {
+      if (note) note.remove();
+      input.removeAttribute("aria-invalid");
+      return;
+    }
+    if (window.DataTransfer) {
+      var list = new DataTransfer();
+      keep.forEach(function (f) { list.items.add(f); });
+      input.files = list.files;
+    } else {
+      input.value = "";
+    }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "error";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-too-large-note", "");
+      if (input.id) {
+        note.id = input.id + "-too-large";
+        var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        if (described.indexOf(note.id) < 0) input.setAttribute("aria-describedby", described.concat(note.id).join(" "));
+      }
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = refused.map(function (f) {
+      return input.dataset.tooLarge.replace("{name}", f.name).replace("{size}", (f.size / 1048576).toFixed(1).replace(".", ",") + " MB");
+    }).join(" ");
+    input.setAttribute("aria-invalid", "true");
+  }
   function shares(root) {
     root.querySelectorAll("[data-share]").forEach(function (el) { el.style.setProperty("--share", el.dataset.share); });
   }

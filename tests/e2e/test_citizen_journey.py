@@ -33,8 +33,10 @@ def phone(browser, live_server, intake_settings):
     context.close()
 
 
-def test_anonymous_report_on_a_phone_becomes_a_trackable_lead(phone, live_server, tmp_path):
+def test_anonymous_report_on_a_phone_becomes_a_trackable_lead(phone, live_server, tmp_path, settings):
     from playwright.sync_api import expect
+
+    settings.EVIDENCE_MAX_BYTES = 1024 * 1024  # 1 MB here, so the file over it stays small for the test
 
     page = phone
     page.goto(live_server.url + "/lapor/")
@@ -69,7 +71,16 @@ def test_anonymous_report_on_a_phone_becomes_a_trackable_lead(phone, live_server
 
     photo = tmp_path / "tangkapan_layar.png"
     photo.write_bytes(png_bytes((60, 40)))
-    page.locator("#id_evidence").set_input_files(str(photo))
+    video = tmp_path / "video_besar.mp4"
+    video.write_bytes(b"\0" * (1536 * 1024))
+    # The file over the limit is taken out before anything is sent, with a message naming it (#25.7).
+    page.locator("#id_evidence").set_input_files([str(video), str(photo)])
+    expect(page.locator("#id_evidence-too-large")).to_have_text(
+        "Berkas «video_besar.mp4» berukuran 1,5 MB, melebihi batas 1 MB per berkas. Pilih berkas yang lebih kecil; "
+        "berkas lain yang dipilih tetap dikirim.")
+    assert page.locator("#id_evidence").evaluate("el => Array.from(el.files).map(f => f.name)") == ["tangkapan_layar.png"]
+    assert "id_evidence-too-large" in page.locator("#id_evidence").get_attribute("aria-describedby")
+    page.screenshot(path=str(ARTIFACTS / "02b_file_too_large_refused_before_upload.png"), full_page=True)
     page.get_by_role("button", name="Unggah", exact=True).click()
     expect(page.locator("#evidence-list")).to_contain_text("tangkapan_layar.png")
     page.get_by_label("Saya menyatakan keterangan ini benar").check()
