@@ -568,3 +568,26 @@ def case_access_records(user, case, *, limit=200):
 
     return list(AccessRecord.objects.filter(case=case, kind__in=[AccessKind.EVIDENCE_ORIGINAL, AccessKind.LETTER_CONFIDENTIAL])
                 .select_related("user", "user_agency").order_by("-id")[:limit])
+
+
+def _name_key(name: str) -> str:
+    """A person's name without academic titles, punctuation and case ("Drs. Sugeng Riyadi, S.Pd." → "sugeng riyadi")."""
+    import re
+
+    words = re.split(r"[\s,]+", (name or "").casefold())
+    return " ".join(re.sub(r"[^\w]", "", w) for w in words if w and "." not in w and re.sub(r"[^\w]", "", w))
+
+
+def respondent_under_other_name(nip: str, name: str):
+    """The respondent on record for this NIP when it carries another name (a typo in the NIP, or the same person
+    written differently): the officer is warned before a case joins the two. None when it matches or is new."""
+    from cases.models import Respondent
+    from cases.nip import normalise_nip
+
+    nip = normalise_nip(nip) if nip else ""
+    if not nip:
+        return None
+    recorded = Respondent.objects.filter(nip=nip).select_related("agency").first()
+    if recorded is None or _name_key(recorded.name) == _name_key(name):
+        return None
+    return recorded

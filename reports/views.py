@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from cases import selectors as case_selectors
 from cases.models import AccessKind
 from cases.services import access_record, request_origin
 from reports.privacy.services import identity_shown
@@ -395,6 +396,7 @@ def intake_detail(request, pk, check_form=None, status=200):
         "reporter": reporter,
         "duplicates": selectors.likely_duplicates(request.user, report),
         "candidate_cases": selectors.candidate_cases(request.user, report),
+        "nip_other_name": case_selectors.respondent_under_other_name(report.respondent_nip, report.respondent_name),
         "evidence": report.evidence.select_related("uploaded_by"),
         "merged_reports": report.merged_reports.all(),
         "events": report.events.select_related("actor"),

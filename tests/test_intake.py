@@ -465,3 +465,19 @@ def test_answered_report_does_not_lapse(client, bawaslu_officer):
     assert services.lapse_incomplete_reports(today=due + dt.timedelta(days=5)) == 0
     report.refresh_from_db()
     assert report.status == ReportStatus.FORMAL_CHECK
+
+
+def test_a_nip_on_record_under_another_name_is_flagged_before_registration(client, bawaslu_officer):
+    """#25.7: the same NIP with two names gave no warning, and registration silently used the recorded name."""
+    Respondent.objects.create(nip="197806102005011012", name="Drs. Hartono Wibisono",
+                              agency=Agency.objects.get(code="PEMKAB-33.01"))
+    other, _pin = public_report(Client(), respondent=respondent_step(
+        respondent_name="Sugeng Riyadi", respondent_nip="197806102005011012"))
+    same, _pin = public_report(Client(), respondent=respondent_step(
+        respondent_name="hartono wibisono, S.Pd.", respondent_nip="1978 0610 2005 01 1 012"))
+    officer = Client()
+    officer.force_login(bawaslu_officer)
+    page = officer.get(reverse("reports:intake_detail", args=[other.pk])).content.decode()
+    assert 'id="nip-other-name"' in page and "sudah tercatat atas nama «Drs. Hartono Wibisono»" in page
+    page = officer.get(reverse("reports:intake_detail", args=[same.pk])).content.decode()
+    assert 'id="nip-other-name"' not in page  # the same person, written with titles and another case
