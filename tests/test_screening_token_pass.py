@@ -204,3 +204,11 @@ def test_phrase_hints_and_their_last_words_cover_every_phrase():
             assert F._WHOLE[F._G_PHRASE_END](last), a
             spelt = re.sub(r".\?", "", a.replace(" ?", " "))  # the shortest spelling: "jngan lupa", "wali kota"
             assert any(h in spelt or h in a.replace("?", "") for h, gg in F._ST_PHRASE_HINTS if gg == g), a
+
+
+def test_batch_of_empty_posts():
+    feat = F.Featuriser(load_seed(LEXICON_PATH), F.FeatureConfig(stance=True, version=3))
+    prepared = [feat.prepare(t, "pemilu-2024") for t in ("", "  ", "!!!")]
+    got, want = feat.matrix(prepared), _reference_matrix(feat, prepared)
+    assert got.shape == want.shape and got.nnz == want.nnz
+    assert (got.toarray() == want.toarray()).all()

@@ -67,6 +67,7 @@ _NUM = re.compile(r"(?<![\w])\d+(?![\w])")
 
 _HAS_DIGIT = re.compile(r"\d")
 _NO_CHARS = np.zeros(0, dtype=np.int32)
+_third = itemgetter(2)
 _NUM_CACHE: dict[str, str] = {}
 
 
@@ -376,22 +377,19 @@ class Featuriser:
         counts = [0, 0, 0, 0, 0, 0]
         max_w = max_wt = 0.0
         sides = set()
-        seen = set()
+        seen = set(map(_third, rh))  # the entries found (sums, maxima and a set: the order does not matter)
+        seen.update(map(_third, nh))
         info = self._info
-        for hits in (rh, nh):
-            for _, _, i in hits:
-                if i in seen:
-                    continue
-                seen.add(i)
-                k, w, side, target = info[i]
-                counts[k] += 1
-                if w > max_w:
-                    max_w = w
-                if target:
-                    if w > max_wt:
-                        max_wt = w
-                    if side:
-                        sides.add(side)
+        for i in seen:
+            k, w, side, target = info[i]
+            counts[k] += 1
+            if w > max_w:
+                max_w = w
+            if target:
+                if w > max_wt:
+                    max_wt = w
+                if side:
+                    sides.add(side)
         has_target = counts[0] + counts[1] + counts[3] + counts[5] > 0
         toks = ph_text.split()
         words = word_counts(ph_text, toks)  # the expressions below run only on posts holding the words they need
@@ -450,7 +448,7 @@ class Featuriser:
         n = len(prepared)
         blocks = [self._block(w_ind, w_ptr, n, c.word_features)]
         if c.use_char:
-            c_ind = np.frombuffer(bytearray().join(c_parts), dtype=np.int32)  # writable: sorted in place
+            c_ind = np.frombuffer(b"".join(c_parts), dtype=np.int32)
             blocks.append(self._block(c_ind, c_ptr, n, c.char_features))
         width = len(DENSE_NAMES) + (len(STANCE_NAMES) if c.stance else 0)
         dense = np.asarray([p.dense for p in prepared], dtype=np.float32).reshape(n, width)
@@ -459,9 +457,24 @@ class Featuriser:
 
     @staticmethod
     def _block(ind, ptr, n, width):
-        m = sp.csr_matrix((np.ones(len(ind), dtype=np.float32), np.asarray(ind, dtype=np.int32),
-                           np.asarray(ptr, dtype=np.int32)), shape=(n, width))
-        m.sum_duplicates()
+        """Rows of hashed indices (``ind[ptr[r]:ptr[r + 1]]``) as a CSR matrix of counts, each row of unit length.
+
+        Counting duplicates is one sort of the keys ``row * width + index`` (numpy's vectorised sort) instead of
+        ``csr_matrix.sum_duplicates``, which sorts row by row; the result is the same canonical matrix."""
+        ind = np.asarray(ind, dtype=np.int64)
+        if len(ind):
+            key = np.repeat(np.arange(n, dtype=np.int64) * width, np.diff(np.asarray(ptr, dtype=np.int64))) + ind
+            key.sort()
+            first = np.empty(len(key), dtype=bool)
+            first[0] = True
+            np.not_equal(key[1:], key[:-1], out=first[1:])
+            starts = np.flatnonzero(first)
+            counts = np.diff(np.append(starts, len(key))).astype(np.float32)
+            rows, cols = np.divmod(key[starts], width)
+            indptr = np.searchsorted(rows, np.arange(n + 1)).astype(np.int32)
+            m = sp.csr_matrix((counts, cols.astype(np.int32), indptr), shape=(n, width))
+        else:
+            m = sp.csr_matrix((n, width), dtype=np.float32)
         # what ``sklearn.preprocessing.normalize(m, "l2", copy=False)`` does for a float32 CSR matrix, without
         # its argument validation (a tenth of the matrix's cost)
         inplace_csr_row_normalize_l2(m)
