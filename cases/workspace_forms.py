@@ -1,6 +1,7 @@
 """One small form per workflow action: the one mapping of an action's parameters, for the case page and the API
 alike (parsing only; rules live in cases.workflow), and the consequence each action's confirmation states."""
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import DecisionReview, SanctionCategory, SanctionRecord, SanctionType, User, ViolationType
@@ -94,11 +95,23 @@ class LadderTrackForm(ActionForm):
     out_of_order_reason = OUT_OF_ORDER
 
 
+def violation_choices():
+    """The catalogue in two groups (online, offline), each by name in the reader's language."""
+    english = translation.get_language() == "en"
+    groups = {True: [], False: []}
+    for v in ViolationType.objects.all():
+        groups[v.social_media].append((v.code, v.name_en if english and v.name_en else v.name_id))
+    return [(_("Di media sosial dan daring"), sorted(groups[True], key=lambda c: c[1])),
+            (_("Kegiatan, fasilitas, dan keputusan"), sorted(groups[False], key=lambda c: c[1]))]
+
+
 class DraftForm(ActionForm):
     track = _TrackField()
     proven = forms.NullBooleanField(label=_("Hasil pemeriksaan"), widget=forms.RadioSelect(
         choices=[("true", _("Terbukti")), ("false", _("Tidak terbukti"))]))
-    violation_types = forms.MultipleChoiceField(label=_("Jenis pelanggaran"), required=False)
+    # Tick boxes in two groups, not a 262 px Ctrl-click list of 24 codes (#25.7); the value is still the code.
+    violation_types = forms.MultipleChoiceField(label=_("Jenis pelanggaran"), required=False,
+                                                widget=forms.CheckboxSelectMultiple(attrs={"class": "check-list"}))
     category = forms.ChoiceField(label=_("Kategori sanksi"), required=False, choices=[("", "—")] + SanctionCategory.choices)
     moral_level = forms.ChoiceField(label=_("Sanksi moral"), required=False,
                                     choices=[("", "—"), ("closed", _("Pernyataan tertutup")), ("open", _("Pernyataan terbuka"))])
@@ -109,7 +122,7 @@ class DraftForm(ActionForm):
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
-        self.fields["violation_types"].choices = [(v.code, f"{v.code} — {v.name_id}") for v in ViolationType.objects.order_by("code")]
+        self.fields["violation_types"].choices = violation_choices()
 
     def clean_proven(self):
         if self.cleaned_data.get("proven") is None:

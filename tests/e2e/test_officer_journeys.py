@@ -99,7 +99,11 @@ def test_analyst_drafts_and_approver_signs(page, people):
     page.wait_for_selector("text=Berhasil")
     open_action(page, "Susun draf rekomendasi")
     page.check("input[name='draft_recommendation-proven'][value='true']")  # the analyst states the finding
-    page.select_option("#id_draft_recommendation-violation_types", ["SOSMED_PHOTO"])
+    # tick boxes in two groups, by name (#25.7: was a Ctrl-click list of 24 codes)
+    boxes = page.locator("fieldset.check-fieldset input[name='draft_recommendation-violation_types']")
+    assert boxes.count() >= 20
+    assert page.locator("fieldset.check-fieldset legend").inner_text().strip() == "Jenis pelanggaran"
+    page.check("input[name='draft_recommendation-violation_types'][value='SOSMED_PHOTO']")
     page.select_option("#id_draft_recommendation-category", "disciplinary")
     page.select_option("#id_draft_recommendation-discipline_level", "heavy")
     page.fill("#id_draft_recommendation-reasoning", "Foto dengan simbol nomor urut pasangan calon.")
