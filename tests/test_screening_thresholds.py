@@ -96,3 +96,32 @@ def test_only_an_administrator_starts_a_training_run_and_versions_show_their_loe
     assert "Latih versi baru dengan putusan peninjau" in page
     if mv.metrics.get("loeo"):
         assert "Leave-one-election-out model aktif" in page and "pilkada-2018" in page
+
+
+def test_an_administrator_rolls_back_to_the_previous_version_and_scoring_follows(client, screening_reviewer,
+                                                                              administrator):
+    """Retrained versions are kept; activating the previous one is the rollback. The page lists both with their
+    leave-one-election-out figures, a reviewer may not switch, and the scorer and new scores follow the choice."""
+    from django.urls import reverse
+
+    from reports.screening.engine.model import MODEL_DIR
+    from reports.screening.services.scorer import scorer_for
+    from reports.screening.services.versions import model_version_register
+
+    current = model_version_active()
+    previous_name = "v20261125-a45c7f52"  # the model before #30's retraining, kept in the repository
+    metrics = json.loads((MODEL_DIR / previous_name / "metrics.json").read_text(encoding="utf-8"))
+    previous = model_version_register(actor=administrator, version=previous_name, metrics=metrics)
+    assert model_version_active() == current and not previous.active
+
+    client.force_login(screening_reviewer)
+    assert client.post(reverse("screening:model_activate", args=[previous.pk])).status_code == 403
+    assert model_version_active() == current
+    client.force_login(administrator)
+    page = client.get(reverse("screening:models")).content.decode()
+    assert current.version in page and previous_name in page
+    assert client.post(reverse("screening:model_activate", args=[previous.pk])).status_code == 302
+    assert model_version_active() == previous
+    assert scorer_for(model_version_active()).version == previous_name
+    assert client.post(reverse("screening:model_activate", args=[current.pk])).status_code == 302  # and forward again
+    assert model_version_active() == current and scorer_for(current).version == current.version
