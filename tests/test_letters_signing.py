@@ -73,17 +73,22 @@ def test_verify_page_names_the_signer_and_rejects_one_changed_byte(client, users
     assert "TIDAK COCOK" in bad and "TANDA TANGAN ELEKTRONIK TIDAK SAH" in bad and "SAH: ditandatangani" not in bad
 
 
-def test_a_letter_issued_on_a_past_day_verifies(client, users):
-    """Demo stories and tests issue letters on past days (time_machine): the test authority's certificates cover
-    them, so such a letter is not reported as signed outside its certificate's validity."""
+@pytest.mark.parametrize("authority_made", ["today", "on the past day"])
+def test_a_letter_issued_on_a_past_day_verifies(client, users, settings, tmp_path, authority_made):
+    """Demo stories and tests issue letters on past days (time_machine): the test authority's certificates and
+    revocation list cover them, whether they were made today or on that past day, so such a letter verifies today."""
     import time_machine
 
-    issue(users)  # the agency's certificate exists before the past day is visited
+    if authority_made == "today":
+        issue(users)  # the authority and the agency's certificate exist before the past day is visited
+    else:
+        settings.LETTER_SIGNING_DIR = tmp_path  # a fresh authority, made while the clock says 2024
     with time_machine.travel(dt.datetime(2024, 10, 14, 2, tzinfo=dt.timezone.utc), tick=False):
         letter = issue(users)
     check = signing.pdf_verify(bytes(letter.pdf))
-    assert check.valid and not check.expired and check.signed_at.date() == dt.date(2024, 10, 14)
+    assert check.valid and not check.expired and check.signed_at.date() == dt.date(2024, 10, 14), check
     assert "TANDA TANGAN ELEKTRONIK SAH" in upload(client, letter, bytes(letter.pdf)).content.decode()
+    assert signing.pdf_verify(bytes(issue(users).pdf)).valid  # and today's letters too
 
 
 def test_a_letter_of_a_revoked_certificate_is_reported_as_revoked(client, users):

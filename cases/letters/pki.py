@@ -32,10 +32,16 @@ def _now():
     return dt.datetime.now(dt.timezone.utc)
 
 
-# Test certificates are valid from the earliest day a letter of this system can bear (KASN's first, UU 5/2014), so
-# that letters a demo story or a test issues on a past day (time_machine) verify like today's; a real authority's
-# certificate starts when it is issued.
+# The test authority's certificates and revocation list cover every day a letter of this system can bear, from KASN's
+# first (UU 5/2014) on, whatever day the clock says when they are made: a demo story or a test that issues letters on
+# past days (time_machine) may create them there, and its letters must verify today like any other. A real
+# authority's certificate starts when it is issued.
 TEST_VALID_FROM = dt.datetime(2014, 1, 15, tzinfo=dt.timezone.utc)
+TEST_VALID_TO = dt.datetime(2049, 12, 31, tzinfo=dt.timezone.utc)
+
+
+def _test_window(days: int) -> tuple[dt.datetime, dt.datetime]:
+    return min(TEST_VALID_FROM, _now() - dt.timedelta(days=1)), max(TEST_VALID_TO, _now() + dt.timedelta(days=days))
 
 
 def _fit(text: str, limit: int = 64) -> str:
@@ -64,8 +70,7 @@ def ca_ensure(directory: Path):
     name = _name("Otoritas Sertifikat Uji (TEST)", CA_NAME)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(min(TEST_VALID_FROM, _now() - dt.timedelta(days=1)))
-            .not_valid_after(_now() + dt.timedelta(days=3650))
+            .not_valid_before(_test_window(3650)[0]).not_valid_after(_test_window(3650)[1])
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
                                          data_encipherment=False, key_agreement=False, key_cert_sign=True,
@@ -85,8 +90,7 @@ def agency_certificate_issue(directory: Path, code: str, name: str, *, valid_day
     """Issue (or re-issue) an agency's test certificate and write its PKCS#12; returns the file's path."""
     ca_cert, ca_key = ca_ensure(directory)
     key = ec.generate_private_key(ec.SECP256R1())
-    start = not_before or min(TEST_VALID_FROM, _now() - dt.timedelta(days=1))
-    end = (not_before or _now()) + dt.timedelta(days=valid_days)
+    start, end = (not_before, not_before + dt.timedelta(days=valid_days)) if not_before else _test_window(valid_days)
     cert = (x509.CertificateBuilder().subject_name(_name(f"{name} ({TEST_LABEL})", name))
             .issuer_name(ca_cert.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(start).not_valid_after(end)
@@ -112,7 +116,7 @@ def crl_write(directory: Path, serials: list[int]) -> Path:
     ca_cert = x509.load_pem_x509_certificate((directory / "test-ca.pem").read_bytes())
     ca_key = serialization.load_pem_private_key((directory / "test-ca.key").read_bytes(), None)
     builder = (x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject)
-               .last_update(_now() - dt.timedelta(minutes=5)).next_update(_now() + dt.timedelta(days=30)))
+               .last_update(_now() - dt.timedelta(minutes=5)).next_update(_test_window(30)[1]))
     for serial in serials:
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(_now() - dt.timedelta(minutes=1))
