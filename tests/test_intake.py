@@ -481,3 +481,20 @@ def test_a_nip_on_record_under_another_name_is_flagged_before_registration(clien
     assert 'id="nip-other-name"' in page and "sudah tercatat atas nama «Drs. Hartono Wibisono»" in page
     page = officer.get(reverse("reports:intake_detail", args=[same.pk])).content.decode()
     assert 'id="nip-other-name"' not in page  # the same person, written with titles and another case
+
+
+@pytest.mark.parametrize("step", [1, 2, 3])
+def test_each_public_step_with_errors_has_a_summary_and_describedby_ids_that_exist(client, step):
+    """#25.7: steps 2-3 said only 'Bidang ini harus diisi.' with no summary; aria-describedby named missing ids."""
+    import re
+
+    for earlier in range(1, step):
+        data = {1: reporter_step(), 2: respondent_step()}[earlier]
+        assert client.post(reverse("reports:step", args=[earlier]), data).status_code == 302
+    body = client.post(reverse("reports:step", args=[step]), {"anonymity": "named"} if step == 1 else {}).content.decode()
+    assert 'id="error-summary"' in body and 'role="alert"' in body
+    ids = set(re.findall(r'\bid="([^"]+)"', body))
+    described = {i for attr in re.findall(r'aria-describedby="([^"]+)"', body) for i in attr.split()}
+    assert described and described <= ids, described - ids
+    for anchor in re.findall(r'<a href="#(f-[\w-]+)"', body):
+        assert anchor in ids

@@ -169,3 +169,43 @@ def test_axe_finds_nothing_serious_on_the_public_form_with_errors_and_the_dashbo
     shot(page, "09-dashboard")
     assert serious_violations(page) == []
     ctx.close()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_dashboard_filters_and_public_form_errors_in_both_languages(browser, live_server, officers, language):
+    """Done when (#25): the dashboard filters (an empty choice means all, then a status), and axe finds nothing
+    serious on the dashboard and on the public form with its errors, in Indonesian and in English."""
+    from playwright.sync_api import expect
+
+    from cases import stats
+    from cases.models import CaseStatus
+    from tests.workflow_support import build_case, make_users
+
+    users = make_users(f"df{language}")
+    for status in (CaseStatus.REGISTERED, CaseStatus.OVERDUE, CaseStatus.OVERDUE, CaseStatus.CLOSED_SANCTIONED):
+        build_case(status, users)
+    stats.summary_refresh()
+    ctx, page = context(browser, live_server, language=language)
+    login(page, live_server.url, officers["bawaslu"].username)
+    page.goto(live_server.url + "/stats/")
+    page.select_option("#f-election", "pemilu-2024")
+    page.select_option("#f-status", "")  # "Semua" / "All": was 400 'Masukkan pilihan yang valid'
+    page.click(".stats-filters button[type=submit]")
+    expect(page.locator(".stats-filters .msg.error")).to_have_count(0)
+    expect(page.locator(".tiles .tile").first).to_contain_text("4")
+    page.select_option("#f-status", "overdue")
+    page.click(".stats-filters button[type=submit]")
+    assert "status=overdue" in page.url and "election=pemilu-2024" in page.url
+    expect(page.locator(".stats-filters .msg.error")).to_have_count(0)
+    expect(page.locator(".tiles .tile").first).to_contain_text("2")
+    shot(page, f"10-dashboard-filtered-{language}")
+    assert serious_violations(page) == []
+    ctx.close()
+
+    ctx, page = context(browser, live_server, phone=True, language=language)
+    page.goto(live_server.url + "/lapor/")
+    page.click("form button.primary")  # step 1 sent empty
+    expect(page.locator("#error-summary")).to_be_visible()
+    shot(page, f"11-public-form-errors-{language}")
+    assert serious_violations(page) == []
+    ctx.close()
