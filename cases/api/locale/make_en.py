@@ -3,8 +3,7 @@
 The Indonesian source strings are the msgids; keep this table in step with the gettext calls in cases/api/,
 reports/api.py, reports/screening/api.py and issue_api_token (tests/test_api.py checks a few of them in English).
 """
-import subprocess
-from pathlib import Path
+import catalogue  # this folder: run as `python cases/api/locale/make_en.py`
 
 EN = {
     "peran": "role",
@@ -80,22 +79,8 @@ EN = {
 }
 
 
-def _q(text):
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
 def main():
-    folder = Path(__file__).resolve().parent / "en" / "LC_MESSAGES"
-    folder.mkdir(parents=True, exist_ok=True)
-    header = {"Project-Id-Version": "netralitas-api", "Language": "en", "MIME-Version": "1.0",
-              "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
-              "PO-Revision-Date": "2025-01-01 00:00+0700", "Last-Translator": "-", "Language-Team": "-"}
-    lines = ['msgid ""', 'msgstr ""'] + [_q(f"{k}: {v}\n") for k, v in header.items()] + [""]
-    for msgid, msgstr in EN.items():
-        flag = ["#, python-format"] if "%(" in msgid else []
-        lines += flag + [f"msgid {_q(msgid)}", f"msgstr {_q(msgstr)}", ""]
-    (folder / "django.po").write_text("\n".join(lines), encoding="utf-8")
-    subprocess.run(["msgfmt", "--check", "-o", str(folder / "django.mo"), str(folder / "django.po")], check=True)
+    catalogue.write("en", {"PO-Revision-Date": "2025-01-01 00:00+0700"}, EN, format_marker="%(")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,7 @@ in English. This catalogue sits in LOCALE_PATHS, so Django prefers it to the pac
 stay what the package's Indonesian says where that exists. tests/test_api_hostile.py checks that every message of
 REST framework's catalogue comes out in Indonesian.
 """
-import subprocess
-from pathlib import Path
+import catalogue  # this folder: run as `python cases/api/locale/make_id.py`
 
 ID = {
     # rest_framework: fields, serializers, validators
@@ -117,25 +116,8 @@ PLURAL = {
 }
 
 
-def _q(text):
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
 def main():
-    folder = Path(__file__).resolve().parent / "id" / "LC_MESSAGES"
-    folder.mkdir(parents=True, exist_ok=True)
-    header = {"Project-Id-Version": "netralitas-api", "Language": "id", "MIME-Version": "1.0",
-              "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
-              "Plural-Forms": "nplurals=1; plural=0;", "PO-Revision-Date": "2026-12-06 00:00+0700",
-              "Last-Translator": "-", "Language-Team": "-"}
-    lines = ['msgid ""', 'msgstr ""'] + [_q(f"{k}: {v}\n") for k, v in header.items()] + [""]
-    for msgid, msgstr in ID.items():
-        flag = ["#, python-format"] if "%s" in msgid else []
-        lines += flag + [f"msgid {_q(msgid)}", f"msgstr {_q(msgstr)}", ""]
-    for (singular, plural), msgstr in PLURAL.items():
-        lines += [f"msgid {_q(singular)}", f"msgid_plural {_q(plural)}", f"msgstr[0] {_q(msgstr)}", ""]
-    (folder / "django.po").write_text("\n".join(lines), encoding="utf-8")
-    subprocess.run(["msgfmt", "--check", "-o", str(folder / "django.mo"), str(folder / "django.po")], check=True)
+    catalogue.write("id", {"Plural-Forms": "nplurals=1; plural=0;", "PO-Revision-Date": "2026-12-06 00:00+0700"}, ID, format_marker="%s", plurals=PLURAL)
 
 
 if __name__ == "__main__":
