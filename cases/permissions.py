@@ -10,8 +10,9 @@ NATIONAL_ROLES = {Role.ANALYST, Role.APPROVER, Role.BKN, Role.ADMIN}
 REGIONAL_ROLES = {Role.BAWASLU, Role.AUDITOR}
 
 
-def case_scope_q(user) -> Q | None:
-    """A Q selecting the cases this user may see, or None for no case at all."""
+def _scope_q(user, region_field: str, agency_q) -> Q | None:
+    """The scope of both case_scope_q and track_scope_q: None for no one, Q() for national roles, else the OR of
+    the region part (`region_field`) and the agency parts (`agency_q(**lookups)` over a respondent's agency)."""
     if not user.is_authenticated or not user.is_active:
         return None
     roles = user.roles
@@ -19,14 +20,20 @@ def case_scope_q(user) -> Q | None:
         return Q()
     parts = []
     if roles & REGIONAL_ROLES:
-        parts.append(user.region.scope_q("region_code") if user.region_id else Q(pk__in=[]))
+        parts.append(user.region.scope_q(region_field) if user.region_id else Q(pk__in=[]))
     if Role.PPK_LIAISON in roles and user.agency_id:
-        parts.append(Q(tracks__agency_id=user.agency_id, status__in=POST_RECOMMENDATION))
+        parts.append(agency_q(agency_id=user.agency_id))
     if Role.KEMENPANRB in roles:
-        parts.append(Q(tracks__agency__kind=AgencyKind.CENTRAL, status__in=POST_RECOMMENDATION))
+        parts.append(agency_q(agency__kind=AgencyKind.CENTRAL))
     if Role.KEMENDAGRI in roles:
-        parts.append(Q(tracks__agency__kind=AgencyKind.REGIONAL, status__in=POST_RECOMMENDATION))
+        parts.append(agency_q(agency__kind=AgencyKind.REGIONAL))
     return _any_of(parts)
+
+
+def case_scope_q(user) -> Q | None:
+    """A Q selecting the cases this user may see, or None for no case at all."""
+    return _scope_q(user, "region_code", lambda **lookups: Q(
+        status__in=POST_RECOMMENDATION, **{f"tracks__{k}": v for k, v in lookups.items()}))
 
 
 def _any_of(parts) -> Q | None:
@@ -55,21 +62,8 @@ def track_scope_q(user, prefix: str = "") -> Q | None:
     officers and auditors those of cases in their region, a PPK liaison those of their own *instansi*,
     KemenPAN-RB those of central PPKs and Kemendagri those of regional PPKs (the PPKs in their remit).
     """
-    if not user.is_authenticated or not user.is_active:
-        return None
-    roles = user.roles
-    if roles & NATIONAL_ROLES:
-        return Q()
-    parts = []
-    if roles & REGIONAL_ROLES:
-        parts.append(user.region.scope_q(f"{prefix}case__region_code") if user.region_id else Q(pk__in=[]))
-    if Role.PPK_LIAISON in roles and user.agency_id:
-        parts.append(Q(**{f"{prefix}agency_id": user.agency_id}))
-    if Role.KEMENPANRB in roles:
-        parts.append(Q(**{f"{prefix}agency__kind": AgencyKind.CENTRAL}))
-    if Role.KEMENDAGRI in roles:
-        parts.append(Q(**{f"{prefix}agency__kind": AgencyKind.REGIONAL}))
-    return _any_of(parts)
+    return _scope_q(user, f"{prefix}case__region_code",
+                    lambda **lookups: Q(**{f"{prefix}{k}": v for k, v in lookups.items()}))
 
 
 def sees_every_respondent(user) -> bool:
