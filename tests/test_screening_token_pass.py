@@ -212,3 +212,13 @@ def test_batch_of_empty_posts():
     got, want = feat.matrix(prepared), _reference_matrix(feat, prepared)
     assert got.shape == want.shape and got.nnz == want.nnz
     assert (got.toarray() == want.toarray()).all()
+
+
+@pytest.mark.parametrize("text", [
+    "lihat https://t.co/abc?x=1 dan WWW.Situs.ID/halo serta x.com/y\tz\u3000www.a.b", "a/b", "kompas.com/berita-1 ok",
+    "http://", "www.", "..//", "foo.bar.co/ https:/x", "(https://a.id/x)", "Kunjungi:detik.com/a,b 😂https://x.ly/q",
+])
+def test_links_are_replaced_chunk_by_chunk_as_on_the_whole_text(text):
+    from reports.screening.engine.normalise import _URL, _url_sub
+
+    assert _url_sub(text).split() == _URL.sub(" urltoken ", text).split()

@@ -172,12 +172,22 @@ def _norm_token(tok: str) -> str:
     return r
 
 
+def _url_sub(text: str) -> str:
+    """``_URL.sub(" urltoken ", text)`` with runs of whitespace made single spaces (the tokens do not change).
+
+    Every part of ``_URL`` is non-whitespace, so a match lies inside one whitespace-free chunk, and a chunk
+    without "/" or "." can hold none; at a chunk's ends ``\b`` and ``\S`` see what they see at the text's ends.
+    So only the few chunks that may hold a link go through the expression (on the whole text it tried every
+    word start: a third of the normaliser's time on posts with a link)."""
+    return " ".join([_URL.sub(" urltoken ", c) if "/" in c or "." in c else c for c in text.split()])
+
+
 def _prepare(text: str) -> str:
     """Steps 1-3 of the module docstring, in place in the text."""
     if "\\x" in text:
         text = _BYTE_ESC.sub(_decode_byte_escapes, text)
     if "/" in text or "www." in text:
-        text = _URL.sub(" urltoken ", text)
+        text = _url_sub(text)
     if "URL" in text:
         text = _URL_PH.sub(" urltoken ", text)
     if "@" in text:

@@ -85,5 +85,11 @@ RECIPES = {
     "nochar": replace(_ACTIVE, name="nochar", use_former_holdout=True, hand_weight=3.0,
                       config=FeatureConfig(use_char=False),
                       note="as hand3 without character 4-grams"),
+    "stance_nochar": replace(_ACTIVE, name="stance_nochar", use_former_holdout=True, hand_weight=3.0,
+                             config=FeatureConfig(use_char=False, stance=True, version=3),
+                             note="as stance without character 4-grams (they carry names and spellings of one election)"),
+    "stance_c03": replace(_ACTIVE, name="stance_c03", use_former_holdout=True, hand_weight=3.0, C=0.3,
+                          config=FeatureConfig(stance=True, version=3),
+                          note="as stance, three times stronger L2 regularisation (C 0.3)"),
 }
 CANDIDATE = "stance"
