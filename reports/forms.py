@@ -248,7 +248,7 @@ class CheckForm(forms.Form):
     question = forms.CharField(label=_("Yang perlu dilengkapi pelapor"), required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
     due_on = forms.DateField(label=_("Batas waktu melengkapi"), required=False,
-                             help_text=_("Kosongkan untuk memakai batas menurut aturan tenggat (COMPLETION_WINDOW)."),
+                             help_text=_("Kosongkan untuk memakai batas menurut aturan tenggat kelengkapan laporan."),
                              widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Alasan atau kesimpulan (disampaikan kepada pelapor)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import deadlines
 from cases.models import Agency, CaseStatus, DeadlineRule, Letter, LetterKind, Outbox
@@ -71,8 +72,9 @@ def test_completion_window_comes_from_its_rule_row(client, bawaslu_officer):
     response = decide(officer_client(bawaslu_officer), report, outcome="incomplete", question="Lampirkan tangkapan layar.")
     assert response.status_code == 302
     info = InfoRequest.objects.get(report=report)
-    rule = DeadlineRule.for_clock("COMPLETION_WINDOW", report.election.election_type, info.asked_at.date())
-    assert info.due_on == deadlines.rule_add_days(rule, info.asked_at.date(), region_code=report.region_code)
+    asked_on = timezone.localdate(info.asked_at)  # the day in Indonesia (WIB), not UTC's: after 17:00 UTC they differ
+    rule = DeadlineRule.for_clock("COMPLETION_WINDOW", report.election.election_type, asked_on)
+    assert info.due_on == deadlines.rule_add_days(rule, asked_on, region_code=report.region_code)
 
 
 def test_merge_exit_by_tracking_code(client, bawaslu_officer):
