@@ -112,13 +112,18 @@ def test_every_demo_desk_at_390_px_has_no_sideways_scroll(browser, live_server, 
     each portal's first row on the first screen; tracking codes and case numbers never broken inside."""
     from cases.management.commands.load_demo import DEFAULT_PASSWORD
 
+    from reports.demo_stories import DEMO_TRACKING_CODE
+    from reports.models import Report
+
+    story = Report.objects.get(tracking_code=DEMO_TRACKING_CODE).case_id  # the case page, with a conversation
+    pages = {**DEMO_PAGES, "bawaslu.cilacap": [*DEMO_PAGES["bawaslu.cilacap"], f"/cases/{story}/"]}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     ctx.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = ctx.new_page()
     page.set_default_timeout(20000)
     problems = []
-    for username, paths in DEMO_PAGES.items():
+    for username, paths in pages.items():
         ctx.clear_cookies()
         ctx.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
         sign_in(page, live_server.url, username, DEFAULT_PASSWORD)  # the approver and admin pass the second step
@@ -131,7 +136,7 @@ def test_every_demo_desk_at_390_px_has_no_sideways_scroll(browser, live_server, 
             broken = broken_words(page, "table.queue td.q-num, table.list td.nowrap, table.list td.mono")
             if broken:
                 problems.append(f"{username} {path}: broken inside a word: {broken}")
-            first = {"/cases/": "table.queue tbody tr", "/cases/ppk/": "table.list tbody tr",
+            first = {f"/cases/{story}/": ".case-actions", "/cases/": "table.queue tbody tr", "/cases/ppk/": "table.list tbody tr",
                      "/cases/bkn/": "table.list tbody tr", "/cases/ministry/": "table.list tbody tr"}.get(path)
             if first:
                 top = page.locator(first).first.bounding_box()["y"]
