@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStatus, Clock
 from cases.workflow import InvalidTransition, perform
@@ -42,7 +43,7 @@ def test_ten_threads_one_success_one_event(status, action, actor, params, code):
     users = make_users("cc")
     case = build_case(status, users)
     if action == "record_sanction":
-        params = {**params, "decree_date": case.created_at.date()}
+        params = {**params, "decree_date": timezone.localdate(case.created_at)}
     events_before = case.events.count()
     outcomes = _fire(10, lambda: perform(action, actor=users[actor], case=Case(pk=case.pk), **params))
     assert outcomes.count("ok") == 1

@@ -2,6 +2,7 @@
 direct forwarding, decision-clock extension, reopening, letter hooks, and bad input."""
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cases.models import CaseStatus, ClockState, DeadlineRule, TrackStatus
 from cases.services import register_event_hook
@@ -46,7 +47,7 @@ def test_recommendation_per_respondent_and_case_closes_when_every_track_is_close
     assert list(case.clocks.filter(code="PPK_RECEIPT").values_list("track", flat=True)) == [first.pk]
     assert not case.clocks.filter(code="PPK_FOLLOW_UP").exists()
     case = perform("record_sanction", actor=u["ppk"], case=case, track=first, sanction_type="PP94_HEAVY_DEMOTION",
-                   decree_number="800/1/2024", decree_date=case.recommended_at.date(), signer_name="Bupati")
+                   decree_number="800/1/2024", decree_date=timezone.localdate(case.recommended_at), signer_name="Bupati")
     assert case.status == S.FOLLOWED_UP
     case = perform("close_sanctioned", actor=u["approver"], case=case)
     assert case.status == S.CLOSED_SANCTIONED and case.respondents_all_closed()
@@ -56,12 +57,12 @@ def test_sanction_for_one_of_two_respondents_keeps_case_waiting(u):
     case = build_case(S.AWAITING_FOLLOW_UP, u, respondents=2)
     first = case.tracks.order_by("id").first()
     case = perform("record_sanction", actor=u["ppk"], case=case, track=first, sanction_type="PP94_HEAVY_DEMOTION",
-                   decree_number="800/2/2024", decree_date=first.recommendation.approved_at.date(), signer_name="Bupati")
+                   decree_number="800/2/2024", decree_date=timezone.localdate(first.recommendation.approved_at), signer_name="Bupati")
     assert case.status == S.AWAITING_FOLLOW_UP
     assert case.events.last().code == "case.sanction.recorded" and case.events.last().to_status == S.AWAITING_FOLLOW_UP
     with pytest.raises(InvalidTransition):
         perform("record_sanction", actor=u["ppk"], case=case, track=first, sanction_type="PP94_HEAVY_DEMOTION",
-                decree_number="800/3/2024", decree_date=first.recommendation.approved_at.date(), signer_name="Bupati")
+                decree_number="800/3/2024", decree_date=timezone.localdate(first.recommendation.approved_at), signer_name="Bupati")
 
 
 def test_escalation_goes_to_kemenpanrb_for_a_central_ppk(u):
@@ -154,7 +155,7 @@ def test_liaison_of_another_agency_may_not_act(u):
 def test_bad_sanction_input_names_the_field_and_changes_nothing(u, field, kwargs):
     case = build_case(S.AWAITING_FOLLOW_UP, u)
     params = {"sanction_type": "PP94_LIGHT_WRITTEN", "decree_number": "800/9/2024",
-              "decree_date": case.created_at.date(), "signer_name": "Bupati", **kwargs}
+              "decree_date": timezone.localdate(case.created_at), "signer_name": "Bupati", **kwargs}
     before = snapshot(case)
     with pytest.raises(ValidationError) as err:
         perform("record_sanction", actor=u["ppk"], case=case, **params)
