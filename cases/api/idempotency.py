@@ -10,7 +10,6 @@ import json
 import re
 
 from django.db import transaction
-from django.db.models.constants import OnConflict
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
@@ -50,19 +49,9 @@ def fingerprint(request) -> str:
 
 
 def _claim(user, key, print_):
-    """(record, created): insert the row, or read the one a committed earlier request left. INSERT ... ON CONFLICT
-    DO NOTHING waits, like a plain INSERT, for a concurrent holder of the key to commit or roll back; no savepoint."""
-    record = IdempotencyRecord(user=user, key=key, fingerprint=print_)
-    meta = IdempotencyRecord._meta
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-    row = IdempotencyRecord._base_manager._insert([record], fields=fields, returning_fields=meta.db_returning_fields,
-                                                  on_conflict=OnConflict.IGNORE)[0]
-    if row is None:
-        return IdempotencyRecord.objects.get(user=user, key=key), False
-    for value, field in zip(row, meta.db_returning_fields):
-        setattr(record, field.attname, value)
-    record._state.adding, record._state.db = False, IdempotencyRecord._base_manager.db
-    return record, True
+    """(record, created): the row of this key, inserted now or left by a committed earlier request. The INSERT
+    waits, as any INSERT does, for a concurrent holder of the key to commit or roll back."""
+    return IdempotencyRecord.objects.get_or_create(user=user, key=key, defaults={"fingerprint": print_})
 
 
 def idempotent(method):
