@@ -19,6 +19,7 @@ from cases.api.parsers import JSONParser
 from cases.api.views import ApiCursorPagination, parse_pk
 from cases.services import request_origin
 from reports import api_check, services
+from reports.api_answer import new_report_body
 from reports.evidence import EvidenceRejected, store_upload
 from reports.forms import OfficerReportForm
 from reports.models import Anonymity, Channel, Evidence, Report, ReportKind, Standing
@@ -230,7 +231,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             fields={name: cleaned.get(name) for name in services.REPORT_FIELDS}, anonymity=anonymity, pin=None,
             reporter={k: cleaned.get(k) for k in REPORTER_FIELDS} if data["kind"] == ReportKind.LAPORAN else None,
             actor=request.user, channel=Channel.API, kind=data["kind"])
-        return Response(ReportSerializer(report, context={"request": request}).data, status=status.HTTP_201_CREATED,
+        return Response(new_report_body(report, request.user), status=status.HTTP_201_CREATED,
                         headers={"Location": f"{request.path}{report.pk}/"})
 
     @extend_schema(summary="Tambah bukti (multipart, satu berkas per permintaan)", parameters=[REPORT_ID,
