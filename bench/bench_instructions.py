@@ -31,10 +31,7 @@ NEXT_RE = re.compile(r'rel="next" href="\?([^"]+)"')
 def child(scenario: str, n: int) -> None:
     """Runs inside valgrind: warm up, then `n` requests of `scenario`."""
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasn_cases.settings")
-    import django
-
-    django.setup()
+    import kasn_cases.wsgi  # noqa: F401  set up as gunicorn's workers are (django.setup(), gc.freeze())
     from django.test import Client
 
     from cases.models import User
