@@ -31,7 +31,13 @@ NEXT_RE = re.compile(r'rel="next" href="\?([^"]+)"')
 def child(scenario: str, n: int) -> None:
     """Runs inside valgrind: warm up, then `n` requests of `scenario`."""
     sys.path.insert(0, str(ROOT))
-    import kasn_cases.wsgi  # noqa: F401  set up as gunicorn's workers are (django.setup(), gc.freeze())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasn_cases.settings")
+    import gc
+
+    import django
+
+    django.setup()
+    gc.freeze()  # as kasn_cases.gunicorn_conf.post_worker_init does in each worker
     from django.test import Client
 
     from cases.models import User
