@@ -3,16 +3,16 @@
 Every submission names an election, a region and an agency; these tables change a few times a year but were read
 three times per report. Each process keeps the rows a form may choose from, keyed by the submitted value, and
 checks a shared version (read once per web request) before using them: a save or delete of a reference row
-anywhere bumps the version, and so does emptying the cache, so no process uses a row changed elsewhere. Without the cache server the
-database is read as before. Callers get a copy, never the shared instance.
+anywhere bumps the version, and so does emptying the cache, so no process uses a row changed elsewhere. Without
+the cache server the database is read as before. Callers get a copy, never the shared instance.
 """
+import copy
 import threading
 import uuid
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
-from django.db.models.base import ModelState
 from django.db.models.signals import post_delete, post_save
 
 from cases.models import Agency, ElectionPeriod, ElectionStage, Region
@@ -75,20 +75,7 @@ def lookup(name: str, queryset, field: str, value):
             if _version[0] == version:
                 _tables[name] = table
     row = table.get(str(value))
-    return _clone(row) if row is not None else None
-
-
-def _clone(row):
-    """copy.copy(row): the same shallow copy, with its own ModelState and related-object cache as
-    Model.__getstate__ makes them, without copy's detour through pickling (Model.__reduce__, the app registry,
-    __setstate__'s version check), which cost more than the rest of a lookup."""
-    clone = object.__new__(type(row))
-    clone.__dict__.update(row.__dict__)
-    state = clone._state = object.__new__(ModelState)
-    state.__dict__.update(row._state.__dict__)
-    if "fields_cache" in state.__dict__:
-        state.fields_cache = dict(state.fields_cache)
-    return clone
+    return copy.copy(row) if row is not None else None
 
 
 def invalidate(**kwargs) -> None:
