@@ -339,7 +339,7 @@ def _ppk_table(qs, f):
     return _table("ppk", _("Kepatuhan PPK atas rekomendasi (terburuk di atas)"),
                   [_("Peringkat"), _("Instansi"), _("Rekomendasi"), _("Tepat waktu"), _("Terlambat"), _("Tidak ditindaklanjuti"),
                    _("Masih berjalan"), _("Tepat waktu (%)")], rows, chart="stacked", ranked=True,
-                  note=_("Dari jam tenggat PPK_FOLLOW_UP per terlapor: terpenuhi = tepat waktu; terlewat lalu ada SK = "
+                  note=_("Dari batas waktu tindak lanjut PPK per terlapor: terpenuhi = tepat waktu; terlewat lalu ada SK = "
                          "terlambat; terlewat tanpa SK = tidak ditindaklanjuti."))
 
 

@@ -33,6 +33,7 @@
     if (!window.Chart) { return; }
     Chart.defaults.font.family = '"DejaVu Sans", system-ui, sans-serif';
     Chart.defaults.color = "#1d2433";
+    Chart.defaults.scales.linear.ticks.precision = 0;  // counts: no 0,5 or 0,8 ticks between whole numbers
     document.querySelectorAll("canvas[data-figure]").forEach(function (canvas) {
       var table = document.getElementById("t-" + canvas.dataset.figure);
       if (!table) { return; }

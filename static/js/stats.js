@@ -8,6 +8,7 @@
   Chart.defaults.font.family = '"DejaVu Sans", system-ui, sans-serif';
   Chart.defaults.color = "#1d2433";
   Chart.defaults.animation = false;
+  Chart.defaults.scales.linear.ticks.precision = 0;  // counts: no 0,5 or 0,8 ticks between whole numbers
 
   function col(t, i) { return t.rows.map(function (r) { return typeof r.cells[i].v === "number" ? r.cells[i].v : null; }); }
   function labels(t) { return t.rows.map(function (r) { return r.label.length > 38 ? r.label.slice(0, 36) + "…" : r.label; }); }
