@@ -207,3 +207,19 @@ def _walk(folder: str):
         yield f"{folder}/{name}"
     for sub in dirs:
         yield from _walk(f"{folder}/{sub}")
+
+
+def store_all(files) -> tuple[list, list]:
+    """(stored files, messages): every file checked and stored, or none kept when one is refused (the caller keeps
+    its form's text and shows the messages)."""
+    stored, errors = [], []
+    for upload in files:
+        try:
+            stored.append(store_upload(upload))
+        except EvidenceRejected as exc:
+            errors.append(str(exc))
+    if errors:
+        for item in stored:
+            discard(item)
+        stored = []
+    return stored, errors

@@ -11,24 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from reports import messaging
-from reports.evidence import EvidenceRejected, discard, store_upload
+from reports.evidence import discard, store_all
 from reports.forms import MessageForm, OfficerMessageForm
 from reports.models import Evidence, MessageDirection, Report
-
-
-def store_attachments(files) -> tuple[list, list]:
-    """Every file checked and stored, or none kept: a refused file leaves the message unsent and the text kept."""
-    stored, errors = [], []
-    for upload in files:
-        try:
-            stored.append(store_upload(upload))
-        except EvidenceRejected as exc:
-            errors.append(str(exc))
-    if errors:
-        for item in stored:
-            discard(item)
-        stored = []
-    return stored, errors
 
 
 def _back(request, report) -> str:
@@ -50,7 +35,7 @@ def conversation(request, pk):
         # A panel on the case page names its form per report (unique field ids); its prefix comes back with it.
         prefix = request.POST.get("form_prefix", "")
         form = OfficerMessageForm(request.POST, prefix=prefix if re.fullmatch(r"msg\d*", prefix) else None)
-        stored, errors = store_attachments(request.FILES.getlist("attachments")) if form.is_valid() else ([], [])
+        stored, errors = store_all(request.FILES.getlist("attachments")) if form.is_valid() else ([], [])
         if form.is_valid() and not errors:
             try:
                 messaging.message_to_reporter(actor=request.user, report=report, body=form.cleaned_data["body"],
@@ -96,7 +81,7 @@ def reporter_post(request, report: Report):
     form = MessageForm(request.POST)
     if not form.is_valid():
         return form, [], False
-    stored, errors = store_attachments(request.FILES.getlist("attachments"))
+    stored, errors = store_all(request.FILES.getlist("attachments"))
     if errors:
         return form, errors, False
     try:

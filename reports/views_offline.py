@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from reports import services
-from reports.evidence import EvidenceRejected, discard, store_upload
+from reports.evidence import store_all
 from reports.forms import PublicReportForm
 from reports.outbox import HEADER, discard_unused, form_errors, idempotency_key, wants_json
 from reports.models import Report, new_pin
@@ -51,20 +51,6 @@ def service_worker(request):
     return response
 
 
-def _store_files(request):
-    stored, errors = [], []
-    for upload in request.FILES.getlist("evidence"):
-        try:
-            stored.append(store_upload(upload))
-        except EvidenceRejected as exc:
-            errors.append(str(exc))
-    if errors:
-        for item in stored:
-            discard(item)
-        return [], errors
-    return stored, []
-
-
 @never_cache
 def report_offline(request):
     """The public report on one page: the page the service worker keeps, so a report can be written offline."""
@@ -86,7 +72,7 @@ def report_offline(request):
             return _receipt(request, replay, key, pin=prior.get("pin") if prior.get("token") == key else None)
         if _limited(request, "reports.submit", "REPORT_SUBMIT_RATE", "20/h"):
             return _too_many(request)
-        stored, upload_errors = _store_files(request)
+        stored, upload_errors = store_all(request.FILES.getlist("evidence"))
         if not upload_errors:
             data, pin = form.cleaned_data, new_pin()
             report = services.report_submit(
