@@ -91,5 +91,11 @@ RECIPES = {
     "stance_c03": replace(_ACTIVE, name="stance_c03", use_former_holdout=True, hand_weight=3.0, C=0.3,
                           config=FeatureConfig(stance=True, version=3),
                           note="as stance, three times stronger L2 regularisation (C 0.3)"),
+    "stance_c01": replace(_ACTIVE, name="stance_c01", use_former_holdout=True, hand_weight=3.0, C=0.1,
+                          config=FeatureConfig(stance=True, version=3),
+                          note="as stance, ten times stronger L2 regularisation (C 0.1)"),
+    "stance_h6": replace(_ACTIVE, name="stance_h6", use_former_holdout=True, hand_weight=6.0,
+                         config=FeatureConfig(stance=True, version=3),
+                         note="as stance, hand-read rows weigh 6 instead of 3"),
 }
 CANDIDATE = "stance"
