@@ -1,6 +1,7 @@
 """Admin: the retention schedule is edited here; the privacy trail and destroyed files are read-only."""
 from django.contrib import admin
 
+from reports.admin import ReadOnlyAdmin
 from reports.privacy import models as m
 
 
@@ -13,29 +14,18 @@ class RetentionRuleAdmin(admin.ModelAdmin):
         return False  # a class without a row would silently never be removed
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(m.PrivacyEvent)
-class PrivacyEventAdmin(ReadOnly):
+class PrivacyEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "code", "actor", "subject"]
     list_filter = ["code"]
 
 
 @admin.register(m.DestroyedEvidence)
-class DestroyedEvidenceAdmin(ReadOnly):
+class DestroyedEvidenceAdmin(ReadOnlyAdmin):
     list_display = ["evidence", "destroyed_at", "data_class"]
 
 
 @admin.register(m.PrivacyRequest)
-class PrivacyRequestAdmin(ReadOnly):
+class PrivacyRequestAdmin(ReadOnlyAdmin):
     list_display = ["kind", "status", "received_at", "due_at", "report", "respondent"]
     list_filter = ["kind", "status"]
