@@ -239,18 +239,23 @@ class Lexicon:
 
     def combine(self, text: str, raw_hits, norm_hits) -> list[Match]:
         """Merge raw-text hits and normalised-text hits into evidence."""
-        found = {i for _, _, i in raw_hits}
         T = self.terms
         out = [Match(s, e, T[i].term, T[i].kind, T[i].side, T[i].weight, T[i].election) for s, e, i in raw_hits]
+        for i in self._normalised_only(raw_hits, norm_hits):
+            t = T[i]
+            out.append(Match(-1, -1, t.term, t.kind, t.side, t.weight, t.election))
+        return out
+
+    def _normalised_only(self, raw_hits, norm_hits):
+        """The terms found in the normalised text alone, each once, without those that are part of a longer term
+        already found in the raw text."""
+        found = {i for _, _, i in raw_hits}
         raw_norms = [self._norm_of[i] for i in found]
         for _, _, i in norm_hits:
             if i not in found:
                 found.add(i)
-                if any(self._norm_of[i] in rn for rn in raw_norms):
-                    continue  # part of a longer term already found in the raw text
-                t = T[i]
-                out.append(Match(-1, -1, t.term, t.kind, t.side, t.weight, t.election))
-        return out
+                if not any(self._norm_of[i] in rn for rn in raw_norms):
+                    yield i
 
     def evidence(self, text: str, raw_hits, norm_hits) -> list[dict]:
         """``combine`` as dicts (``Match._asdict`` for each), each copied from a per-entry template."""
@@ -264,14 +269,7 @@ class Lexicon:
             d["start"], d["end"] = s, e
             out.append(d)
         if norm_hits:
-            found = {i for _, _, i in raw_hits}
-            raw_norms = [self._norm_of[i] for i in found]
-            for _, _, i in norm_hits:
-                if i not in found:
-                    found.add(i)
-                    if any(self._norm_of[i] in rn for rn in raw_norms):
-                        continue  # part of a longer term already found in the raw text
-                    out.append(tpl[i].copy())
+            out += [tpl[i].copy() for i in self._normalised_only(raw_hits, norm_hits)]
         return out
 
     def __len__(self) -> int:
