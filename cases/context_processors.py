@@ -3,8 +3,7 @@ import rules
 
 from cases.models import Role
 from cases.selectors import load_page_user
-
-NAV_PERMS = ("reports.intake", "cases.export", "screening.review")
+from cases.templatetags.main_nav import menu_permissions
 
 
 def navigation(request):
@@ -18,5 +17,5 @@ def navigation(request):
         "unread_count": user.unread_notifications,
         # The menu's permissions are `rules` permissions (cases.permissions, no Permission rows): asking the
         # rules directly spares ModelBackend's two permission queries on every page for the ones a user lacks.
-        "nav_may": {name.replace(".", "_"): rules.has_perm(name, user) for name in NAV_PERMS},
+        "nav_may": {name.replace(".", "_"): rules.has_perm(name, user) for name in menu_permissions()},
     }

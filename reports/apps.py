@@ -9,3 +9,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import home, letters  # noqa: F401  (home card; receipt on submission, closing notice on close)
+        from django.utils.translation import gettext_lazy as _
+
+        from cases.templatetags.main_nav import register_link
+
+        register_link(70, "reports:intake_queue", _("Penerimaan laporan"), perm="reports.intake")

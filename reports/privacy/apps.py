@@ -10,3 +10,9 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from reports.privacy import home  # noqa: F401  (open requests on the responsible officer's home)
+        from django.utils.translation import gettext_lazy as _
+
+        from cases.models import Role
+        from cases.templatetags.main_nav import register_link
+
+        register_link(120, "privacy:access", _("Catatan akses"), {Role.AUDITOR, Role.ADMIN})
