@@ -4,7 +4,6 @@ Parameter names are a public contract (other screens and the statistics page lin
 status, election, stage, region, agency, violation, sanction_category, clock_state, assigned,
 received_from, received_to, reached, q, sort.
 """
-import copy
 import datetime as dt
 import re
 
@@ -108,45 +107,6 @@ def fuzzy_q(term: str) -> Q:
     return Q(search_document__trigram_word_similar=" ".join(term.lower().split()))
 
 
-class _FiltersCopiedShallow(dict):
-    """A FilterSet's base_filters whose per-request copy is shallow.
-
-    django-filter deep-copies every filter (choices, labels, lookups) for every FilterSet instance, about 6 % of
-    a queue page's CPU, only to set the copy's `parent` and `model`. A shallow copy per filter is enough: nothing
-    else of a filter is changed per request (its form field is built on the copy). A filter with `method` gets
-    a FilterMethod bound to its copy, as a deep copy would give it, so the method is looked up on this request's
-    FilterSet and never on another's."""
-
-    def __deepcopy__(self, memo):
-        out = {}
-        for name, base in self.items():
-            f = copy.copy(base)
-            if base.method is not None:
-                f.method = base.method  # the property's setter binds a new FilterMethod to the copy
-            out[name] = f
-        return out
-
-
-class _FieldsCopiedShallow(dict):
-    """A filter form's base_fields whose per-form copy does not deep-copy the choice lists.
-
-    forms.Form deep-copies every field for every form: for the queue's choice fields that means each status,
-    sanction category and sort label (lazy translations) again on every request, about 5 % of a queue page's CPU.
-    Each form still gets its own field, widget, widget attributes, error messages and validators, which is what a
-    form may change; the choice lists, fixed in code and never changed per request, are shared."""
-
-    def __deepcopy__(self, memo):
-        out = {}
-        for name, base in self.items():
-            field = copy.copy(base)
-            field.widget = copy.copy(base.widget)
-            field.widget.attrs = dict(base.widget.attrs)
-            field.error_messages = dict(base.error_messages)
-            field.validators = list(base.validators)
-            out[name] = field
-        return out
-
-
 class _ChoicesOrAll(filters.fields.MultipleChoiceField):
     """A multiple choice in which the empty choice ("Semua", `status=`) means all: it is left out, not refused."""
 
@@ -189,12 +149,11 @@ class CaseFilterSet(filters.FilterSet):
     def get_form_class(self):
         """django-filter builds a new form class with new fields for every request; none of these fields depends
         on the request (fixed choices, no querysets), so the class is built once per FilterSet class. Each form
-        still gets its own copies of the fields (see _FieldsCopiedShallow for what is shared)."""
+        still gets its own copies of the fields, as Django makes them."""
         cls = type(self)
         form_class = cls.__dict__.get("_form_class")
         if form_class is None:
             form_class = super().get_form_class()
-            form_class.base_fields = _FieldsCopiedShallow(form_class.base_fields)
             cls._form_class = form_class
         return form_class
 
@@ -360,4 +319,3 @@ class CaseFilterSet(filters.FilterSet):
         return out
 
 
-CaseFilterSet.base_filters = _FiltersCopiedShallow(CaseFilterSet.base_filters)
