@@ -26,8 +26,9 @@ class DatabaseUnavailableMiddleware:
 
     The request's transaction is already rolled back by PostgreSQL when its connection dies, so nothing was
     half-written; Django closes the broken connection at the end of the request (close_old_connections), so
-    the next request reconnects. JSON for /api/, HTML elsewhere. Errors raised inside other middleware (before
-    the view runs) still go through Django's handler500.
+    the next request reconnects. JSON for /api/, HTML elsewhere. A middleware that reads the database before the
+    view runs (the signed-in user for the second factor, say) raises outside process_exception's reach: Django then
+    calls handler500, which is server_error below and answers the same 503.
     """
 
     def __init__(self, get_response):
@@ -42,6 +43,19 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         return database_unavailable_response(request, exception)
+
+
+def server_error(request):
+    """handler500: a database that went away while a middleware read it answers 503, like a view's (above)."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.views.defaults import server_error as django_server_error
+
+    exception = sys.exc_info()[1]  # Django calls handler500 inside its except block
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return database_unavailable_response(request, exception)
+    return django_server_error(request)
 
 
 def database_unavailable_response(request, exception=None):

@@ -9,6 +9,8 @@ from cases import views_otp
 from cases.views_otp import OfficerLoginView
 from cases.api.errors import api_not_found
 
+handler500 = "cases.middleware.server_error"
+
 urlpatterns = [
     # The API first, report intake before the rest: URL resolution tries the patterns in order, and report
     # submissions are most of the API's traffic.
