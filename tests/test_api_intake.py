@@ -31,10 +31,18 @@ def test_created_answer_equals_the_report_read_back(over):
 
 
 @pytest.mark.django_db
-def test_report_reporter_and_event_are_written_together():
+def test_report_reporter_and_event_are_written_in_one_statement():
     _token, key = issue("regency")
-    created = client_for(key).post("/api/v1/reports/", report_body(), format="json")
+    api = client_for(key)
+    api.post("/api/v1/reports/", report_body(), format="json")  # token and reference caches filled
+    with CaptureQueriesContext(connection) as queries:
+        created = api.post("/api/v1/reports/", report_body(), format="json")
     assert created.status_code == 201
+    writes = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert len(writes) == 1 and all(f'INSERT INTO "{table}"' in writes[0]
+                                    for table in ("reports_report", "reports_reporter", "reports_reportevent"))
+    # No transaction block of its own (no savepoint inside the test's): the one statement is atomic by itself.
+    assert not any(q["sql"].startswith("SAVEPOINT") for q in queries.captured_queries)
     report = Report.objects.get(pk=created.json()["id"])
     assert report.receipt_due and Reporter.objects.filter(report=report, name="Siti Aminah").exists()
     assert ReportEvent.objects.filter(report=report, code="report.submitted").count() == 1
@@ -138,6 +146,35 @@ def test_broker_down_the_receipt_is_issued_in_the_request(monkeypatch):
     pk = created.json()["id"]
     assert Letter.objects.filter(kind=LetterKind.RECEIPT, subject_ref=f"report:{pk}").exists()
     assert not Report.objects.get(pk=pk).receipt_due
+
+
+@pytest.mark.django_db
+def test_insert_parameters_are_what_django_would_save_for_every_field():
+    """reports.services._db_values keeps str/bool/int attributes as they are and sends everything else through
+    Field.get_db_prep_save(Field.pre_save()): the parameters must equal Django's for every field and value kind."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils.translation import gettext_lazy
+
+    from cases.models import ElectionPeriod, Region
+
+    def django_values(obj, skip=()):
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in services._insert_fields(type(obj))
+                if f.name not in skip]
+
+    ensure_reference_data()
+    report = Report(election=ElectionPeriod.objects.get(slug="pilkada-2024"), region=Region.objects.get(code="33.01"),
+                    region_code="33.01", respondent_name=gettext_lazy("Nama terlapor"), respondent_nip="",
+                    description="Uraian " * 5, occurred_on=dt.date(2024, 10, 1), known_on=None,
+                    received_at=dt.datetime(2024, 10, 2, 9, 30, tzinfo=dt.timezone.utc), submitted_ip="10.1.2.3",
+                    receipt_due=True, failed_pin_attempts=0, idempotency_key=None, links="")
+    reporter = Reporter(report=report, name="Siti", address="Jl. Merdeka 1", email="")
+    event = ReportEvent(report=report, code="report.submitted", to_status="submitted", payload={"kind": "laporan", "n": 1})
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone.utc), tick=False):
+        for obj, skip in ((report, ()), (reporter, {"report"}), (event, {"report"})):
+            fast, full = services._db_values(obj, skip=skip), django_values(obj, skip=skip)
+            assert [repr(v) for v in fast] == [repr(v) for v in full], type(obj).__name__
 
 
 @pytest.mark.django_db
