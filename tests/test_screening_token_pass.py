@@ -126,7 +126,8 @@ def test_normalise_joins_the_tokens(text):
     assert normalise(text) == " ".join(tokens(text))
 
 
-@pytest.mark.skipif(not DATA_DIR.is_dir(), reason=f"shared screening data not found at {DATA_DIR}")
+@pytest.mark.skipif(not DATA_DIR.is_dir() and os.environ.get("REQUIRE_SERVICES") != "1",
+                    reason=f"shared screening data not found at {DATA_DIR}")  # CI (REQUIRE_SERVICES=1) fails instead
 def test_token_pass_matches_the_expressions_on_every_shared_post():
     posts = _shared_posts()
     assert len(posts) > 30_000
