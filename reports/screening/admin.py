@@ -3,7 +3,23 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from reports.screening.services.versions import model_version_activate
-from reports.screening.models import Account, LexiconTerm, ModelVersion, Post, Score, Verdict
+from reports.screening.models import Account, LexiconTerm, ModelVersion, ModelVersionEvent, Post, Score, Verdict
+
+
+class ModelVersionEventInline(admin.TabularInline):
+    """The version's audit trail (training run, activations, rollbacks), read-only: the table is append-only."""
+    model = ModelVersionEvent
+    fk_name = "model_version"
+    fields = ("at", "code", "actor", "from_version", "payload")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ModelVersion)
@@ -11,13 +27,32 @@ class ModelVersionAdmin(admin.ModelAdmin):
     list_display = ("version", "active", "created_at", "trained_by")
     readonly_fields = ("version", "metrics", "created_at", "trained_by", "active")
     actions = ["activate"]
+    inlines = [ModelVersionEventInline]
 
     @admin.action(description=_("Jadikan model aktif"))
     def activate(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Pilih tepat satu versi model."), messages.ERROR)
             return
-        model_version_activate(actor=request.user, model_version=queryset.get())
+        mv = model_version_activate(actor=request.user, model_version=queryset.get(), via="admin")
+        self.message_user(request, _("Model %(v)s sekarang aktif.") % {"v": mv.version}, messages.SUCCESS)
+
+
+@admin.register(ModelVersionEvent)
+class ModelVersionEventAdmin(admin.ModelAdmin):
+    """Every training run, activation and rollback of the screening model, newest first; nothing is editable."""
+    list_display = ("at", "code", "model_version", "from_version", "actor")
+    list_filter = ("code",)
+    readonly_fields = ("at", "code", "model_version", "from_version", "actor", "actor_agency", "payload")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Account)

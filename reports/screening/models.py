@@ -183,6 +183,36 @@ class ModelVersion(models.Model):
         return self.metrics.get("thresholds") or {}
 
 
+class ModelEventCode(models.TextChoices):
+    TRAINED = "screening.model.trained", _("Versi baru dilatih")
+    ACTIVATED = "screening.model.activated", _("Model diaktifkan")
+    ROLLED_BACK = "screening.model.rolled_back", _("Model dikembalikan ke versi sebelumnya")
+
+
+class ModelVersionEvent(models.Model):
+    """The audit trail of the screening model: each training run, activation and rollback, who did it, the
+    version from and to and their leave-one-election-out figures. Append-only (a database trigger refuses UPDATE
+    and DELETE); written only through services.versions.model_event."""
+
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("oleh"))
+    actor_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("peristiwa"), max_length=40, choices=ModelEventCode.choices)
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="events",
+                                      verbose_name=_("versi model"))
+    from_version = models.CharField(_("dari versi"), max_length=60, blank=True)
+    payload = models.JSONField(default=dict, blank=True)  # {"to": {loeo mean}, "from": {loeo mean}, "via": ...}
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("riwayat model")
+        verbose_name_plural = _("riwayat model")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.code} {self.model_version}"
+
+
 class Score(models.Model):
     """One post scored by one model version; unique so a repeated chunk never scores a post twice."""
 

@@ -26,7 +26,7 @@ from reports.screening.services.runs import run_progress, scoring_run_create
 from reports.screening.services.uploads import MAX_UPLOAD_BYTES, upload_create
 from reports.screening.services.thresholds import election_thresholds_set, thresholds_for
 from reports.screening.services.training import model_train_enqueue
-from reports.screening.services.versions import model_version_activate, model_version_active
+from reports.screening.services.versions import model_events, model_version_activate, model_version_active
 from reports.screening.forms import (
     AccountForm, CandidateListForm, ConfirmForm, PostUploadForm, DismissForm, LexiconTermForm, ScoreRunForm, ThresholdForm, UploadForm,
 )
@@ -348,7 +348,7 @@ def run_status(request, pk):
 @reviewer_required
 def models(request):
     return render(request, "screening/models.html", {"versions": ModelVersion.objects.select_related("trained_by"),
-                                                     "active": model_version_active()})
+                                                     "active": model_version_active(), "events": model_events()})
 
 
 @reviewer_required
@@ -365,6 +365,6 @@ def model_train_start(request):
 @require_POST
 def model_activate(request, pk):
     mv = get_object_or_404(ModelVersion, pk=pk)
-    model_version_activate(actor=request.user, model_version=mv)
+    model_version_activate(actor=request.user, model_version=mv, via=request.path)
     messages.success(request, _("Model %(v)s sekarang aktif.") % {"v": mv.version})
     return redirect("screening:models")

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Role
-from reports.screening.models import ModelVersion, Post, Verdict
-from reports.screening.services.versions import model_version_activate, model_version_register
+from reports.screening.models import ModelEventCode, ModelVersion, Post, Verdict
+from reports.screening.services.versions import (model_event, model_version_activate, model_version_register)
 
 TRAIN_TASK = "screening.train_model"
 
@@ -25,15 +25,22 @@ def training_examples() -> list[tuple[str, str]]:
     return out
 
 
-def model_train(*, actor=None, data_dir=None, out_dir=None, activate: bool = False, train=None) -> ModelVersion:
-    """Train on the shipped data plus the verdicts and register the version; an administrator activates it."""
+def model_train(*, actor=None, data_dir=None, out_dir=None, activate: bool = False, train=None,
+                via: str = "") -> ModelVersion:
+    """Train on the shipped data plus the verdicts and register the version; an administrator activates it. The
+    run is recorded beside the version active then (`via` names a command-line run, which has no actor)."""
     from reports.screening.engine import train as engine  # scikit-learn: the worker's, not the web process's
 
     train = train or engine.train
-    version, metrics = train(data_dir, out_dir or engine.MODEL_DIR, extra_labelled=training_examples(), activate=False)
-    mv = model_version_register(actor=actor, version=version, metrics=metrics)
+    active = ModelVersion.objects.filter(active=True).first()
+    examples = training_examples()
+    version, metrics = train(data_dir, out_dir or engine.MODEL_DIR, extra_labelled=examples, activate=False)
+    with transaction.atomic():
+        mv = model_version_register(actor=actor, version=version, metrics=metrics)
+        model_event(code=ModelEventCode.TRAINED, actor=actor, model_version=mv, previous=active, via=via,
+                    payload={"n_verdict_texts": len(examples)})
     if activate:
-        model_version_activate(actor=None, model_version=mv)
+        model_version_activate(actor=None, model_version=mv, via=via or "screening_train --activate")
     return mv
 
 

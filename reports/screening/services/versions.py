@@ -1,5 +1,6 @@
 """Model versions: the one that scores posts (the administrator's choice, else the shipped ACTIVE), registering
-a newly trained version, activating one."""
+a newly trained version, activating one (a rollback when it was trained before the active one), and the model's
+audit trail (ModelVersionEvent: who, when, from which version to which, their leave-one-election-out figures)."""
 import json
 
 from django.core.exceptions import PermissionDenied
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Role
-from reports.screening.models import ModelVersion
+from reports.screening.models import ModelEventCode, ModelVersion, ModelVersionEvent
 from reports.screening.services.common import ScreeningError
 
 
@@ -37,6 +38,8 @@ def model_version_active() -> ModelVersion:
         if not ModelVersion.objects.filter(active=True).exists():
             ModelVersion.objects.filter(pk=mv.pk).update(active=True)
             mv.active = True
+            model_event(code=ModelEventCode.ACTIVATED, actor=None, model_version=mv,
+                        via="reports/screening/model/ACTIVE (first use)")
     return mv
 
 
@@ -45,12 +48,47 @@ def model_version_register(*, actor, version: str, metrics: dict) -> ModelVersio
     return mv
 
 
-def model_version_activate(*, actor, model_version: ModelVersion) -> ModelVersion:
-    """Only an administrator chooses which trained model scores posts."""
+def model_version_activate(*, actor, model_version: ModelVersion, via: str = "") -> ModelVersion:
+    """Only an administrator chooses which trained model scores posts; the switch is recorded (actor None: a
+    command-line run by the operator, named by `via`)."""
     if actor is not None and not actor.has_role(Role.ADMIN):
         raise PermissionDenied(_("Hanya administrator yang dapat memilih model aktif."))
     with transaction.atomic():
-        ModelVersion.objects.filter(active=True).exclude(pk=model_version.pk).update(active=False)
+        previous = ModelVersion.objects.select_for_update().filter(active=True).first()
+        if previous and previous.pk == model_version.pk:
+            model_version.active = True
+            return model_version
+        ModelVersion.objects.filter(active=True).update(active=False)
         ModelVersion.objects.filter(pk=model_version.pk).update(active=True)
+        code = ModelEventCode.ROLLED_BACK if previous and _trained_at(model_version) < _trained_at(previous) \
+            else ModelEventCode.ACTIVATED
+        model_event(code=code, actor=actor, model_version=model_version, previous=previous, via=via)
     model_version.active = True
     return model_version
+
+
+def _trained_at(mv: ModelVersion) -> str:
+    """When the version was trained (its metrics' `created`, ISO 8601), else when it was registered."""
+    return str(mv.metrics.get("created") or mv.created_at.isoformat())
+
+
+def _figures(mv: ModelVersion | None) -> dict:
+    """What the trail keeps of a version: its mean leave-one-election-out figures and review threshold."""
+    if mv is None:
+        return {}
+    return {"version": mv.version, "loeo_mean": (mv.metrics.get("loeo") or {}).get("mean") or {},
+            "review_threshold": mv.thresholds.get("review"), "recipe": (mv.metrics.get("recipe") or {}).get("name")}
+
+
+def model_event(*, code: str, actor, model_version: ModelVersion, previous: ModelVersion | None = None,
+                via: str = "", payload: dict | None = None) -> ModelVersionEvent:
+    """Append one ModelVersionEvent: the screening model's one audit writer."""
+    data = {"to": _figures(model_version), "from": _figures(previous), **({"via": via} if via else {}),
+            **(payload or {})}
+    return ModelVersionEvent.objects.create(code=code, actor=actor, actor_agency_id=getattr(actor, "agency_id", None),
+                                            model_version=model_version, from_version=previous.version if previous else "",
+                                            payload=data)
+
+
+def model_events(limit: int = 50):
+    return ModelVersionEvent.objects.select_related("actor", "model_version")[:limit]

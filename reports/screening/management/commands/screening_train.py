@@ -1,4 +1,5 @@
 """Train a new model on the shipped data plus the reviewers' verdicts and register it (an administrator activates it)."""
+import getpass
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         extra = training_examples()
         self.stdout.write(f"Putusan peninjau sebagai data tambahan: {len(extra)} teks.")
         try:
-            mv = model_train(data_dir=data, out_dir=out, activate=activate)
+            mv = model_train(data_dir=data, out_dir=out, activate=activate,
+                             via=f"manage.py screening_train (pengguna sistem {getpass.getuser()})")
         except FileNotFoundError as exc:
             raise CommandError(f"Data pelatihan tidak ditemukan: {exc}. Periksa --data.")
         val = mv.metrics.get("validation", {})
