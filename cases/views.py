@@ -32,7 +32,7 @@ NOTIFICATION_KINDS = {
     "recommendation_drafted": gettext_lazy("Draf rekomendasi"), "recommendation_issued": gettext_lazy("Rekomendasi"),
     "sanction_recorded": gettext_lazy("Sanksi"), "closed": gettext_lazy("Ditutup"), "due_soon": gettext_lazy("Segera jatuh tempo"),
     "overdue": gettext_lazy("Terlambat"), "information_received": gettext_lazy("Permintaan dijawab"),
-    "reporter_message": gettext_lazy("Pesan pelapor"),
+    "reporter_message": gettext_lazy("Pesan pelapor"), "screening_review": gettext_lazy("Tinjauan penapisan"),
     "decision_returned": gettext_lazy("Keputusan dikembalikan"), "reopened": gettext_lazy("Dibuka kembali"),
 }
 COUNT_CACHE_SECONDS = 60

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from cases.models import ElectionPeriod, ViolationType
+from cases.models import ElectionPeriod, Notification, ViolationType
 from reports.screening import selectors
 from reports.screening.models import (
     Account, LexiconTerm, Post, PostUpload, Score, TermKind, TermOrigin, UploadStatus, Verdict,
@@ -21,7 +21,8 @@ from reports.screening.services.common import ScreeningError
 from reports.screening.services.images import post_image_attach
 from reports.screening.services.uploads import upload_process
 from reports.screening.services.runs import scoring_run_create
-from reports.screening.services.scoring import chunk_process
+from reports.screening.services.scoring import chunk_process, review_hits
+from reports.screening.services.versions import model_version_active
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +219,15 @@ def test_demo_fills_the_queue_with_groups_and_confirm_dismiss_work(client, lexic
     copied = next(i for p in range(1, groups // selectors.PAGE_SIZE + 2) for i in selectors.review_queue(page=p)[0]
                   if i.score.group_key == chain[0].group_key)
     assert copied.group_size == 12
+
+    # The reviewer's bell: the demo's scoring run finished with posts waiting (once per run, as any run does).
+    bell = Notification.objects.get(user=screening_reviewer, kind="screening_review", read_at=None)
+    waiting = review_hits(model_version_active()).count()
+    assert waiting >= groups and bell.case is None
+    assert bell.message == f"Penilaian unggahan selesai: {waiting} unggahan di atas ambang menunggu tinjauan."
+    client.force_login(screening_reviewer)
+    page = client.get(reverse("cases:notifications")).content.decode()
+    assert "Tinjauan penapisan" in page and "menunggu tinjauan" in page
 
     labels = dict(Score.objects.values_list("post__text", "label"))
     everyday = [t for t, label in labels.items() if "posyandu" in t]

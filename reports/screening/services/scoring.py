@@ -4,8 +4,10 @@ Nothing here knows Celery: tasks.py calls chunk_process, services/runs.py create
 """
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from cases.models import ElectionPeriod
+from cases.models import ElectionPeriod, Role
+from cases.services import notify, users_with_role
 from reports.screening.engine.near_dup import group_near_duplicates
 from reports.screening.models import ModelVersion, Post, RunStatus, Score, ScoringChunk, ScoringRun
 from reports.screening.selectors import undecided
@@ -55,15 +57,30 @@ def chunk_process(*, chunk_id: int) -> int:
             scores_group(run.model_version)
             run.status, run.finished_at = RunStatus.DONE, timezone.now()
             run.save(update_fields=["status", "finished_at"])
+            reviewers_notify(run)
     return scored
+
+
+def reviewers_notify(run: ScoringRun) -> int:
+    """Tell the screening reviewers, once per run, that a finished run left posts waiting in their queue."""
+    waiting = review_hits(run.model_version).count()
+    if not waiting:
+        return 0
+    return notify(users=users_with_role(Role.SCREENING), case=None, kind="screening_review",
+                  message=gettext_lazy("Penilaian unggahan selesai: %(n)s unggahan di atas ambang menunggu tinjauan."),
+                  params={"n": waiting}, dedupe=f"scoring_run:{run.pk}")
+
+
+def review_hits(model_version: ModelVersion):
+    """The undecided scores at or above the lowest review threshold in force (the review queue's posts)."""
+    floor = min([model_version.thresholds.get("review", 0.5),
+                 *(thresholds_for(e, model_version)[0] for e in ElectionPeriod.objects.all())])
+    return undecided(Score.objects.filter(model_version=model_version, score__gte=floor))
 
 
 def scores_group(model_version: ModelVersion) -> int:
     """Group undecided hits into near-duplicate groups; group_key = the oldest post of the group."""
-    floor = min([model_version.thresholds.get("review", 0.5),
-                 *(thresholds_for(e, model_version)[0] for e in ElectionPeriod.objects.all())])
-    hits = list(undecided(Score.objects.filter(model_version=model_version, score__gte=floor))
-                .select_related("post").order_by("post_id"))
+    hits = list(review_hits(model_version).select_related("post").order_by("post_id"))
     groups = group_near_duplicates([(s.post_id, s.post.text) for s in hits], threshold=GROUP_THRESHOLD)
     changed = [s for s in hits if s.group_key != str(groups[s.post_id])]
     for score in changed:
