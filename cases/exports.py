@@ -19,6 +19,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
+from openpyxl import Workbook
 
 from cases.models import ACTIVE_BLOCK, CaseRespondent, CaseStatus, DataBlock, Recommendation, SanctionCategory
 
@@ -149,8 +150,6 @@ def csv_chunks(cases, progress=None):
 
 def write_xlsx(cases, fileobj, progress=None):
     """Write an XLSX with openpyxl's write-only mode (constant memory)."""
-    from openpyxl import Workbook
-
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=_("Perkara")[:31])
     ws.append(header())

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import (
     Agency, CaseRespondent, CaseStatus, Clock, ClockState, ElectionPeriod, Region, SanctionCategory, ViolationType,
 )
+from cases.permissions import sees_every_respondent, track_scope_q
 
 REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2}){0,3}$")
 CASE_NUMBER_RE = re.compile(r"^[A-Za-z]{2,5}-[0-9A-Za-z]{1,6}-\d{3,10}$")
@@ -223,8 +224,6 @@ class CaseFilterSet(filters.FilterSet):
     @property
     def track_q(self) -> Q | None:
         """None when the user sees every respondent of their cases; else the Q of those they may see."""
-        from cases.permissions import sees_every_respondent, track_scope_q
-
         user = getattr(self.request, "user", None)
         if user is None or sees_every_respondent(user):
             return None

@@ -5,6 +5,8 @@ A section is a callable taking the signed-in user and returning None (nothing fo
 """
 from collections.abc import Callable
 
+from cases.selectors import decisions_awaiting_review
+
 SECTIONS: list[Callable] = []
 
 
@@ -25,8 +27,6 @@ def sections_for(user) -> list[dict]:
 @register
 def decisions_to_review(user):
     """The supervisory body's card: PPK decisions "tidak sesuai rekomendasi" waiting to be accepted or returned."""
-    from cases.selectors import decisions_awaiting_review
-
     if not user.has_role("supervisor_analyst", "supervisor_approver", "administrator"):
         return None
     return {"template": "cases/_home_decisions.html", "heading_id": "h-decisions",

@@ -1,10 +1,17 @@
 """Server-time header for measurements: `Server-Timing: app;dur=<ms>` (only with DEBUG or BENCH_TIMING=1)."""
+import logging
 import os
+import sys
 import time
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.defaults import server_error as django_server_error
 
 
 class ServerTimingMiddleware:
@@ -38,8 +45,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         return database_unavailable_response(request, exception)
@@ -47,11 +52,6 @@ class DatabaseUnavailableMiddleware:
 
 def server_error(request):
     """handler500: a database that went away while a middleware read it answers 503, like a view's (above)."""
-    import sys
-
-    from django.db import InterfaceError, OperationalError
-    from django.views.defaults import server_error as django_server_error
-
     exception = sys.exc_info()[1]  # Django calls handler500 inside its except block
     if isinstance(exception, (OperationalError, InterfaceError)):
         return database_unavailable_response(request, exception)
@@ -59,12 +59,6 @@ def server_error(request):
 
 
 def database_unavailable_response(request, exception=None):
-    import logging
-
-    from django.http import HttpResponse, JsonResponse
-    from django.template.loader import render_to_string
-    from django.utils.translation import gettext as _
-
     logging.getLogger("cases.db").error("database unavailable: %s %s: %s", request.method, request.path, exception)
     message = _("Basis data sedang tidak dapat dihubungi; permintaan Anda tidak diproses dan tidak ada data yang "
                 "berubah. Coba lagi beberapa saat lagi.")

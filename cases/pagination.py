@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
@@ -139,8 +140,6 @@ _ROWS_RE = re.compile(r"rows=(\d+)")
 
 def estimated_count(qs) -> int:
     """The planner's row estimate for the query (EXPLAIN, no execution): statistics × selectivity."""
-    from django.core.exceptions import EmptyResultSet
-
     try:
         sql, params = qs.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # e.g. .none() for a role that sees no case: nothing to estimate

@@ -9,6 +9,7 @@ names (status, election, region, agency, violation, sanction_category, clock_sta
 import datetime as dt
 import hashlib
 import json
+import time
 from urllib.parse import urlencode
 
 from types import SimpleNamespace
@@ -17,11 +18,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.http import QueryDict
 from django.db.models import Aggregate, BooleanField, Count, Exists, ExpressionWrapper, F, FloatField, Func, OuterRef, Q
-from django.db.models.functions import Left, TruncMonth
 from django.db.models.expressions import Window
+from django.db.models.functions import Left, TruncMonth
 from django.db.models.functions.window import Rank
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
@@ -644,8 +645,6 @@ def dashboard_from_summary(plan, live, f: dict) -> dict:
 
 def summary_refresh() -> float:
     """Refresh every summary view (CONCURRENTLY: readers keep the old rows meanwhile); seconds taken."""
-    import time
-
     t0 = time.monotonic()
     with connection.cursor() as cur:
         for view in SUMMARY_VIEWS:

@@ -8,10 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases import deadlines
-from cases.models import Case, CaseStatus, Clock, ClockState, DayUnit
 from cases.labels import CLOCK_LABELS
+from cases.models import Case, CaseStatus, Clock, ClockState, DayUnit
 from cases.models.case import today as local_today
 from cases.services import event_record, notify, outbox_flush, responsible_users
+from cases.workflow import InvalidTransition, case_mark_overdue, case_presume_receipt, escalation_targets
 
 # Who answers for each clock (services.responsible_users parties).
 
@@ -36,8 +37,6 @@ def sweep_deadlines(today: dt.date | None = None) -> dict:
 
 
 def _sweep_clock(clock_id, case_id, today, soon_limit) -> list[str]:
-    from cases.workflow import case_mark_overdue  # workflow imports this app's services; keep the edge one-way
-
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("election").get(pk=case_id)
         clock = Clock.objects.select_for_update(of=("self",)).select_related("rule", "track__respondent").get(pk=clock_id)
@@ -67,8 +66,6 @@ def _sweep_clock(clock_id, case_id, today, soon_limit) -> list[str]:
 def _sweep_receipt(case, clock, today) -> list[str]:
     """Receipt is presumed the day after its rule's due date passes (the PPK clock then starts on that due date);
     nobody is told "due soon" about a letter's arrival."""
-    from cases.workflow import InvalidTransition, case_presume_receipt
-
     clock.due_soon_notified = True
     clock.save(update_fields=["due_soon_notified"])
     if clock.due_on >= today:
@@ -103,8 +100,6 @@ def _notify_clock(case, clock, kind, proposal):
 
 
 def _ministries(case):
-    from cases.workflow import escalation_targets
-
     names = {"KEMENPANRB": "KemenPAN-RB", "KEMENDAGRI": "Kemendagri"}
     return " / ".join(names[c] for c in escalation_targets(case)) or "KemenPAN-RB / Kemendagri"
 

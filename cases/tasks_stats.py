@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases import exports, stats
+from cases.letters.render import STATIC_BASE_URL, _fetcher_class  # the one allowlisting fetcher
 from cases.models import Case
 
 SUMMARY_DIR = "summaries"
@@ -54,9 +55,7 @@ def summary_context(on: dt.date) -> dict:
 
 
 def render_summary_pdf(on: dt.date) -> bytes:
-    from weasyprint import HTML
-
-    from cases.letters.render import STATIC_BASE_URL, _fetcher_class  # the one allowlisting fetcher
+    from weasyprint import HTML  # heavy (about a second and 100 MB): loaded only when a summary PDF is made
 
     html = render_to_string("stats/summary_pdf.html", summary_context(on))
     return HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=_fetcher_class()()).write_pdf()

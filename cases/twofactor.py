@@ -14,10 +14,13 @@ makes to a user already does. API tokens (cases.api.auth) never pass through her
 import hashlib
 import hmac
 import time
+from base64 import b32encode
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import login, logout
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -25,10 +28,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+from django_htmx.http import HttpResponseClientRedirect
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cases.models import User
 
 PENDING_SESSION_KEY = "otp_pending"
 RECOVERY_SESSION_KEY = "otp_recovery_codes"
@@ -74,8 +80,6 @@ def account_log(*, actor, user, message: str) -> None:
 
 
 def account_log_entries(user):
-    from django.contrib.contenttypes.models import ContentType
-
     return LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(user, for_concrete_model=False),
                                    object_id=str(user.pk))
 
@@ -101,7 +105,7 @@ def authenticator_uri(device: TOTPDevice) -> str:
 
 def authenticator_qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// URI as an inline SVG QR code (segno), for the enrolment page."""
-    import segno
+    import segno  # ~75 ms of CPU to import, for the enrolment page only: not loaded by every process
 
     return segno.make(authenticator_uri(device), error="m", micro=False).svg_inline(
         scale=4, dark="#111", light="#fff", omitsize=True)
@@ -109,8 +113,6 @@ def authenticator_qr_svg(device: TOTPDevice) -> str:
 
 def secret_for_display(device: TOTPDevice) -> str:
     """The base32 key in groups of four, for typing into an app without a camera."""
-    from base64 import b32encode
-
     key = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
 
@@ -248,8 +250,6 @@ def pending_start(request, user, *, next_url: str = "") -> None:
 
 def pending_user(request):
     """The user between the two steps, or None (none, or older than settings.OTP_PENDING_SECONDS)."""
-    from cases.models import User
-
     pending = request.session.get(PENDING_SESSION_KEY)
     if not pending or time.time() - pending.get("at", 0) > settings.OTP_PENDING_SECONDS:
         return None
@@ -267,9 +267,6 @@ def pending_next(request) -> str:
 
 def complete_login(request, user, device) -> None:
     """Both steps passed: log in (django-axes resets the failures here) and keep the device in the session."""
-    from django.contrib.auth import login
-    from django_otp import login as otp_login
-
     request.session.pop(PENDING_SESSION_KEY, None)
     login(request, user, backend=user.backend)
     otp_login(request, device)
@@ -300,8 +297,6 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def _ask_again(self, request, user):
-        from django.contrib.auth import logout
-
         backend = request.session.get("_auth_user_backend", "")
         logout(request)
         user.backend = backend
@@ -310,7 +305,5 @@ class SecondFactorMiddleware:
             return JsonResponse({"code": "second_factor_required", "fields": {}, "message": _(
                 "Verifikasi dua langkah diperlukan: masuk lewat halaman masuk, atau pakai token API.")}, status=401)
         if request.headers.get("HX-Request"):  # a polled fragment (the bell): the whole page goes to the second step
-            from django_htmx.http import HttpResponseClientRedirect
-
             return HttpResponseClientRedirect(second_step_url(user))
         return redirect(second_step_url(user))

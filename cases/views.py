@@ -5,24 +5,28 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import selectors
 from cases.deadlines import clock_status
+from cases.home import sections_for
 from cases.models import ElectionPeriod, ElectionStage, Role, User
 from cases.pagination import InvalidCursor, bounded_count
 from cases.services import request_origin, respondents_shown
+from cases.templatetags.queue_form import officer_label, stage_groups_html
+from cases.workflow import (
+    Action, ActionNotAllowed, InvalidTransition, StaleCase, allowed_actions, case_version, latest_action_event, perform,
+)
 from cases.workspace import case_act, note_add, notifications_mark_read, stale_message
 from cases.workspace_forms import CONSEQUENCES, DANGEROUS, NoteForm, form_for
 
@@ -42,8 +46,6 @@ def home(request):
     """Officers see what needs them now; everyone else the public landing page."""
     if not request.user.is_authenticated:
         return render(request, "public_home.html")
-    from cases.home import sections_for
-
     user = request.user
     context = {"buckets": selectors.home_buckets(user), "sections": sections_for(user)}
     if user.has_role(Role.PPK_LIAISON):
@@ -125,8 +127,6 @@ STAGES_KEY = "queue-stages"
 
 def _stages(cached):
     """The stage filter's <optgroup>s, an election each, newest first, none chosen (queue_form.stage_options)."""
-    from cases.templatetags.queue_form import stage_groups_html
-
     html = cached.get(STAGES_KEY)
     if html is None:
         groups = {}
@@ -142,8 +142,6 @@ def _assigned_choices(chosen, officers):
     """The "assigned" filter's options after "anyone": me, then the officers this user may assign to; an officer
     chosen elsewhere (the workload page links here with their id) stays listed and selected, so changing another
     filter keeps it."""
-    from cases.templatetags.queue_form import officer_label
-
     choices = [("me", _("Saya"))] + [(str(pk), officer_label(first, last, username))
                                       for pk, username, first, last in officers]
     if chosen and chosen not in {value for value, _label in choices} and chosen.isascii() and chosen.isdigit():
@@ -152,8 +150,6 @@ def _assigned_choices(chosen, officers):
 
 
 def _case_context(request, case, *, forms=None, note_form=None):
-    from cases.workflow import allowed_actions, case_version
-
     user = request.user
     actions = allowed_actions(user, case)
     forms = forms or {}
@@ -194,8 +190,6 @@ def _items_beside_decisions(track):
 
 
 def _label(action):
-    from cases.workflow import Action
-
     return Action(action).label
 
 
@@ -227,10 +221,6 @@ def case_print(request, pk):
 @require_POST
 def act(request, pk):
     """Every workflow action posts here; a wrong state is a plain 409 message, not an error page."""
-    from cases.workflow import (
-        Action, ActionNotAllowed, InvalidTransition, StaleCase, case_version, latest_action_event,
-    )
-
     case = selectors.case_for_user(request.user, pk)
     try:
         action = Action(request.POST.get("action", ""))
@@ -301,8 +291,6 @@ def _ticked(request) -> tuple[list[int], str]:
 @require_POST
 def bulk_assign(request):
     """Assign the ticked cases (each in the user's scope) to one officer; each goes through the workflow."""
-    from cases.workflow import Action, ActionNotAllowed, InvalidTransition, perform
-
     ids, back = _ticked(request)
     officer = User.objects.filter(pk=request.POST.get("officer") or 0, is_active=True).first()
     if not ids or officer is None:

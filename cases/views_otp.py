@@ -5,13 +5,14 @@ from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import urlencode, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
 
 from cases import twofactor
 
@@ -105,8 +106,6 @@ def otp_enrol(request, signed_in=False):
                 {"next": reverse("otp_account") if signed_in else twofactor.pending_next(request)})
             device.refresh_from_db()
             if signed_in:
-                from django_otp import login as otp_login
-
                 otp_login(request, device)
             else:
                 twofactor.complete_login(request, user, device)
@@ -121,8 +120,6 @@ def otp_enrol(request, signed_in=False):
 @login_required
 def otp_recovery_codes(request):
     """The recovery codes, shown once right after they are issued."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     codes = request.session.pop(twofactor.RECOVERY_SESSION_KEY, None)
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

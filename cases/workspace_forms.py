@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import DecisionReview, SanctionCategory, SanctionRecord, SanctionType, User, ViolationType
 from cases.models.people import EmployeeType
-from cases.selectors import assignable_officers
+from cases.selectors import assignable_officers, case_tracks
 from cases.workflow import Action
 
 REASON = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -24,8 +24,6 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kw)
         self.case, self.user = case, user
         if "track" in self.fields:
-            from cases.selectors import case_tracks
-
             tracks = (list(case.tracks.select_related("respondent", "agency")) if user is None
                       else [t for t in case_tracks(user, case) if not getattr(t, "masked", False)])
             if user is not None and user.has_role("ppk_liaison") and not user.has_role("administrator"):

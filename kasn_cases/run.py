@@ -5,6 +5,10 @@ import subprocess
 import sys
 import time
 
+import django
+from django.core.management import call_command
+from django.db import connections
+
 from kasn_cases import embedded
 
 DEMO_PASSWORD = "demo-netralitas-2026"
@@ -13,9 +17,6 @@ DEMO_PASSWORD = "demo-netralitas-2026"
 def prepare(demo_cases: str):
     """Migrate and load data in one Django process (each separate command would pay start-up again)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasn_cases.settings")
-    import django
-    from django.core.management import call_command
-
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_reference")
@@ -26,8 +27,6 @@ def prepare(demo_cases: str):
     call_command("load_demo_stories")  # real actions on past dates: letters, bells, messages, block requests (signed)
     call_command("refresh_stats")
     call_command("collectstatic", interactive=False, verbosity=0)
-    from django.db import connections
-
     connections.close_all()
 
 
@@ -56,9 +55,7 @@ def main():
     ]
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"\n  Netralitas ASN berjalan di http://{shown}:{port}/  (Ctrl-C untuk berhenti)\n")
-    from django.core.management import call_command
-
-    from reports.demo_stories import DEMO_PIN, DEMO_TRACKING_CODE
+    from reports.demo_stories import DEMO_PIN, DEMO_TRACKING_CODE  # models: only after prepare() ran django.setup()
 
     call_command("demo_logins", password=DEMO_PASSWORD, code=f"{DEMO_TRACKING_CODE[:5]}-{DEMO_TRACKING_CODE[5:]}",
                  pin=DEMO_PIN)

@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -110,8 +111,6 @@ def prepare_threshold(raw: str) -> int | None:
     if value in ("", "off", "none"):
         return None
     if not value.isdigit():
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(f"DB_PREPARE_THRESHOLD={raw!r} tidak sah: isi dengan bilangan bulat 0 atau lebih "
                                    f"(berapa kali sebuah kueri dijalankan sebelum disiapkan), atau \"off\".")
     return int(value)

@@ -1,5 +1,6 @@
 """App config for intake."""
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
@@ -9,8 +10,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import home, letters  # noqa: F401  (home card; receipt on submission, closing notice on close)
-        from django.utils.translation import gettext_lazy as _
-
         from cases.templatetags.main_nav import register_link
 
         register_link(70, "reports:intake_queue", _("Penerimaan laporan"), perm="reports.intake")

@@ -10,6 +10,7 @@ import warnings
 from dataclasses import asdict, dataclass
 
 import filetype
+from PIL import Image, ImageOps
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -17,7 +18,8 @@ from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+
+from reports.models import Evidence
 
 ALLOWED_TYPES = {
     "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/gif": "GIF",
@@ -185,8 +187,6 @@ def discard(stored: StoredFile) -> None:
 
 def purge_abandoned_uploads(*, older_than_hours: int = 48) -> int:
     """Delete stored originals and previews that no Evidence row references (drafts never submitted)."""
-    from reports.models import Evidence
-
     cutoff = timezone.now() - timezone.timedelta(hours=older_than_hours)
     referenced = set(Evidence.objects.values_list("file", flat=True)) | set(
         Evidence.objects.exclude(preview="").values_list("preview", flat=True))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.deadlines import rule_add_days
 from cases.models import DeadlineRule, Role
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, case_for_user, hidden_track_ids
 from reports import tracking
 from reports.models import Anonymity, Evidence, Report, ReportKind, ReportStatus, Standing
 
@@ -44,8 +44,6 @@ def evidence_for_user(user, pk) -> Evidence:
     """An evidence file the user may open, else 404: intake officers for the reports in their region; those who
     decide a case (`reports.view_evidence`: Bawaslu, supervisory analyst and approver, auditors) for the evidence
     of its reports when the case is in their scope and they see every respondent in it (cases.selectors)."""
-    from cases.selectors import case_for_user, hidden_track_ids
-
     evidence = Evidence.objects.select_related("report", "report__merged_into").filter(
         pk=pk if str(pk).isascii() and str(pk).isdigit() else None).first()
     if evidence is None:

@@ -13,14 +13,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.urls import resolve
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cases.middleware import database_unavailable_response
 from cases.workflow import ActionNotAllowed, InvalidTransition
 
 log = logging.getLogger(__name__)
@@ -122,8 +123,6 @@ def exception_handler(exc, context):
                                             code=_code(exc))
     response = drf_exception_handler(exc, context)
     if response is None and isinstance(exc, (OperationalError, InterfaceError)):
-        from cases.middleware import database_unavailable_response
-
         return database_unavailable_response(context["request"], exc)  # 503, nothing written
     if response is None:
         log.exception("unhandled API error", exc_info=exc)

@@ -2,6 +2,7 @@
 import datetime as dt
 import re
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -197,8 +198,6 @@ class RespondentView(APIView):
                                                 "Digit 13\u201314 NIP (bulan pengangkatan 13) harus 01\u201312 "
                                                 "(atau 21 untuk PPPK)."]}})])})
     def get(self, request, nip):
-        from django.core.exceptions import ValidationError
-
         if not re.fullmatch(r"[0-9 .\-]*", nip):  # ASCII digits only: parse_nip's isdigit() lets "¹" through
             raise Unprocessable({"nip": [_("NIP hanya boleh berisi angka.")]})
         try:

@@ -71,7 +71,7 @@ def _checked_pdf(letter) -> bytes:
 
 def batch_build(letter_ids, fmt="pdf", *, progress=None, cancelled=None) -> BatchResult:
     """Merge (pdf) or pack (zip) the letters; `progress(done, total)` after each, `cancelled()` polled."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader, PdfWriter  # heavy: loaded only when a batch is merged, not by every worker
 
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")

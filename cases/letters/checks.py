@@ -1,4 +1,5 @@
 """Start-up check: without libharfbuzz-subset WeasyPrint subsets fonts in Python and letters take twice as long."""
+from django.conf import settings
 from django.core.checks import Warning, register
 
 from cases.letters.render import harfbuzz_subset_available
@@ -15,8 +16,6 @@ def harfbuzz_subset_check(app_configs=None, **kwargs):
 @register(deploy=True)
 def letter_signing_check(app_configs=None, **kwargs):
     """A production letter must carry a certificate from the agency's certification authority, never the test CA."""
-    from django.conf import settings
-
     if settings.LETTER_SIGNING_TEST_CA:
         return [Warning("Surat ditandatangani dengan otoritas sertifikat UJI (LETTER_SIGNING_TEST_CA aktif).",
                         hint="Set LETTER_SIGNING_TEST_CA=false and put each agency's PKCS#12 from its CA (BSrE) in "

@@ -90,6 +90,12 @@ import urllib.request
 from functools import cache, lru_cache
 from pathlib import Path
 
+import django
+from django.apps import apps
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
 from .dates import angka_terbilang, format_tanggal, format_waktu
 
 logger = logging.getLogger(__name__)
@@ -175,7 +181,7 @@ def safe_url_fetcher(url, timeout=10, ssl_context=None):
 
     Returns a ``weasyprint.urls.URLFetcherResponse``.
     """
-    from weasyprint.urls import URLFetcherResponse
+    from weasyprint.urls import URLFetcherResponse  # WeasyPrint loads lazily (see _Resources)
 
     url = str(url)
     _log_url(REQUESTED_URLS, url)
@@ -212,7 +218,7 @@ def safe_url_fetcher(url, timeout=10, ssl_context=None):
 
 @cache
 def _fetcher_class():
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # WeasyPrint loads lazily (see _Resources)
 
     class SafeURLFetcher(URLFetcher):
         """WeasyPrint 70 wants a ``URLFetcher`` instance; delegate to
@@ -246,7 +252,7 @@ def harfbuzz_subset_available() -> bool:
 @lru_cache(maxsize=256)
 def qr_svg_data_uri(url: str) -> str:
     """QR code (segno, error level M, no quiet zone) as an SVG data URI."""
-    import segno
+    import segno  # ~75 ms of CPU to import: loaded at the first QR code, not by every process
 
     qr = segno.make(url, error="m", micro=False)
     return qr.svg_data_uri(scale=4, border=0, dark="#000", xmldecl=False, svgns=True)
@@ -258,7 +264,7 @@ def qr_png_data_uri(url: str) -> str:
     (drawn with ``image-rendering: pixelated``, so it stays crisp): WeasyPrint
     re-parses and re-draws an SVG path of ~600 segments on every page, which
     costs ~10 ms per letter, whereas the PNG is embedded once."""
-    import segno
+    import segno  # loaded at the first QR code (see qr_svg_data_uri)
 
     return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=0)
 
@@ -268,8 +274,6 @@ def qr_png_data_uri(url: str) -> str:
 # --------------------------------------------------------------------------
 def _ensure_django() -> None:
     """Configure a minimal Django for standalone use; no-op inside the project."""
-    from django.conf import settings
-
     if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
         settings.configure(
             DEBUG=False,
@@ -283,11 +287,7 @@ def _ensure_django() -> None:
                 "OPTIONS": {},
             }],
         )
-    from django.apps import apps
-
     if not apps.ready:
-        import django
-
         django.setup()
 
 
@@ -399,9 +399,6 @@ def build_template_context(kind: str, context: dict) -> dict:
 
 def _render_html(kind: str, context: dict, *, inline_css: bool) -> str:
     _ensure_django()
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
     with translation.override("id"):  # an official letter is Indonesian, whatever language its issuer reads
         ctx = build_template_context(kind, context)
         ctx["inline_css"] = inline_css
@@ -428,8 +425,7 @@ class _Resources:
 
     def __init__(self):
         _ensure_django()
-        from django.template.loader import render_to_string
-        from weasyprint import CSS
+        from weasyprint import CSS  # heavy (seconds, ~100 MB): loaded at the first letter, not with every process
         from weasyprint.text.fonts import FontConfiguration
 
         self.font_config = FontConfiguration()
@@ -486,7 +482,7 @@ def _render_document(kind: str, context: dict, base_url=None):
     """Lay out one letter.  The layout always includes "Halaman X dari Y"; on a
     single-page letter that margin box is dropped again (cheaper than a second
     layout pass)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # loaded lazily (see _Resources)
 
     res = _resources()
     html = _render_html(kind, context, inline_css=False)

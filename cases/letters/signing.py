@@ -22,6 +22,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 warnings.filterwarnings("ignore", message="DSA is deprecated", category=CryptographyDeprecationWarning)
 
 from asn1crypto import crl as asn1_crl  # noqa: E402
+from asn1crypto import pem  # noqa: E402
 from asn1crypto import x509 as asn1_x509  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
@@ -139,7 +140,6 @@ def _trust() -> tuple[list, list]:
 
 def _der(body: bytes) -> bytes:
     if body.lstrip().startswith(b"-----BEGIN"):
-        from asn1crypto import pem
         return pem.unarmor(body)[2]
     return body
 

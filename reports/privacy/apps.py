@@ -1,5 +1,6 @@
 """App config for personal-data protection."""
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
@@ -10,8 +11,6 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from reports.privacy import home  # noqa: F401  (open requests on the responsible officer's home)
-        from django.utils.translation import gettext_lazy as _
-
         from cases.models import Role
         from cases.templatetags.main_nav import register_link
 

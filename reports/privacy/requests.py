@@ -6,12 +6,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import deadlines
-from cases.models import DayUnit, DeadlineRule, Outbox, Respondent, Role
+from cases.models import DayUnit, DeadlineRule, Outbox, Respondent, Role, User
 from cases.nip import parse_nip
 from cases.services import notify, users_with_role
 from reports import services as report_services
@@ -173,8 +174,6 @@ def _mark_overdue(pk: int, now: dt.datetime) -> int:
 
 def _responsible_for(request: PrivacyRequest):
     """Who answers a request (the officers whose home lists it: reports.privacy.selectors.requests_for)."""
-    from cases.models import User
-
     if request.report_id:
         return _responsible_for_report(request.report)
     recorders = [u for u in User.objects.filter(is_active=True, agency_id=request.agency_id)
@@ -184,8 +183,6 @@ def _responsible_for(request: PrivacyRequest):
 
 def _responsible_for_report(report: Report):
     """The Bawaslu officers of the report's region and above (their intake scope), and administrators."""
-    from django.db.models import Q
-
     code = report.region_code
     prefixes = {code[:i] for i in range(2, len(code) + 1) if i == len(code) or code[i] == "."}
     regions = Q(region__code__in=prefixes) | Q(region__code="00")

@@ -5,10 +5,11 @@ import datetime as dt
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
-from cases.models import AccessKind, AccessRecord, Respondent, Role
+from cases.models import AccessKind, AccessRecord, Respondent, Role, CaseRespondent, Letter
 from cases.selectors import cases_visible_to
 from reports.models import Anonymity, Evidence, Report, Reporter
 from reports.privacy.models import PrivacyRequest, RequestKind, RequestStatus
+from reports.selectors import reports_visible_to
 
 ACCESS_COLUMNS = ["at", "user", "agency", "kind", "object_id", "label", "case", "via"]
 
@@ -66,8 +67,6 @@ def requests_of_report(report: Report):
 def requests_for(user):
     """Requests this officer answers for: reporters' requests of reports in their intake scope, respondents'
     requests recorded by their agency; administrators all."""
-    from reports.selectors import reports_visible_to
-
     qs = PrivacyRequest.objects.select_related("report", "respondent", "rule", "handled_by")
     if not user.is_authenticated:
         return qs.none()
@@ -90,8 +89,6 @@ def persons_seen(records) -> list[dict]:
     """The persons whose data the given access records opened, one row per object (for a breach notice): the
     reporter behind a reporter identity or an evidence original (name and contact as stored now, or what
     retention left of them), the respondent of a respondent record, the respondents of a confidential letter."""
-    from cases.models import CaseRespondent, Letter
-
     wanted = {}
     for r in records:
         wanted.setdefault((r.kind, r.object_id), []).append(r)

@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import io
 
+from openpyxl import Workbook
+
 from cases.letters.dates import BULAN
 
 NAMES = ("Agus Santoso", "Sri Wahyuni", "Bambang Prasetyo", "Dewi Lestari", "Joko Susilo", "Rina Marlina",
@@ -74,8 +76,6 @@ def to_csv(headers, rows, delimiter=",") -> bytes:
 
 
 def to_xlsx(headers, rows) -> bytes:
-    from openpyxl import Workbook
-
     wb = Workbook()
     ws = wb.active
     ws.append(list(headers))

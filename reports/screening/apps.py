@@ -1,5 +1,6 @@
 """App config for content screening."""
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScreeningConfig(AppConfig):
@@ -10,8 +11,6 @@ class ScreeningConfig(AppConfig):
 
     def ready(self):
         from reports.screening import home  # noqa: F401  (the reviewer's card on the home page)
-        from django.utils.translation import gettext_lazy as _
-
         from cases.templatetags.main_nav import register_link
 
         register_link(100, "screening:queue", _("Penapisan"), perm="screening.review")

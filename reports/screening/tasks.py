@@ -15,6 +15,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 
+from cases.models import User
 from reports.screening.services.images import READ_IMAGE_TASK, post_image_read
 from reports.screening.services.runs import SCORE_CHUNK_TASK, scoring_resume
 from reports.screening.services.scoring import chunk_process
@@ -46,8 +47,6 @@ def import_upload_task(upload_id: int) -> None:
 @shared_task(name=TRAIN_TASK, ignore_result=True)
 def train_model_task(actor_id: int | None = None) -> str:
     """Retrain (shipped data + verdicts, with leave-one-election-out figures) and register the version inactive."""
-    from cases.models import User
-
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     return model_train(actor=actor).version
 

@@ -27,6 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 from .lexicon import load_seed
+from .near_dup import group_near_duplicates
 from .normalise import normalise, split_hashtag
 
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -151,8 +152,6 @@ def _has_target(text: str, lex, election: str = "pemilu-2024") -> bool:
 def _nusax_near_dups(data_dir: Path, smsa_texts: list[str]) -> set[int]:
     """SmSA row indices that are near-duplicates of any NusaX row (NusaX is
     built from SmSA-style text and is held out)."""
-    from .near_dup import group_near_duplicates
-
     path = data_dir / "nusax_senti_id.csv"
     if not path.exists():
         return set()

@@ -19,6 +19,7 @@ import time
 import numpy as np
 from sklearn.metrics import average_precision_score, f1_score
 
+from .model import MODEL_DIR, LEXICON_PATH, Scorer
 from .sources import FILE_ELECTION, default_data_dir, read_labelled
 
 __all__ = ["evaluate", "metrics_at", "choose_threshold", "load_eval_rows"]
@@ -104,8 +105,6 @@ def evaluate(csv_path, scorer, election_slug=None, threshold=None, data_dir=None
 
 
 def main(argv=None) -> int:
-    from .model import MODEL_DIR, LEXICON_PATH, Scorer
-
     ap = argparse.ArgumentParser(description="Evaluate the screening model on a labelled CSV")
     ap.add_argument("csv")
     ap.add_argument("--election", default=None)

@@ -34,7 +34,9 @@ from sklearn.metrics import average_precision_score
 from .evaluate import metrics_at
 from .features import Featuriser, no_gc
 from .lexicon import load_seed
+from .recipes import RECIPES
 from .sources import default_data_dir, read_texts
+from .threshold import election_threshold
 
 __all__ = ["FOLDS", "Row", "dataset", "run", "fold_metrics", "format_table"]
 
@@ -133,8 +135,6 @@ def run(recipe, data_dir=None, rows=None, train_rows=None, folds=None, save_dir=
     test posts (their hand labels); ``train_rows`` (default ``rows``) what is learnt from, e.g. an older
     labels file to measure the model trained on it.  ``extra`` = (rows, texts) learnt in every fold
     (reviewers' verdicts).  ``collect`` (a list) receives each fold's (P(partisan), labels)."""
-    from .threshold import election_threshold
-
     data_dir = Path(data_dir or default_data_dir())
     rows = rows if rows is not None else dataset()
     train_rows = train_rows if train_rows is not None else rows
@@ -177,8 +177,6 @@ def run(recipe, data_dir=None, rows=None, train_rows=None, folds=None, save_dir=
 def from_saved(save_dir, recipe_name: str, fixed_threshold: float = 0.3533) -> dict:
     """The LOEO figures again from a run's saved probabilities (``--save-scores``), with today's threshold
     rule: the probabilities do not depend on it, so a rule can be changed without refitting."""
-    from .threshold import election_threshold
-
     out = {}
     for name in FOLDS:
         path = Path(save_dir) / f"{recipe_name}-{name}.npz"
@@ -219,8 +217,6 @@ def format_table(results: dict) -> str:
 
 
 def main(argv=None) -> int:
-    from .recipes import RECIPES
-
     ap = argparse.ArgumentParser(description="Leave-one-election-out evaluation")
     ap.add_argument("--data", default=None)
     ap.add_argument("--recipe", action="append", default=None, help=f"one of {', '.join(RECIPES)}")

@@ -13,6 +13,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 
+from . import threshold
 from .features import FeatureConfig, Featuriser, no_gc
 from .lexicon import Lexicon, Match, load_seed
 
@@ -110,9 +111,7 @@ class Scorer:
 
     def election_threshold(self, proba3) -> float:
         """Review threshold for an election from its posts' probabilities (no labels; ``threshold``)."""
-        from .threshold import election_threshold
-
-        return election_threshold(proba3, default=self.review_threshold)
+        return threshold.election_threshold(proba3, default=self.review_threshold)
 
     def scores(self, texts, election_slug: str | None = None) -> np.ndarray:
         """P(partisan) only (fast path for evaluation)."""

@@ -1,4 +1,5 @@
 """Training a new model version on the shipped data plus the reviewers' verdicts; an administrator activates it."""
+from celery import current_app
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -46,8 +47,6 @@ def model_train(*, actor=None, data_dir=None, out_dir=None, activate: bool = Fal
 
 def model_train_enqueue(*, actor) -> None:
     """Queue a training run for the worker (an administrator's button); the new version is registered inactive."""
-    from celery import current_app
-
     if not actor.has_role(Role.ADMIN):
         raise PermissionDenied(_("Hanya administrator yang dapat melatih model baru."))
     transaction.on_commit(lambda: current_app.send_task(TRAIN_TASK, kwargs={"actor_id": actor.pk}))

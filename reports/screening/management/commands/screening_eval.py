@@ -4,9 +4,11 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from reports.screening.engine.evaluate import evaluate, load_eval_rows
+from reports.screening.engine.model import Scorer
+from reports.screening.engine.threshold import MIN_POSTS
 from reports.screening.services.common import ScreeningError, election_by_slug
 from reports.screening.services.scorer import scorer_for
-from reports.screening.engine.threshold import MIN_POSTS
 from reports.screening.services.thresholds import election_thresholds
 from reports.screening.services.versions import model_version_active
 
@@ -23,8 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="cetak satu objek JSON di baris terakhir")
 
     def handle(self, *args, file, election=None, threshold=None, **options):
-        from reports.screening.engine.evaluate import evaluate, load_eval_rows
-
         if threshold is not None and not 0 <= threshold <= 1:
             raise CommandError("--threshold harus antara 0 dan 1.")
         try:
@@ -71,8 +71,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{k:18s} {v:.4f}" if isinstance(v, float) else f"{k:18s} {v}")
 
     def _file_scorer(self, election):
-        from reports.screening.engine.model import Scorer
-
         scorer = Scorer()
         if election and election not in scorer.lexicon.elections:
             known = ", ".join(e for e in scorer.lexicon.elections if e != "any")

@@ -1,6 +1,7 @@
 """Import the ASN account registry from a CSV (platform, handle, nip, name, agency_code)."""
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.models import User
 from reports.screening.services.accounts import accounts_import
 from reports.screening.services.common import ScreeningError
 from reports.screening.services.rows import open_text, read_rows
@@ -14,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--by", help="nama pengguna peninjau yang tercatat sebagai pemverifikasi")
 
     def handle(self, *args, file, by=None, **options):
-        from cases.models import User
-
         actor = User.objects.filter(username=by).first() if by else \
             User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if actor is None or not actor.has_perm("screening.review"):
