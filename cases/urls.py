@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/print/", views.case_print, name="print"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/notes/", views.note_create, name="note_create"),
+    path("<int:pk>/respondents/", views.respondent_add, name="respondent_add"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/bell/", views.notifications_bell, name="notifications_bell"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),

@@ -25,10 +25,11 @@ from cases.pagination import InvalidCursor, bounded_count
 from cases.services import request_origin, respondents_shown
 from cases.templatetags.queue_form import officer_label, stage_groups_html
 from cases.workflow import (
-    Action, ActionNotAllowed, InvalidTransition, StaleCase, allowed_actions, case_version, latest_action_event, perform,
+    Action, ActionNotAllowed, InvalidTransition, StaleCase, allowed_actions, case_add_respondent, case_version,
+    latest_action_event, may_add_respondent, perform,
 )
 from cases.workspace import case_act, note_add, notifications_mark_read, stale_message
-from cases.workspace_forms import CONSEQUENCES, DANGEROUS, NoteForm, form_for
+from cases.workspace_forms import CONSEQUENCES, DANGEROUS, NoteForm, RespondentAddForm, form_for
 
 PER_PAGE = 50
 NOTIFICATION_KINDS = {
@@ -149,7 +150,7 @@ def _assigned_choices(chosen, officers):
     return choices
 
 
-def _case_context(request, case, *, forms=None, note_form=None):
+def _case_context(request, case, *, forms=None, note_form=None, respondent_form=None):
     user = request.user
     actions = allowed_actions(user, case)
     forms = forms or {}
@@ -176,6 +177,8 @@ def _case_context(request, case, *, forms=None, note_form=None):
         "access_records": selectors.case_access_records(user, case),
         "notes": case.notes.select_related("author").prefetch_related("mentions") if sees_notes else None,
         "may_note": user.has_perm("cases.add_note"), "note_form": note_form or NoteForm(),
+        "respondent_form": (respondent_form or RespondentAddForm())
+        if not case.is_closed and may_add_respondent(user, case) else None,
     }
 
 
@@ -278,6 +281,38 @@ def note_create(request, pk):
         except ValidationError as exc:
             form.add_error("body", exc.message_dict.get("body"))
     return render(request, "cases/detail.html", _case_context(request, case, note_form=form), status=400)
+
+
+@login_required
+@require_POST
+def respondent_add(request, pk):
+    """Add a respondent from the case page. A NIP on record under another name is shown first (as on the intake
+    page): the case would take the recorded person, so it is added only once the officer confirms."""
+    case = selectors.case_for_user(request.user, pk)
+    form = RespondentAddForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        recorded = selectors.respondent_under_other_name(data["nip"], data["name"])
+        if recorded is not None and not data["confirm_other_name"]:
+            context = _case_context(request, case, respondent_form=form)
+            return render(request, "cases/detail.html", {**context, "nip_other_name": recorded})
+        try:
+            case_add_respondent(actor=request.user, case=case, nip=data["nip"] or None, name=data["name"],
+                                position=data["position"], agency=data["agency"])
+        except ActionNotAllowed as exc:
+            messages.error(request, exc.message)
+            status = 403
+        except InvalidTransition as exc:
+            messages.error(request, exc.message)
+            status = 409
+        except ValidationError as exc:
+            for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Terlapor ditambahkan."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#h-resp")
+    return render(request, "cases/detail.html", _case_context(request, case, respondent_form=form), status=status)
 
 
 def _ticked(request) -> tuple[list[int], str]:

@@ -262,11 +262,16 @@ def _actor_bawaslu_office(actor):
     return agency if agency is not None and agency.kind == AgencyKind.BAWASLU_OFFICE else None
 
 
+def may_add_respondent(actor, case) -> bool:
+    """Who may add a respondent to a case: its Bawaslu office, the supervisory body's analysts and approvers, admins."""
+    return may_act(actor, case, (B, AN, AP, Role.ADMIN))
+
+
 def case_add_respondent(*, actor, case, nip=None, name, position="", agency) -> CaseRespondent:
     """Add a respondent to an open case (an event `case.respondent.added`, no status change)."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        if not may_act(actor, case, (B, AN, AP, Role.ADMIN)):
+        if not may_add_respondent(actor, case):
             raise ActionNotAllowed(_("Anda tidak berwenang menambah terlapor pada perkara ini."), action="add_respondent")
         if case.is_closed:
             raise InvalidTransition(_("Perkara %(n)s sudah ditutup: terlapor tidak dapat ditambahkan.") % {"n": case.number},

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import DecisionReview, SanctionCategory, SanctionRecord, SanctionType, User, ViolationType
+from cases.models import Agency, AgencyKind, DecisionReview, SanctionCategory, SanctionRecord, SanctionType, User, ViolationType
 from cases.models.people import EmployeeType
 from cases.selectors import assignable_officers, case_tracks
 from cases.workflow import Action
@@ -290,6 +290,18 @@ def form_for(action, *, case, user, data=None, files=None, prefix=_ACTION_PREFIX
     cls = FORMS.get(action, NoFields)
     return cls(data=data, files=files, case=case, user=user, prefix=action if prefix is _ACTION_PREFIX else prefix)
 
+
+
+class RespondentAddForm(forms.Form):
+    """Another respondent for the case page (cases.workflow.case_add_respondent checks the NIP and who may add)."""
+
+    name = forms.CharField(label=_("Nama terlapor"), max_length=200)
+    nip = forms.CharField(label=_("NIP (bila diketahui)"), max_length=30, required=False)
+    position = forms.CharField(label=_("Jabatan"), max_length=200, required=False)
+    agency = forms.ModelChoiceField(label=_("Instansi"), queryset=Agency.objects.filter(
+        kind__in=[AgencyKind.CENTRAL, AgencyKind.REGIONAL]).order_by("name"), empty_label=_("— pilih instansi —"))
+    confirm_other_name = forms.BooleanField(
+        label=_("Tetap tambahkan: saya sudah memeriksa bahwa NIP ini milik terlapor yang tercatat"), required=False)
 
 
 class NoteForm(forms.Form):
