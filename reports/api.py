@@ -1,11 +1,8 @@
 """Intake over the API (/api/v1/reports/): submit a report, read one's own, add evidence. Validation is the
 intake form's (reports.forms), writes are reports.services; this module only translates HTTP."""
 import copy
-import functools
 import re
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
@@ -27,7 +24,7 @@ from cases.services import request_origin
 from reports import api_check, services
 from reports.api_answer import new_report_body
 from reports.evidence import EvidenceRejected, store_upload
-from reports.forms import OfficerReportForm
+from reports.fastpath import SharedFields, intake_form
 from reports.models import Anonymity, Channel, Evidence, Report, ReportKind, Standing
 from reports.privacy.services import identities_in_answer
 from reports.selectors import public_status, reporter_identity, reports_visible_to
@@ -42,40 +39,6 @@ def reports_for_client(user):
     visible = reports_visible_to(user)
     own = Q(recorded_by=user)
     return Report.objects.filter(own if visible.query.is_empty() else own | Q(pk__in=visible.values("pk")))
-
-
-class _ApiIntakeForm(OfficerReportForm):
-    def _clean_fields(self):
-        """Django's Form._clean_fields (BSD licence) without a BoundField made for each field just to read its
-        value: a field that is not disabled and cleans as forms.Field does reads the widget's value directly."""
-        for name, field in self.fields.items():
-            try:
-                if field.disabled or type(field)._clean_bound_field is not forms.Field._clean_bound_field:
-                    self.cleaned_data[name] = field._clean_bound_field(self[name])
-                else:
-                    self.cleaned_data[name] = field.clean(
-                        field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name)))
-                if hasattr(self, "clean_%s" % name):
-                    self.cleaned_data[name] = getattr(self, "clean_%s" % name)()
-            except ValidationError as e:
-                self.add_error(name, e)
-
-
-@functools.cache
-def _form_template() -> OfficerReportForm:
-    template = _ApiIntakeForm()
-    for name, to_field in CODE_FIELDS.items():
-        template.fields[name].to_field_name = to_field
-    return template
-
-
-def _intake_form(data: dict) -> OfficerReportForm:
-    """The officer intake form bound to `data`, its references chosen by the codes the API speaks. The fields are
-    prepared once per process and shared: cleaning only reads them (Django deep-copies a form's fields for every
-    instance, for views that change them; here that copy was a tenth of a submission's CPU)."""
-    form = copy.copy(_form_template())
-    form.is_bound, form.data, form._errors, form._bound_fields_cache = True, data, None, {}
-    return form
 
 
 # --- serializers ---------------------------------------------------------------------------------------------------
@@ -113,7 +76,7 @@ def _with_fast_surrogate_check(fields) -> None:
             _with_fast_surrogate_check(field.fields)
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(SharedFields, serializers.Serializer):  # given no context: its fields are shared
     """Types and lengths here; the intake rules (dates, NIP parts, reporter identity, agency) are the form's."""
 
     kind = serializers.ChoiceField(choices=[ReportKind.LAPORAN, ReportKind.TEMUAN], default=ReportKind.LAPORAN,
@@ -138,21 +101,12 @@ class ReportCreateSerializer(serializers.Serializer):
     description = serializers.CharField(min_length=20, max_length=20000)
     links = serializers.ListField(child=serializers.URLField(max_length=500), required=False, max_length=20)
 
-    @property
-    def fields(self):
-        # Built and bound once per process, then shared: validating reads the fields and keeps its state on the
-        # root instance (initial_data, _errors, _validated_data), and this serializer is given no context. Deep-
-        # copying 22 fields for every submission was a tenth of its CPU.
-        cls = type(self)
-        shared = cls.__dict__.get("_shared_fields")
-        if shared is None:
-            shared = serializers.Serializer.fields.func(cls())
-            _with_fast_surrogate_check(shared)
-            cls._shared_fields = shared
-        return shared
+    @classmethod
+    def prepare_fields(cls, fields) -> None:
+        _with_fast_surrogate_check(fields)
 
     def validate(self, data):
-        form = _intake_form(self._form_data(data))
+        form = intake_form(self._form_data(data), CODE_FIELDS)
         if not form.is_valid():
             raise serializers.ValidationError(
                 {("reporter." + k if k in REPORTER_FIELDS else k): [str(m) for m in v] for k, v in form.errors.items()})
