@@ -72,21 +72,27 @@ def _moved_message(moved: int) -> str:
     return _("Tersimpan. Tidak ada tenggat terbuka yang bergeser.")
 
 
+def _holiday_saved(request, form, holiday=None):
+    """Save the form's holiday (a new one, or `holiday` edited): the redirect to its year, or None with the service's
+    errors put on the form."""
+    try:
+        saved = deadlines.holiday_save(actor=request.user, holiday=holiday, source="officer", **form.cleaned_data)
+    except ValidationError as err:
+        for field, errors in err.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+    messages.success(request, _moved_message(saved.moved_clocks))
+    return redirect(f"{reverse('cases:calendar')}?year={saved.date.year}")
+
+
 @login_required
 def calendar_year(request):
     _require_admin(request.user)
     year = _year(request)
     rows = list(Holiday.objects.filter(date__year=year).select_related("region").order_by("date", "region__code"))
     form = HolidayForm(request.POST or None, initial={"date": dt.date(year, 1, 1)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = deadlines.holiday_save(actor=request.user, source="officer", **form.cleaned_data)
-        except ValidationError as err:
-            for field, errors in err.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _moved_message(saved.moved_clocks))
-            return redirect(f"{reverse('cases:calendar')}?year={form.cleaned_data['date'].year}")
+    if request.method == "POST" and form.is_valid() and (done := _holiday_saved(request, form)):
+        return done
     context = {
         "year": year, "rows": rows, "months": _months(year, rows), "form": form, "weekdays": WEEKDAYS,
         "counts": {"national": sum(1 for r in rows if not r.region_id and not r.cuti_bersama),
@@ -105,15 +111,8 @@ def calendar_edit(request, pk):
     initial = {"date": holiday.date, "name": holiday.name, "cuti_bersama": holiday.cuti_bersama,
                "region": holiday.region}
     form = HolidayForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = deadlines.holiday_save(actor=request.user, holiday=holiday, source="officer", **form.cleaned_data)
-        except ValidationError as err:
-            for field, errors in err.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _moved_message(saved.moved_clocks))
-            return redirect(f"{reverse('cases:calendar')}?year={holiday.date.year}")
+    if request.method == "POST" and form.is_valid() and (done := _holiday_saved(request, form, holiday)):
+        return done
     return render(request, "cases/calendar_edit.html", {"holiday": holiday, "form": form},
                   status=400 if form.errors else 200)
 
