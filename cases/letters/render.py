@@ -249,13 +249,22 @@ def harfbuzz_subset_available() -> bool:
 # --------------------------------------------------------------------------
 # QR
 # --------------------------------------------------------------------------
+#: Every letter's QR uses this data mask. Any of the eight masks gives a valid code (a reader takes the mask
+#: from the code's format information); segno's default scores all eight in Python to pick one, which was
+#: ~4 of the ~6 ms a letter's QR cost, and every letter has its own URL, so nothing could be cached.
+QR_MASK = 0
+
+
+def _qr(url: str):
+    import segno  # ~75 ms of CPU to import: loaded at the first QR code, not by every process
+
+    return segno.make(url, error="m", micro=False, mask=QR_MASK)
+
+
 @lru_cache(maxsize=256)
 def qr_svg_data_uri(url: str) -> str:
     """QR code (segno, error level M, no quiet zone) as an SVG data URI."""
-    import segno  # ~75 ms of CPU to import: loaded at the first QR code, not by every process
-
-    qr = segno.make(url, error="m", micro=False)
-    return qr.svg_data_uri(scale=4, border=0, dark="#000", xmldecl=False, svgns=True)
+    return _qr(url).svg_data_uri(scale=4, border=0, dark="#000", xmldecl=False, svgns=True)
 
 
 @lru_cache(maxsize=256)
@@ -264,9 +273,7 @@ def qr_png_data_uri(url: str) -> str:
     (drawn with ``image-rendering: pixelated``, so it stays crisp): WeasyPrint
     re-parses and re-draws an SVG path of ~600 segments on every page, which
     costs ~10 ms per letter, whereas the PNG is embedded once."""
-    import segno  # loaded at the first QR code (see qr_svg_data_uri)
-
-    return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=0)
+    return _qr(url).png_data_uri(scale=1, border=0)
 
 
 # --------------------------------------------------------------------------
