@@ -132,7 +132,7 @@ def _kombu_url(url: str) -> str:
 
 CACHES = {
     "default": {
-        "BACKEND": "kasn_cases.cache.RedisCache",  # shares client objects (kasn_cases/cache.py)
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_PREFIX", default="kasn"),
     }
