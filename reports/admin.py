@@ -5,6 +5,8 @@ from reports.models import Evidence, InfoRequest, Report, ReportEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services (and their audit): shown here, never added, changed or deleted."""
+
     def has_add_permission(self, request):
         return False
 

@@ -2,6 +2,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from reports.admin import ReadOnlyAdmin
 from reports.screening.services.versions import model_version_activate
 from reports.screening.models import Account, LexiconTerm, ModelVersion, ModelVersionEvent, Post, Score, Verdict
 
@@ -39,20 +40,11 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModelVersionEvent)
-class ModelVersionEventAdmin(admin.ModelAdmin):
+class ModelVersionEventAdmin(ReadOnlyAdmin):
     """Every training run, activation and rollback of the screening model, newest first; nothing is editable."""
     list_display = ("at", "code", "model_version", "from_version", "actor")
     list_filter = ("code",)
     readonly_fields = ("at", "code", "model_version", "from_version", "actor", "actor_agency", "payload")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Account)
