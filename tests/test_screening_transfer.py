@@ -140,6 +140,20 @@ def test_loeo_folds_cover_the_elections_and_keep_everyday_posts_apart():
     assert len({r.fold for r in everyday}) == 3
 
 
+def test_a_recipe_weighs_rule_labels_by_the_rule_that_derived_them():
+    """`rule_weight` lowers the rows a named rule labelled (a hashtag alone); hand-read rows keep the hand weight."""
+    from reports.screening.engine.loeo import dataset
+    from reports.screening.engine.recipes import RECIPES
+
+    rows = dataset()
+    w = RECIPES["stance_tagrule03"].rows_weights(rows)
+    by_how = {}
+    for r, wk in zip(rows, w):
+        by_how.setdefault(r.how.split(":")[-1], set()).add(float(wk))
+    assert by_how["campaign_hashtag"] == {0.3} and by_how["lexicon_slogan"] == {0.3}
+    assert by_how["hand"] == {3.0} and by_how["political_topic"] == {1.0}
+
+
 def test_hand_labels_guide_and_counts():
     rows = list(csv.DictReader(open(DATA / "hand_labels.csv", encoding="utf-8")))
     assert set(rows[0]) == {"file", "row_id", "label", "pool"}

@@ -64,6 +64,7 @@ class Row:
     label: str
     hand: bool
     fold: str  # the election fold; an everyday post's fold is where it is tested
+    how: str = ""  # the rule that derived a rule label (train_labels.csv "how"); "hand" for hand-read rows
 
     @property
     def everyday(self) -> bool:
@@ -80,9 +81,9 @@ def _everyday_fold(file: str, row_id: int) -> str:
     return names[zlib.crc32(f"{file}:{row_id}".encode()) % len(names)]
 
 
-def _row(file, row_id, label, hand) -> Row:
+def _row(file, row_id, label, hand, how="") -> Row:
     fold = _everyday_fold(file, row_id) if file in EVERYDAY_FILES else FILE_FOLD[file]
-    return Row(file, int(row_id), label, hand, fold)
+    return Row(file, int(row_id), label, hand, fold, "hand" if hand else how)
 
 
 def dataset(labels_path=LABELS_PATH, hand_path=HAND_PATH) -> list[Row]:
@@ -91,7 +92,7 @@ def dataset(labels_path=LABELS_PATH, hand_path=HAND_PATH) -> list[Row]:
     rows, seen = [], set()
     with open(labels_path, encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
-            rows.append(_row(r["file"], r["row_id"], r["label"], r.get("how") == "hand"))
+            rows.append(_row(r["file"], r["row_id"], r["label"], r.get("how") == "hand", r.get("how") or ""))
             seen.add((r["file"], int(r["row_id"])))
     with open(hand_path, encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):

@@ -46,6 +46,7 @@ class Recipe:
     use_former_holdout: bool = True  # train on the stance excerpts and NusaX (hand labels) too
     only_hand_of: tuple = ()  # files whose rule labels are ignored (hand labels only)
     seed: int = 13
+    rule_weight: tuple = ()  # (rule name suffix, weight) pairs: rule-labelled rows whose `how` ends so weigh this
     note: str = ""
 
     def rows_weights(self, rows) -> np.ndarray:
@@ -55,6 +56,12 @@ class Recipe:
                 w[k] = 0.0
             elif r.hand:
                 w[k] = self.hand_weight
+            else:
+                how = getattr(r, "how", "")
+                for suffix, weight in self.rule_weight:
+                    if how.endswith(suffix):
+                        w[k] = weight
+                        break
         return w
 
     def make_clf(self):
@@ -97,5 +104,18 @@ RECIPES = {
     "stance_h6": replace(_ACTIVE, name="stance_h6", use_former_holdout=True, hand_weight=6.0,
                          config=FeatureConfig(stance=True, version=3),
                          note="as stance, hand-read rows weigh 6 instead of 3"),
+    "stance_h10": replace(_ACTIVE, name="stance_h10", use_former_holdout=True, hand_weight=10.0,
+                          config=FeatureConfig(stance=True, version=3),
+                          note="as stance, hand-read rows weigh 10 instead of 3 (is stance_h6's rise a trend?)"),
+    "stance_tagrule03": replace(_ACTIVE, name="stance_tagrule03", use_former_holdout=True, hand_weight=3.0,
+                                config=FeatureConfig(stance=True, version=3),
+                                rule_weight=(("campaign_hashtag", 0.3), ("lexicon_slogan", 0.3)),
+                                note="as stance, partisan rule labels that rest on a hashtag or slogan alone weigh 0.3"),
+    "stance_partrule03": replace(_ACTIVE, name="stance_partrule03", use_former_holdout=True, hand_weight=3.0,
+                                 config=FeatureConfig(stance=True, version=3),
+                                 rule_weight=(("campaign_hashtag", 0.3), ("lexicon_slogan", 0.3),
+                                              ("support_phrase", 0.3), ("evaluation", 0.3),
+                                              ("polar_sentiment", 0.3), ("vote_instruction", 0.3)),
+                                 note="as stance, every partisan rule label weighs 0.3 (hand-read partisan rows 3)"),
 }
 CANDIDATE = "stance"

@@ -96,6 +96,8 @@ def train(data_dir=None, out_dir=MODEL_DIR, extra_labelled=(), labels_path=LABEL
         h.update(Path(p).read_bytes())
     h.update(json.dumps(recipe.config.to_dict(), sort_keys=True).encode())
     h.update(repr((recipe.name, recipe.C, recipe.hand_weight, recipe.seed, sorted(xtexts), loeo)).encode())
+    if recipe.rule_weight:
+        h.update(repr(recipe.rule_weight).encode())
     version = f"v{_dt.date.today():%Y%m%d}-{h.hexdigest()[:8]}"
     y = np.array([r.label for r in all_rows])
     w = recipe.rows_weights(all_rows)
@@ -115,7 +117,8 @@ def train(data_dir=None, out_dir=MODEL_DIR, extra_labelled=(), labels_path=LABEL
                            if pooled else "no LOEO run: fixed 0.5 / 0.9"),
         "model": {"type": "LogisticRegression(multinomial, class_weight=balanced) + "
                           "CalibratedClassifierCV(sigmoid, cv=3, ensemble=False)",
-                  "C": recipe.C, "hand_weight": recipe.hand_weight, "features": recipe.config.to_dict(),
+                  "C": recipe.C, "hand_weight": recipe.hand_weight, "rule_weight": dict(recipe.rule_weight),
+                  "features": recipe.config.to_dict(),
                   "sklearn": sklearn_version},
     })
     if pooled:
