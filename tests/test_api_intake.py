@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from cases.models import Letter, LetterKind
-from reports import letters, services
+from reports import fastpath, letters, services
 from reports.letters import receipts_issue_due
 from reports.models import Report, ReportEvent, Reporter
 from reports.selectors import standing_label
@@ -150,7 +150,7 @@ def test_broker_down_the_receipt_is_issued_in_the_request(monkeypatch):
 
 @pytest.mark.django_db
 def test_insert_parameters_are_what_django_would_save_for_every_field():
-    """reports.services._db_values keeps str/bool/int attributes as they are and sends everything else through
+    """reports.fastpath._db_values keeps str/bool/int attributes as they are and sends everything else through
     Field.get_db_prep_save(Field.pre_save()): the parameters must equal Django's for every field and value kind."""
     import datetime as dt
 
@@ -160,7 +160,7 @@ def test_insert_parameters_are_what_django_would_save_for_every_field():
     from cases.models import ElectionPeriod, Region
 
     def django_values(obj, skip=()):
-        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in services._insert_fields(type(obj))
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fastpath._insert_fields(type(obj))
                 if f.name not in skip]
 
     ensure_reference_data()
@@ -173,7 +173,7 @@ def test_insert_parameters_are_what_django_would_save_for_every_field():
     event = ReportEvent(report=report, code="report.submitted", to_status="submitted", payload={"kind": "laporan", "n": 1})
     with time_machine.travel(dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone.utc), tick=False):
         for obj, skip in ((report, ()), (reporter, {"report"}), (event, {"report"})):
-            fast, full = services._db_values(obj, skip=skip), django_values(obj, skip=skip)
+            fast, full = fastpath._db_values(obj, skip=skip), django_values(obj, skip=skip)
             assert [repr(v) for v in fast] == [repr(v) for v in full], type(obj).__name__
 
 
