@@ -15,8 +15,8 @@ from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
+from cases.api.fastpath import read_with_requests
 from cases.models import Agency, ElectionPeriod, ElectionStage, Region
-from kasn_cases.cache import read_with_requests
 
 VERSION_KEY = "refcache:version"
 MODELS = (Agency, ElectionPeriod, ElectionStage, Region)
@@ -42,7 +42,7 @@ def _version_key() -> str:
 
 
 def _request_keys():
-    """The version key, for kasn_cases.cache.with_request_keys, while a web request has not read it yet."""
+    """The version key, for cases.api.fastpath.with_request_keys, while a web request has not read it yet."""
     return [_version_key()] if getattr(_request, "active", False) and _request.version is None else []
 
 

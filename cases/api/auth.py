@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from kasn_cases.cache import with_request_keys
-
 from cases.api import throttling
+from cases.api.fastpath import with_request_keys
 from cases.models import Agency, ApiToken, Region, Role, User
 from cases.models.api import hash_key
 
@@ -103,7 +102,7 @@ def _cache_set(token: ApiToken) -> None:
 
 def _token_for(prefix: str, count=None) -> ApiToken | None:
     """The token of `prefix` from the shared cache, else the database. The same round trip to the cache also
-    brings what kasn_cases.cache.with_request_keys adds for this request (the reference-data version), and counts
+    brings what cases.api.fastpath.with_request_keys adds for this request (the reference-data version), and counts
     the request for the throttle (`count`, a cases.api.throttling.WindowCount)."""
     try:
         packed = with_request_keys([_cache_key(prefix)], also=count).get(_cache_key(prefix))

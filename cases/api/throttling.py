@@ -10,22 +10,15 @@ the window length this process last saw for the token (the default rate's on fir
 compares. When the token's rate turns out to have another window length, or the count did not run, the throttle
 counts itself as before; when the token is refused, its count is taken back.
 """
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
+from cases.api.fastpath import WindowCount, redis_client
 from cases.models import ApiToken
 
 SCOPE = "api_client"
 _token_durations: dict[str, int] = {}  # token prefix -> the window length of its rate, as last seen in this process
-
-
-def _redis_client(key: str):
-    """The raw client behind Django's RedisCache, or None for another cache backend."""
-    backend = getattr(cache, "_cache", None)
-    return backend.get_client(key, write=True) if hasattr(backend, "get_client") else None
 
 
 def _cache_key(ident: str) -> str:
@@ -36,46 +29,10 @@ def _token_ident(prefix: str) -> str:
     return f"token:{prefix}"  # the random prefix: unique across databases sharing one cache
 
 
-class WindowCount:
-    """One request counted in the window of `duration` seconds of `key`: the commands for a Redis pipeline, and the
-    estimate of requests already counted in the last `duration` seconds once the results are in."""
-
-    def __init__(self, key: str, duration: int, now: float | None = None):
-        self.key, self.duration = key, duration
-        window, self.into = divmod(time.time() if now is None else now, duration)
-        self.current, self.previous = (cache.make_and_validate_key(f"{key}:{duration}:{int(window) - n}")
-                                       for n in (0, 1))
-        self.estimate = None  # set by accept()
-
-    def queue(self, pipe) -> None:
-        pipe.incr(self.current)
-        pipe.expire(self.current, self.duration * 2)
-        pipe.get(self.previous)
-
-    def accept(self, results) -> None:
-        count, _ttl, before = results
-        self.estimate = count - 1 + int(before or 0) * (1 - self.into / self.duration)
-
-    def run(self, client) -> None:
-        with client.pipeline(transaction=False) as pipe:
-            self.queue(pipe)
-            self.accept(pipe.execute())
-
-    def take_back(self) -> None:
-        """Uncount the request (a refused token: it must not use up the client's rate)."""
-        if self.estimate is not None:
-            client = _redis_client(self.current)
-            if client is not None:
-                with client.pipeline(transaction=False) as pipe:
-                    pipe.decr(self.current)
-                    pipe.expire(self.current, self.duration * 2)  # never a key without expiry, even one recreated
-                    pipe.execute()
-
-
 def token_count(prefix: str) -> WindowCount | None:
     """The count of a request with the token of `prefix`, to run in the round trip that reads the token; None
     without Redis as the cache."""
-    if _redis_client(prefix) is None:
+    if redis_client(prefix) is None:
         return None
     duration = _token_durations.get(prefix) or ClientRateThrottle().parse_rate(default_rate())[1]
     return WindowCount(_cache_key(_token_ident(prefix)), duration)
@@ -97,7 +54,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         self.rate = token.throttle_rate if token and token.throttle_rate else default_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         key = self.get_cache_key(request, view)
-        client = _redis_client(key)
+        client = redis_client(key)
         if client is None:
             return super().allow_request(request, view)
         counted = getattr(request, "window_count", None) if token else None
