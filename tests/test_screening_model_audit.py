@@ -50,6 +50,8 @@ def test_rollback_and_activation_are_recorded_with_who_and_the_figures(client, a
 
     page = client.get(reverse("screening:models")).content.decode()
     assert "Riwayat model" in page and "Model dikembalikan ke versi sebelumnya" in page
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Riwayat" not in title  # the history table is in the page, not in its <title>
     assert administrator.username in page or str(administrator) in page
     client.cookies["django_language"] = "en"
     page = client.get(reverse("screening:models"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
