@@ -1,15 +1,15 @@
 """The API intake's three departures from how Django and REST framework run a form, a serializer and a model's
-save (issue #29.6: a replacement of framework
-behaviour stays only where it gains at least 20 % on its own figure; nothing else in the code base touches these
-private attributes).
+save, kept because each gains more than the 20 % the issue asks (#29.6) on the intake figure; nothing else in the
+code base touches these private attributes.
 
-Measured 2026-12-06 against main (3563248), one piece at a time (git cherry-pick of 65ae314 onto main, the 201
-answer left to reports.api_answer): bench/bench_instructions.py's intake scenario (cachegrind, 40 POSTs through
-Django's test client after warm-up; stable to ~1 % under load) 7.26 M instructions per POST with these two,
-16.94 M with the form as Django runs it and DRF's per-request serializer fields (+133 %). Under cProfile's CPU clock
-(var: 100 POSTs) the stock path spent per POST 6.0 ms building the form (Form.__init__ deep-copies 22 fields, the
-three ModelChoiceFields with their querysets), 4.2 ms deep-copying the serializer's declared fields and 2.5 ms
-cleaning (a BoundField per field) against 1.4 ms here.
+The form and serializer pair, measured alone against main 3563248 (65ae314 cherry-picked, the 201 answer left to
+reports.api_answer): bench/bench_instructions.py's intake scenario (cachegrind, 40 POSTs through Django's test
+client after warm-up; stable to ~1 % under load) 7.26 M instructions per POST with the two below, 16.94 M with the
+form as Django runs it and DRF's per-request serializer fields (+133 %); bench_intake in alternating single 10 s
+rounds on the loaded machine, main / stock: 61.3 / 45.9 and 70.3 / 33.3 req/s, 4.46 / 6.78 and 4.61 / 8.23 ms app
+CPU per POST. Under cProfile's CPU clock (100 POSTs through the test client) the stock path spent per POST 6.0 ms
+building the form (Form.__init__ deep-copies 22 fields, the three ModelChoiceFields with their querysets), 4.2 ms
+deep-copying the serializer's declared fields and 2.5 ms cleaning (a BoundField per field) against 1.4 ms here.
 
 - ``intake_form``: the officer intake form's fields prepared once per process and shared by copy.copy'd forms;
   cleaning only reads them. Its ``_clean_fields`` is Django's (BSD licence) without a BoundField made for each
