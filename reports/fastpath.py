@@ -21,9 +21,10 @@ deep-copying the serializer's declared fields and 2.5 ms cleaning (a BoundField 
   rows saved through the ORM in one transaction.atomic(), the event by event_record, no savepoint: branch
   h/intake-orm): 7.26 -> 8.35 M instructions per POST (+15 %; with a savepoint around the report's INSERT, as
   02e63ef did, 12.46 M, +72 %), and in alternating bench_intake runs on the loaded machine (single 10 s rounds,
-  main / ORM in turn) 40.6 / 35.4, 45.5 / 26.7 req/s, 6.20 / 7.93, 6.55 / 9.70 ms app CPU per POST: the four
-  extra round trips (BEGIN, two INSERTs, COMMIT) cost more than the instructions show. tests/test_api_intake.py
-  compares _db_values with Field.get_db_prep_save(Field.pre_save()) for every field.
+  main / ORM in turn, five pairs) 40.6 / 35.4, 45.5 / 26.7, 51.7 / 44.0, 55.3 / 31.8, 51.0 / 46.3 req/s (in all
+  244 / 184, -25 %; per pair -9 % to -42 %), app CPU per POST 5.49 / 7.88 ms on average (+43 %): the four extra
+  round trips (BEGIN, three INSERTs, COMMIT against one statement) cost more than the instructions show.
+  tests/test_api_intake.py compares _db_values with Field.get_db_prep_save(Field.pre_save()) for every field.
 - ``SharedFields``: a serializer whose fields are built and bound once per process and then shared: validating
   reads the fields and keeps its state on the root instance (initial_data, _errors, _validated_data); such a
   serializer must be given no context.
