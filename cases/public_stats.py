@@ -106,9 +106,4 @@ def public_figures() -> list[Figure]:
 
 def public_figures_cached(language: str) -> list[Figure]:
     """Per language (the titles are translated), for as long as the public page's own figures."""
-    key = f"{CACHE_KEY}:{language}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = public_figures()
-        cache.set(key, figures, PUBLIC_CACHE_SECONDS)
-    return figures
+    return cache.get_or_set(f"{CACHE_KEY}:{language}", public_figures, PUBLIC_CACHE_SECONDS)
