@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from cases.models import AccessKind, AccessRecord, Case, CaseEvent, Notification, Outbox, Role, User
 
@@ -117,6 +118,22 @@ def system_language():
     language with whoever happened to act. Error messages for the acting user stay in their own language."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+# A notification's kind shown as a label on the notifications page. Other apps add theirs from AppConfig.ready with
+# register_notification_kind, as they add menu links: cases does not name them.
+NOTIFICATION_KINDS = {
+    "assigned": gettext_lazy("Penugasan"), "mention": gettext_lazy("Disebut"), "forwarded": gettext_lazy("Diteruskan"),
+    "recommendation_drafted": gettext_lazy("Draf rekomendasi"), "recommendation_issued": gettext_lazy("Rekomendasi"),
+    "sanction_recorded": gettext_lazy("Sanksi"), "closed": gettext_lazy("Ditutup"), "due_soon": gettext_lazy("Segera jatuh tempo"),
+    "overdue": gettext_lazy("Terlambat"), "information_received": gettext_lazy("Permintaan dijawab"),
+    "decision_returned": gettext_lazy("Keputusan dikembalikan"), "reopened": gettext_lazy("Dibuka kembali"),
+}
+
+
+def register_notification_kind(kind: str, label) -> None:
+    """Name another app's notification kind (a gettext_lazy label) for the notifications page."""
+    NOTIFICATION_KINDS[kind] = label
 
 
 def notify(*, users: Iterable, case: Case | None, kind: str, message, params: dict | None = None,

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors
@@ -22,7 +22,7 @@ from cases.deadlines import clock_status
 from cases.home import sections_for
 from cases.models import ElectionPeriod, ElectionStage, Role, User
 from cases.pagination import InvalidCursor, bounded_count
-from cases.services import request_origin, respondents_shown
+from cases.services import NOTIFICATION_KINDS, request_origin, respondents_shown
 from cases.templatetags.queue_form import officer_label, stage_groups_html
 from cases.workflow import (
     Action, ActionNotAllowed, InvalidTransition, StaleCase, allowed_actions, case_add_respondent, case_version,
@@ -32,14 +32,6 @@ from cases.workspace import case_act, note_add, notifications_mark_read, stale_m
 from cases.workspace_forms import CONSEQUENCES, DANGEROUS, NoteForm, RespondentAddForm, form_for
 
 PER_PAGE = 50
-NOTIFICATION_KINDS = {
-    "assigned": gettext_lazy("Penugasan"), "mention": gettext_lazy("Disebut"), "forwarded": gettext_lazy("Diteruskan"),
-    "recommendation_drafted": gettext_lazy("Draf rekomendasi"), "recommendation_issued": gettext_lazy("Rekomendasi"),
-    "sanction_recorded": gettext_lazy("Sanksi"), "closed": gettext_lazy("Ditutup"), "due_soon": gettext_lazy("Segera jatuh tempo"),
-    "overdue": gettext_lazy("Terlambat"), "information_received": gettext_lazy("Permintaan dijawab"),
-    "reporter_message": gettext_lazy("Pesan pelapor"), "screening_review": gettext_lazy("Tinjauan penapisan"),
-    "decision_returned": gettext_lazy("Keputusan dikembalikan"), "reopened": gettext_lazy("Dibuka kembali"),
-}
 COUNT_CACHE_SECONDS = 60
 
 

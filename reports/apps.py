@@ -10,6 +10,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import home, letters  # noqa: F401  (home card; receipt on submission, closing notice on close)
+        from cases.services import register_notification_kind
         from cases.templatetags.main_nav import register_link
+
+        register_notification_kind("reporter_message", _("Pesan pelapor"))
 
         register_link(70, "reports:intake_queue", _("Penerimaan laporan"), perm="reports.intake")

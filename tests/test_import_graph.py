@@ -14,7 +14,7 @@ PACKAGES = ("cases", "reports", "kasn_cases")
 
 # Imports inside functions still in application code: each breaks a load-order need (models while apps load, the
 # registries an AppConfig.ready fills) or loads a heavy optional library on purpose. Lower this when you move one up.
-FUNCTION_LEVEL_CEILING = 74
+FUNCTION_LEVEL_CEILING = 76  # +2: reports and screening register their notification kinds from AppConfig.ready
 
 
 def _modules() -> dict[str, Path]:
