@@ -123,59 +123,106 @@ def letter_for_user(user, pk) -> Letter:
     return letter
 
 
-def page_users():
-    """Users with what every page shows of them, in one statement: region and agency joined, and as subqueries
-    their group names (`group_names`), unread notifications (`unread_notifications`, read by
-    cases.context_processors.navigation) and confirmed second-factor devices (`otp_<n>`, see
-    _fill_page_user)."""
-    from django.contrib.auth.models import Group
-    from django.contrib.postgres.expressions import ArraySubquery
-    from django.db.models import Count, IntegerField, Subquery
-    from django.db.models.functions import Coalesce
-    from django_otp import device_classes
+def load_page_user(user, *, refresh=False):
+    """Read in one query what every page asks of the signed-in user: roles, region, agency, unread notifications.
 
-    from cases.models import Notification, User
+    Separately these are four queries per page (User.roles, the scope's user.region, the header's user.agency,
+    the bell's count), and through the ORM one query joining them costs as much to compile as the four: so this
+    is one plain SQL statement, built once from the models' metadata. It fills the caches those attributes
+    fill themselves, with the same rows and rules as User.roles (none when inactive, administrator for a
+    superuser; tests/test_queue_perf.py checks they agree), and leaves the count in `user.unread_notifications`
+    (read by cases.context_processors.navigation).
 
-    unread = (Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True).order_by()
-              .values("user").annotate(n=Count("pk")).values("n"))
-    devices = {f"otp_{i}": ArraySubquery(model.objects.filter(user=OuterRef("pk"), confirmed=True).values("pk"))
-               for i, model in enumerate(device_classes())}
-    return User.objects.select_related("region", "agency").annotate(
-        group_names=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name")),
-        unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
-        **devices)
+    A signed-in request's user comes already loaded (cases.auth_backend.PageUserBackend reads the user row in the
+    same statement), so this reads nothing unless `refresh` asks for the count again (after marking notifications).
+    """
+    from django.db import connection
+
+    if not user.is_authenticated or (not refresh and hasattr(user, "unread_notifications")):
+        return user
+    with connection.cursor() as cursor:
+        cursor.execute(_page_user_sql(), [user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return user
+    _fill_page_user(user, row, connection)
+    return user
 
 
 def page_user_by_id(user_id):
-    """The User of `user_id` with roles, region, agency, unread count and second-factor devices, in one
-    statement (page_users); None if there is none (the authentication backend's get_user)."""
-    user = page_users().filter(pk=user_id).first()
-    return _fill_page_user(user) if user is not None else None
+    """The User of `user_id` with what load_page_user fills, in one statement; None if there is none (the
+    authentication backend's get_user)."""
+    from django.db import connection
 
+    from cases.models import User
 
-def load_page_user(user, *, refresh=False):
-    """Read what every page asks of the signed-in user (roles, region, agency, unread notifications) unless it
-    came with the user already: a signed-in request's user does (cases.auth_backend.PageUserBackend reads it
-    with page_users). `refresh` reads the unread count again (after marking notifications)."""
-    if not user.is_authenticated or (not refresh and hasattr(user, "unread_notifications")):
-        return user
-    loaded = page_user_by_id(user.pk)
-    if loaded is not None:
-        for name in ("roles", "otp_device_ids", "unread_notifications"):
-            setattr(user, name, getattr(loaded, name))
-        user.region, user.agency = loaded.region, loaded.agency
+    with connection.cursor() as cursor:
+        cursor.execute(_page_user_sql(with_user=True), [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n = len(User._meta.concrete_fields)
+    user = _from_row(User, row[:n], connection)
+    _fill_page_user(user, row[n:], connection)
     return user
 
 
-def _fill_page_user(user):
-    """Turn page_users' annotations into the attributes the code reads: User.roles (the cached_property's value,
-    by the same rule) and the persistent ids of the confirmed devices (cases.twofactor)."""
+def _fill_page_user(user, row, connection):
+    from cases.models import Agency, Region
+
+    user.roles = user.roles_from(row[0])  # the cached_property's value, by the same rule
+    user.otp_device_ids = frozenset(row[2])  # confirmed second-factor devices (cases.twofactor)
+    values = row[3:]
+    user.region = _from_row(Region, values[:len(Region._meta.concrete_fields)], connection)
+    user.agency = _from_row(Agency, values[len(Region._meta.concrete_fields):], connection)
+    user.unread_notifications = row[1]
+
+
+@functools.cache
+def _page_user_sql(with_user=False):
+    """SELECT [user columns,] group names, unread count, region columns, agency columns FROM the user (names
+    from the models)."""
+    from django.db import connection
+
+    from cases.models import Agency, Notification, Region, User
+
+    qn = connection.ops.quote_name
+    user, region, agency, note = User._meta, Region._meta, Agency._meta, Notification._meta
+    groups = user.get_field("groups")
+    group, through = groups.related_model._meta, groups.remote_field.through._meta
+    columns = [f"r.{qn(f.column)}" for f in region.concrete_fields] + [f"a.{qn(f.column)}" for f in agency.concrete_fields]
+    user_columns = "".join(f"u.{qn(f.column)}, " for f in user.concrete_fields) if with_user else ""
+    return (
+        f"SELECT {user_columns}ARRAY(SELECT g.{qn(group.get_field('name').column)} FROM {qn(group.db_table)} g"
+        f" JOIN {qn(through.db_table)} ug ON ug.{qn(through.get_field(groups.m2m_reverse_field_name()).column)}"
+        f" = g.{qn(group.pk.column)} WHERE ug.{qn(through.get_field(groups.m2m_field_name()).column)} = u.{qn(user.pk.column)}),"
+        f" (SELECT COUNT(*) FROM {qn(note.db_table)} n WHERE n.{qn(note.get_field('user').column)} = u.{qn(user.pk.column)}"
+        f" AND n.{qn(note.get_field('read_at').column)} IS NULL), {_device_ids_sql(qn)}, " + ", ".join(columns) +
+        f" FROM {qn(user.db_table)} u"
+        f" LEFT JOIN {qn(region.db_table)} r ON r.{qn(region.pk.column)} = u.{qn(user.get_field('region').column)}"
+        f" LEFT JOIN {qn(agency.db_table)} a ON a.{qn(agency.pk.column)} = u.{qn(user.get_field('agency').column)}"
+        f" WHERE u.{qn(user.pk.column)} = %s"
+    )
+
+
+def _device_ids_sql(qn) -> str:
+    """ARRAY of the user's confirmed django-otp devices as persistent ids ('otp_totp.totpdevice/7'), the value the
+    session keeps once the second step is passed (cases.twofactor)."""
     from django_otp import device_classes
 
-    user.roles = user.roles_from(user.group_names)
-    user.otp_device_ids = frozenset(f"{model.model_label()}/{pk}" for i, model in enumerate(device_classes())
-                                    for pk in getattr(user, f"otp_{i}"))
-    return user
+    parts = [f"SELECT '{model.model_label()}/' || d.{qn(model._meta.pk.column)} FROM {qn(model._meta.db_table)} d"
+             f" WHERE d.{qn(model._meta.get_field('user').column)} = u.id AND d.{qn('confirmed')}"
+             for model in device_classes()]
+    return "ARRAY(" + " UNION ALL ".join(parts) + ")" if parts else "ARRAY[]::text[]"
+
+
+def _from_row(model, values, connection):
+    """A model instance from its concrete columns in order (None for a NULL join), as the ORM builds it."""
+    if values[0] is None:
+        return None
+    fields = model._meta.concrete_fields
+    values = [f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v for f, v in zip(fields, values)]
+    return model.from_db(connection.alias, [f.attname for f in fields], values)
 
 
 # --- officer workspace: queue, home, portals (additive; the scope above is always the starting point) ---------
