@@ -2,7 +2,7 @@
 import rules
 
 from cases.models import Role
-from cases.selectors import load_page_user
+from cases.page_user import load_page_user
 from cases.templatetags.main_nav import menu_permissions
 
 

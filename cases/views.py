@@ -21,6 +21,7 @@ from cases import selectors
 from cases.deadlines import clock_status
 from cases.home import sections_for
 from cases.models import ElectionPeriod, ElectionStage, Role, User
+from cases.page_user import load_page_user
 from cases.pagination import InvalidCursor, bounded_count
 from cases.services import NOTIFICATION_KINDS, request_origin, respondents_shown
 from cases.templatetags.queue_form import officer_label, stage_groups_html
@@ -381,7 +382,7 @@ def notifications(request):
 
 @login_required
 def notifications_bell(request):
-    count = selectors.load_page_user(request.user).unread_notifications  # read with the session's user
+    count = load_page_user(request.user).unread_notifications  # read with the session's user
     return render(request, "cases/_bell.html", {"unread_count": count})
 
 
@@ -394,7 +395,7 @@ def notifications_read(request):
         return HttpResponseBadRequest(_("Nomor notifikasi tidak valid."))
     n = notifications_mark_read(actor=request.user, ids=ids)
     if request.htmx:
-        selectors.load_page_user(request.user, refresh=True)  # the count read with the user is now stale
+        load_page_user(request.user, refresh=True)  # the count read with the user is now stale
         return notifications_bell(request)
     messages.success(request, _("%(n)d notifikasi ditandai sudah dibaca.") % {"n": n})
     target = request.POST.get("next") or ""

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 
 from cases.filters import CLOCK_STATES, SORTS
 from cases.models import Case, CaseStatus, Notification, Role, SanctionCategory, User
-from cases.selectors import load_page_user, queue_rows
+from cases.page_user import load_page_user
+from cases.selectors import queue_rows
 from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -38,7 +38,7 @@ class User(AbstractUser):
 
     def roles_from(self, group_names) -> frozenset:
         """The role rule, given the user's group names: none when inactive, administrator for a superuser.
-        (cases.selectors.load_page_user reads the names in its one page query and applies the same rule.)"""
+        (cases.page_user.load_page_user reads the names in its one page query and applies the same rule.)"""
         if not self.is_active:
             return frozenset()
         names = set(group_names)
