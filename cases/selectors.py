@@ -138,7 +138,7 @@ def case_queue(user, data, *, request=None, defer_fuzzy=False):
     return filterset
 
 
-# What a queue row shows (templates/cases/_queue_rows.html) plus every keyset sort key (cases.pagination.CASE_SORTS):
+# What a queue row shows (cases/templatetags/queue_rows.py) plus every keyset sort key (cases.pagination.CASE_SORTS):
 # the long text columns (description, search_document) are never read for the list.
 QUEUE_ROW_FIELDS = ("id", "number", "title", "status", "region_code", "next_due",
                     "election_id", "election_name", "region_id", "region_name")
