@@ -118,4 +118,4 @@ RECIPES = {
                                               ("polar_sentiment", 0.3), ("vote_instruction", 0.3)),
                                  note="as stance, every partisan rule label weighs 0.3 (hand-read partisan rows 3)"),
 }
-CANDIDATE = "stance"
+CANDIDATE = "stance_h10"
