@@ -23,7 +23,10 @@ deep-copying the serializer's declared fields and 2.5 ms cleaning (a BoundField 
   02e63ef did, 12.46 M, +72 %), and in alternating bench_intake runs on the loaded machine (single 10 s rounds,
   main / ORM in turn, five pairs) 40.6 / 35.4, 45.5 / 26.7, 51.7 / 44.0, 55.3 / 31.8, 51.0 / 46.3 req/s (in all
   244 / 184, -25 %; per pair -9 % to -42 %), app CPU per POST 5.49 / 7.88 ms on average (+43 %): the four extra
-  round trips (BEGIN, three INSERTs, COMMIT against one statement) cost more than the instructions show.
+  round trips (BEGIN, three INSERTs, COMMIT against one statement) cost more than the instructions show. Re-measured by the lead on a
+  quieter machine (load 2-4; 94341ca against h/intake-orm bf3572b, the same base; bench_intake, 3 rounds each,
+  alternating A/B/A/B): 200.8 / 140.8 and 151.7 / 113.4 req/s (-30 %, -25 %), 4.03 / 5.92 and 4.58 / 7.27 ms app
+  CPU per POST (+47 %, +59 %): past the 20 % bar, so the one statement stays.
   tests/test_api_intake.py compares _db_values with Field.get_db_prep_save(Field.pre_save()) for every field.
 - ``SharedFields``: a serializer whose fields are built and bound once per process and then shared: validating
   reads the fields and keeps its state on the root instance (initial_data, _errors, _validated_data); such a
