@@ -6,10 +6,10 @@ Before, a page read the user row (the session's user) and then, in a second roun
 """
 from django.contrib.auth.backends import ModelBackend
 
+from cases.page_user import page_user_by_id
+
 
 class PageUserBackend(ModelBackend):
     def get_user(self, user_id):
-        from cases.page_user import page_user_by_id
-
         user = page_user_by_id(user_id)  # already an int: django.contrib.auth.get_user converts the session value
         return user if user is not None and self.user_can_authenticate(user) else None
