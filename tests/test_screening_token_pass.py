@@ -112,6 +112,18 @@ def test_stance_counts_match_findall_per_group():
             assert counts[g] == len(F._ST_PATTERN[g].findall(ph)), (g, ph)
 
 
+def test_negative_evidence_counts_match_findall_per_group():
+    """The one-word groups of features v4 are counted in the same token pass as the stance groups."""
+    first = len(F._ST_GROUPS) + len(F._GATE_GROUPS)
+    words = [a for _, alts in F._ST2_GROUPS for a in alts] + ["tolong-menolong", "admin's", "harga2", "@cs", "#promo"]
+    rng = random.Random(5)
+    for _ in range(500):
+        ph = " ".join(rng.choice(words + ["dan", "yang", "kita"]) for _ in range(rng.randint(1, 12)))
+        counts = F.word_counts(ph, ph.split())
+        for g, (_, alts) in enumerate(F._ST2_GROUPS):
+            assert counts[first + g] == len(F._stance_pattern(alts).findall(ph)), (g, ph)
+
+
 def test_a_very_long_post_is_counted_without_overflow():
     ph = "kita " * 70_000
     assert F.word_counts(ph, ph.split())[1] == 70_000

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reports.screening.engine.features import DENSE_NAMES, STANCE_NAMES, FeatureConfig, Featuriser
+from reports.screening.engine.features import DENSE_NAMES, STANCE2_NAMES, STANCE_NAMES, FeatureConfig, Featuriser
 from reports.screening.engine.lexicon import Lexicon, load_seed
 from reports.screening.engine.model import LEXICON_PATH, Scorer
 from reports.screening.engine.threshold import (MIN_POSTS, MIN_VERDICTS, election_threshold,
@@ -74,6 +74,35 @@ def test_stance_features_are_opt_in_and_election_independent():
     assert st["mock"]["st_mock_target"] > 0 and st["mock"]["st_call"] == 0
     assert st["ads"]["st_hashtags"] > st["call"]["st_hashtags"] and st["ads"]["st_praise"] == 0
     assert feat.matrix([call, mock, ads]).shape[1] == 2 ** 18 + 2 ** 17 + len(DENSE_NAMES) + len(STANCE_NAMES)
+
+
+def test_negative_evidence_features_name_what_the_model_raised_wrongly():
+    """Features v4 (`stance2`): complaints full of @mentions, ads with hashtag lists, a neutral mention of the office
+    holder and news naming a candidate each light their own feature; a call for a candidate lights none of them."""
+    feat = Featuriser(_lexicon(), FeatureConfig(stance=True, stance2=True, version=4))
+    posts = {
+        "complaint": "@bank_a @bank_cs @ojk tolong saldo saya hilang, pelayanan lambat, kecewa",
+        "ads": "Ready stok! Harga promo, order via DM #promo #diskon #murah #belanja #jualan",
+        "office": "Presiden meresmikan bendungan dan meninjau sawah warga",
+        "news": "Budi-Ani kunjungi pasar, janji turunkan harga - kotax.com",
+        "call": "Ayo kita coblos Budi-Ani, pemimpin hebat yang terbukti kerjanya! #BudiAni @warga",
+        "camp": "Pendukung sebelah makin panik, programnya gagal dan janjinya bohong",
+    }
+    st = {k: dict(zip(STANCE2_NAMES, feat.prepare(t, "pilkada-2029").dense[len(DENSE_NAMES) + len(STANCE_NAMES):]))
+          for k, t in posts.items()}
+    assert st["complaint"]["st2_complaint"] > 0 and st["complaint"]["st2_mentions_nopol"] > 0
+    assert st["ads"]["st2_commerce"] > 0 and st["ads"]["st2_tags_notarget"] > 0
+    assert st["office"]["st2_head_neutral"] == 1.0 and st["office"]["st2_office"] > 0
+    assert st["news"]["st2_news_target"] == 1.0
+    assert st["camp"]["st2_camp"] > 0 and st["camp"]["st2_eval_untargeted"] > 0 and st["camp"]["st2_camp_eval"] > 0
+    call = st["call"]
+    assert call["st2_mentions_nopol"] == call["st2_tags_notarget"] == call["st2_head_neutral"] == 0
+    assert call["st2_news_target"] == call["st2_commerce"] == call["st2_complaint"] == 0
+    width = 2 ** 18 + 2 ** 17 + len(DENSE_NAMES) + len(STANCE_NAMES) + len(STANCE2_NAMES)
+    assert feat.matrix([feat.prepare(t, "pilkada-2029") for t in posts.values()]).shape == (len(posts), width)
+    # models saved with features v3 keep their width
+    assert len(Featuriser(_lexicon(), FeatureConfig(stance=True, version=3)).prepare(posts["call"]).dense) == \
+        len(DENSE_NAMES) + len(STANCE_NAMES)
 
 
 # --- threshold of an election without verdicts --------------------------------------------------------------

@@ -33,7 +33,8 @@ from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 from .lexicon import Lexicon
 from .normalise import normalise
 
-__all__ = ["PLACEHOLDER", "FeatureConfig", "Featuriser", "Prepared", "DENSE_NAMES", "STANCE_NAMES", "no_gc"]
+__all__ = ["PLACEHOLDER", "FeatureConfig", "Featuriser", "Prepared", "DENSE_NAMES", "STANCE_NAMES", "STANCE2_NAMES",
+           "no_gc"]
 
 
 @contextmanager
@@ -182,8 +183,31 @@ _GATE_GROUPS = (
                     "calon", "urut", "pemimpin")),
 )
 _G_OPEN, _G_VERB, _G_NEG, _G_POSSESS, _G_PHRASE_END = range(len(_ST_GROUPS), len(_ST_GROUPS) + len(_GATE_GROUPS))
+# Negative and camp evidence (``FeatureConfig.stance2``, version 4), one word each (no phrases), aimed at what the
+# model raised wrongly on unseen elections (customer complaints full of @mentions, product ads with hashtag lists,
+# a neutral mention of the office holder, news naming candidates) and at the camp talk of implicit partisan posts.
+_ST2_GROUPS = (
+    ("commerce", ("harga", "promo", "diskon", "jual", "dijual", "jualan", "order", "ready", "stok", "stock", "ongkir",
+                  "cod", "murah", "termurah", "beli", "belanja", "shopee", "tokopedia", "lazada", "testimoni", "joki",
+                  "reseller", "grosir", "produk", "sale", "voucher", "cashback", "garansi", "dm", "wa", "whatsapp",
+                  "katalog", "menu", "resto", "restoran", "enak", "porsi", "hotel", "tiket")),
+    ("complaint", ("kecewa", "mengecewakan", "pelayanan", "layanan", "keluhan", "komplain", "refund", "paket",
+                   "pesanan", "tagihan", "gangguan", "pulsa", "sinyal", "admin", "cs", "respon", "lambat", "lemot",
+                   "rusak", "error", "kurir", "aplikasi", "akun", "transaksi", "saldo", "internet", "mohon", "tolong")),
+    ("office", ("meresmikan", "peresmian", "meninjau", "kunjungan", "kunjungi", "mengunjungi", "rapat", "melantik",
+                "pelantikan", "ktt", "menghadiri", "sidang", "kabinet", "kebijakan", "instruksi", "menginstruksikan",
+                "memerintahkan", "menandatangani", "membuka", "menyerahkan", "bantuan")),
+    ("head", ("presiden", "wapres", "gubernur", "wagub", "bupati", "walikota", "menteri", "pemerintah", "istana")),
+    ("camp", ("kubu", "pendukung", "pendukungnya", "buzzer", "buzzerrp", "relawan", "timses", "jurkam", "lawan",
+              "rival", "kandidat", "simpatisan", "kader", "kampret", "cebong", "kadrun", "berudu", "bani", "petahana",
+              "penantang", "koalisi", "oposisi", "pilihanmu", "pilihanku", "pilihannya", "nyapres", "nyagub",
+              "dicapreskan", "mencalonkan", "memimpin", "kepemimpinan", "pantas", "layak", "cocok", "mumpuni")),
+)
+(_G2_COMMERCE, _G2_COMPLAINT, _G2_OFFICE, _G2_HEAD,
+ _G2_CAMP) = range(len(_ST_GROUPS) + len(_GATE_GROUPS), len(_ST_GROUPS) + len(_GATE_GROUPS) + len(_ST2_GROUPS))
 _WORD_RUN = re.compile(r"\w+")
-_WHOLE = _ST_WHOLE + tuple(re.compile("(?:" + "|".join(alts) + ")").fullmatch for _, alts in _GATE_GROUPS)
+_WHOLE = _ST_WHOLE + tuple(re.compile("(?:" + "|".join(alts) + ")").fullmatch
+                           for _, alts in _GATE_GROUPS + _ST2_GROUPS)
 # A token's counts per group are packed into one integer, 16 bits a group, so that a post's counts are one
 # ``sum`` over its tokens' codes; a post long enough to carry past 16 bits is counted group by group instead.
 _BITS = 16
@@ -197,6 +221,9 @@ _CODE_CACHE_MAX = 300_000
 STANCE_NAMES = ("st_call", "st_we", "st_you", "st_praise", "st_mock", "st_record", "st_election", "st_news",
                 "st_praise_target", "st_mock_target", "st_call_election", "st_mentions", "st_hashtags", "st_url",
                 "st_len")
+STANCE2_NAMES = ("st2_commerce", "st2_complaint", "st2_office", "st2_head", "st2_camp", "st2_news_target",
+                 "st2_tags_notarget", "st2_mentions_nopol", "st2_mention_density", "st2_tag_density",
+                 "st2_head_neutral", "st2_eval_untargeted", "st2_camp_eval")
 
 
 def _token_counts(tok: str) -> list[int]:
@@ -255,6 +282,35 @@ def stance_features(ph_text: str, raw: str, has_target: bool, toks: list[str] | 
             _log1p(len(toks)) / 5.0]
 
 
+_RAW_SOURCE = re.compile(r"\s[-|\u2013\u2014]\s*[A-Za-z][\w.]*(?: [\w.]+){0,3}\s*(?:https?://\S+\s*)*$")
+
+
+def stance2_features(ph_text: str, raw: str, has_target: bool, toks: list[str], counts: list[int]) -> list[float]:
+    """Negative and camp evidence (version 4): commerce, complaint and office-act words, camp talk, and the
+    conjunctions a linear model cannot form itself (news naming a candidate, hashtags or @mentions with nothing
+    political, the office holder named with no praise, mockery or call, praise or mockery of a record with no
+    named target)."""
+    call, _we, _you, praise, mock, record, election, news = counts[:len(_ST_GROUPS)]
+    commerce, complaint, office, head, camp = (counts[_G2_COMMERCE], counts[_G2_COMPLAINT], counts[_G2_OFFICE],
+                                               counts[_G2_HEAD], counts[_G2_CAMP])
+    if not news and ("-" in raw or "|" in raw or "\u2013" in raw):
+        # " - source" at the end of a headline, read on the raw text (the normaliser drops the dash)
+        news = 1 if _RAW_SOURCE.search(raw) else 0
+    named = has_target or "__cand__" in ph_text
+    n_tok = max(1, len(toks))
+    n_at, n_tag = raw.count("@"), raw.count("#")
+    political = named or election or camp or praise or mock or call
+    evaluative = praise + mock
+    return [_log1p(commerce), _log1p(complaint), _log1p(office), _log1p(head), _log1p(camp),
+            1.0 if news and named else 0.0,
+            _log1p(n_tag) if not (named or election or camp) else 0.0,
+            _log1p(n_at) if not political else 0.0,
+            min(1.0, n_at / n_tok), min(1.0, n_tag / n_tok),
+            1.0 if head and not (evaluative or call or named or camp) else 0.0,
+            _log1p(evaluative) if record and not named else 0.0,
+            _log1p(camp) * _log1p(evaluative)]
+
+
 @dataclass
 class FeatureConfig:
     word_features: int = 2 ** 18
@@ -264,6 +320,7 @@ class FeatureConfig:
     dense_scale: float = 1.0
     version: int = 2
     stance: bool = False  # version 3: + STANCE_NAMES dense features
+    stance2: bool = False  # version 4: + STANCE2_NAMES dense features (after STANCE_NAMES)
 
     def to_dict(self) -> dict:
         return {**self.__dict__, "char_ngram": list(self.char_ngram)}
@@ -407,6 +464,8 @@ class Featuriser:
         ]
         if self.config.stance:
             dense += stance_features(ph_text, text, has_target, toks, words)
+        if self.config.stance2:
+            dense += stance2_features(ph_text, text, has_target, toks, words)
         return Prepared(text, norm, ph_text, rh, nh, dense, toks)
 
     # -- batch -> matrix ----------------------------------------------------
@@ -450,7 +509,7 @@ class Featuriser:
         if c.use_char:
             c_ind = np.frombuffer(b"".join(c_parts), dtype=np.int32)
             blocks.append(self._block(c_ind, c_ptr, n, c.char_features))
-        width = len(DENSE_NAMES) + (len(STANCE_NAMES) if c.stance else 0)
+        width = len(DENSE_NAMES) + (len(STANCE_NAMES) if c.stance else 0) + (len(STANCE2_NAMES) if c.stance2 else 0)
         dense = np.asarray([p.dense for p in prepared], dtype=np.float32).reshape(n, width)
         blocks.append(sp.csr_matrix(dense * c.dense_scale))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
