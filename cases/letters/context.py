@@ -7,10 +7,12 @@ DeadlineRule) and every stated fact from the case's record (cases.letters.facts)
 """
 import base64
 import datetime as dt
+import io
 import mimetypes
 from functools import lru_cache
 
 from django.core.files.storage import default_storage
+from PIL import Image, UnidentifiedImageError  # already loaded by the models' ImageField
 from django.utils import timezone
 
 from cases import deadlines
@@ -85,12 +87,33 @@ def nip_display(nip: str) -> str:
     return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}" if len(digits) == 18 else (nip or "")
 
 
+#: The kop prints the emblem 2.2 cm wide: 260 pixels at 300 dpi. A larger upload is scaled down once (the result is
+#: cached) rather than embedded and scaled in every letter.
+EMBLEM_PIXELS = 260
+
+
+def _emblem_print_size(body: bytes) -> tuple[bytes, str] | None:
+    """A PNG of at most EMBLEM_PIXELS a side when the uploaded image is larger; None to use it as uploaded."""
+    try:
+        image = Image.open(io.BytesIO(body))
+        if max(image.size) <= EMBLEM_PIXELS:
+            return None
+        image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
+        image.thumbnail((EMBLEM_PIXELS, EMBLEM_PIXELS), Image.Resampling.LANCZOS)
+    except (UnidentifiedImageError, OSError, ValueError):  # not a raster image (e.g. SVG): used as uploaded
+        return None
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue(), "image/png"
+
+
 @lru_cache(maxsize=64)
 def _emblem_data_uri(name: str) -> str:
-    """An uploaded emblem as a data: URI (the renderer loads nothing else from outside static/)."""
+    """An uploaded emblem as a data: URI (the renderer loads nothing else from outside static/), at print size."""
     with default_storage.open(name, "rb") as fh:
         body = fh.read()
     ctype = mimetypes.guess_type(name)[0] or "image/png"
+    body, ctype = _emblem_print_size(body) or (body, ctype)
     return f"data:{ctype};base64,{base64.b64encode(body).decode('ascii')}"
 
 
