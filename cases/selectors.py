@@ -1,5 +1,4 @@
 """Reads shared by HTML views and the API: scoped querysets first, filters on top."""
-import functools
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Value
 from django.http import Http404
@@ -366,8 +365,7 @@ def officer_workload(user):
 def assignable_officers(user, case=None):
     """Officers a case may be given to: Bawaslu officers covering the region, and the supervisory staff.
 
-    `user` is not read (without a case the list is the same for everyone): assignable_officer_options relies
-    on that to compile the query once; change it too if the list ever depends on the user.
+    `user` is not read: without a case the list is the same for everyone.
     """
     from django.db.models import Q
 
@@ -383,21 +381,12 @@ def assignable_officers(user, case=None):
 def assignable_officer_options(user):
     """(id, username, first_name, last_name) of assignable_officers(user), for the queue's bulk-assign select.
 
-    The query is the ORM's own for that selector; with no case it has no per-request part, so its SQL is
-    compiled once and run on every request (building and compiling it cost more than running it).
+    The ORM builds it on every request: compiling its SQL once instead saved 7.5 % of the queue page's
+    instructions (34.33 -> 31.92 M per request, bench_instructions on 2026-12-07), under the 20 % that a
+    replacement of framework behaviour must gain to stay.
     """
-    from django.db import connection
+    return list(assignable_officers(user).select_related(None).values_list("id", "username", "first_name", "last_name"))
 
-    sql, params = _assignable_officers_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-@functools.cache
-def _assignable_officers_sql():
-    query = assignable_officers(None).select_related(None).values_list("id", "username", "first_name", "last_name")
-    return query.query.sql_with_params()
 
 
 def prior_cases(case, user, *, limit=10):
