@@ -23,9 +23,15 @@ run: install
 	$(PY) -m kasn_cases.run
 
 # Tests run a test build over plain HTTP (live_server): no HTTPS redirect or secure-only cookies.
+# Two test processes (pytest-xdist), a test file to each at a time: each has its own test database, cache prefix and
+# Celery queue (tests/xdist_names.py). `make test PYTEST_XDIST=-n0` runs in one process; PYTEST_ARGS picks tests.
+# Bytecode is cached for the tests: each process (the two, and every worker or server a test starts) would otherwise
+# compile the project and rewrite the test modules' asserts again, about 9 s of CPU each.
+PYTEST_XDIST ?= -n 2 --dist loadfile
 test: export DEBUG ?= true
+test: export PYTHONDONTWRITEBYTECODE :=
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 shell: install
 	$(PY) manage.py shell

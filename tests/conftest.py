@@ -9,6 +9,7 @@ from cases.models import Agency, Region, Role
 from tests.factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # tests/xdist_names.py
 
 
 def _force_login_both_steps(self, user, backend=None):
@@ -231,13 +232,28 @@ def reset_celery_connections():
     kombu.pools.reset()
 
 
+def clear_cache() -> None:
+    """Empty the cache and drop the Celery messages no worker took. One process: cache.clear() (FLUSHDB). Under
+    xdist the other worker's keys share the Redis database, so only this worker's are deleted: its cache prefix
+    and its Celery queue (tests/xdist_names.py)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if not WORKER:
+        cache.clear()
+        return
+    client, queue = cache._cache.get_client(write=True), settings.CELERY_TASK_DEFAULT_QUEUE
+    for pattern in (f"{cache.key_prefix}:*", queue, f"{queue}\x06\x16*"):  # kombu's priority queues: name + sep
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters, cached totals and dashboards must not leak between tests (or runs sharing Redis)."""
-    from django.core.cache import cache
-
     try:
-        cache.clear()
+        clear_cache()
     except Exception:  # a test about a missing Redis reports that itself
         pass
 

@@ -16,6 +16,7 @@ from cases.models import (
     Agency, Case, CaseStatus, Clock, ClockState, DeadlineRule, ElectionPeriod, Recommendation,
     Region, SanctionCategory, SanctionRecord, SanctionType, TrackStatus, ViolationType,
 )
+from tests.conftest import clear_cache
 from tests.factories import CaseFactory, RespondentFactory, TrackFactory
 
 S = CaseStatus
@@ -300,7 +301,7 @@ def test_numbers_are_cached_per_scope(seeded, supervisor_analyst, bawaslu_provin
     assert stats.dashboard_cached(supervisor_analyst, {}) == national  # served from the cache
     fresh = stats.dashboard_cached(bawaslu_province, {})  # another scope: its own entry
     assert first_col(fresh, "summary")["Semua perkara"] == in_province("33").count()
-    cache.clear()
+    clear_cache()
     assert first_col(stats.dashboard_cached(supervisor_analyst, {}), "summary")["Semua perkara"] == 37
 
 

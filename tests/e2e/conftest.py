@@ -1,4 +1,4 @@
-"""Shared Playwright fixtures: Debian Chromium, headless, one context per test."""
+"""Shared Playwright fixtures: Debian Chromium, headless, one browser per test process, one context per test."""
 import os
 from pathlib import Path
 
@@ -13,8 +13,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the run (per xdist worker): each test still gets a fresh context, with its own cookies,
+    storage and cache."""
     from playwright import sync_api
 
     require_service("Debian Chromium (/usr/bin/chromium)", Path(CHROMIUM).exists())

@@ -4,13 +4,12 @@ Screenshots land in test-artifacts/e2e/. The browser drives a real live server a
 """
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.utils import timezone
 
 from cases import workflow
 from cases.models import Agency, Case, CaseStatus, ElectionPeriod, Region, Role
 from tests.factories import UserFactory, make_nip
+from tests.workflow_support import ensure_reference_data
 
 pytestmark = [pytest.mark.e2e]
 from tests.e2e.conftest import ARTIFACTS, sign_in
@@ -21,9 +20,7 @@ PASSWORD = "rahasia-uji-123"
 @pytest.fixture
 def reference(transactional_db):
     """Transactional tests flush tables between tests: reload reference data and the role groups."""
-    call_command("load_reference", verbosity=0)
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
+    ensure_reference_data()  # the rows migrate + load_reference left, copied back (tests/conftest.py)
 
 
 def user(role, agency, region, username):

@@ -3,13 +3,13 @@ case page's facts, and the case actions are reachable near the top. Screenshots 
 import os
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from cases import workflow
 from cases.models import Agency, ElectionPeriod, Region, Role
 from tests.e2e.conftest import ARTIFACTS, sign_in, sign_in
 from tests.factories import UserFactory, make_nip
+from tests.workflow_support import ensure_reference_data
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,9 +25,7 @@ ROLES = {  # username: (role, agency, region, main page)
 
 @pytest.fixture
 def people(transactional_db):
-    call_command("load_reference", verbosity=0)
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
+    ensure_reference_data()  # the rows migrate + load_reference left, copied back (tests/conftest.py)
     return {name: UserFactory(roles=[role], agency=Agency.objects.get(code=agency), region=Region.objects.get(code=region),
                               username=name) for name, (role, agency, region, _page) in ROLES.items()}
 
@@ -101,7 +99,7 @@ DEMO_PAGES = {
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_reference", verbosity=0)
+    ensure_reference_data()
     call_command("load_demo", cases=150, verbosity=0)
     call_command("load_demo_stories", verbosity=0)
 

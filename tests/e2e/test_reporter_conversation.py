@@ -7,8 +7,6 @@ import datetime as dt
 import os
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.test import Client
 
 from cases import workflow
@@ -18,6 +16,7 @@ from reports.models import InfoRequestStatus, Report, ReportMessage
 from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.factories import UserFactory
+from tests.workflow_support import ensure_reference_data
 from tests.test_intake_support import fill_steps, intake_settings, public_report, reporter_step
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -28,9 +27,7 @@ PASSWORD = "rahasia-uji-123"
 
 @pytest.fixture
 def officers(intake_settings):
-    call_command("load_reference", verbosity=0)
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
+    ensure_reference_data()  # the rows migrate + load_reference left, copied back (tests/conftest.py)
 
     def user(role, agency, region, username):
         return UserFactory(roles=[role], agency=Agency.objects.get(code=agency), region=Region.objects.get(code=region),

@@ -4,7 +4,6 @@ Screenshots land in test-artifacts/e2e/."""
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from cases.models import Agency, Region, Role
@@ -12,6 +11,7 @@ from reports.models import Channel, Report
 from reports.screening.services.accounts import account_register
 from reports.screening.models import Verdict
 from tests.factories import RespondentFactory, UserFactory
+from tests.workflow_support import ensure_reference_data
 
 pytestmark = [pytest.mark.e2e]
 from tests.e2e.conftest import ARTIFACTS
@@ -29,9 +29,7 @@ POSTS = [
 
 @pytest.fixture
 def screened(transactional_db, tmp_path):
-    call_command("load_reference", verbosity=0)
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
+    ensure_reference_data()  # the rows migrate + load_reference left, copied back (tests/conftest.py)
     call_command("screening_load_lexicon", verbosity=0)
     reviewer = UserFactory(roles=[Role.SCREENING], agency=Agency.objects.get(code="BKN"),
                            region=Region.objects.get(code="00"), username="peninjau_e2e")
