@@ -2,6 +2,8 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 from django.core.management import call_command
 from django.test import Client
 
@@ -22,6 +24,12 @@ def _force_login_both_steps(self, user, backend=None):
 
 _force_login = Client.force_login
 Client.force_login = _force_login_both_steps
+
+# PBKDF2 at a thousandth of production's iterations for the users tests create and sign in (tests/hashers.py), in
+# place of Django's own (which would ask to re-hash each test password on sign-in).
+settings.PASSWORD_HASHERS = ["tests.hashers.TestPBKDF2PasswordHasher" if h.endswith(".PBKDF2PasswordHasher") else h
+                             for h in settings.PASSWORD_HASHERS]
+get_hashers.cache_clear(), get_hashers_by_algorithm.cache_clear()
 
 
 def require_service(name: str, available: bool):
