@@ -14,16 +14,22 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One Chromium for the run (per xdist worker): each test still gets a fresh context, with its own cookies,
-    storage and cache."""
+def playwright_driver():
+    """Playwright's sync API, once per test process: a second one cannot start while the first runs."""
     from playwright import sync_api
 
-    require_service("Debian Chromium (/usr/bin/chromium)", Path(CHROMIUM).exists())
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    """One Chromium for the run (per xdist worker): each test still gets a fresh context, with its own cookies,
+    storage and cache."""
+    require_service("Debian Chromium (/usr/bin/chromium)", Path(CHROMIUM).exists())
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -54,14 +54,6 @@ OTHER_OFFICERS_DRAFT = """async () => {
 }"""
 
 
-@pytest.fixture
-def playwright_driver():
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as p:
-        yield p
-
-
 PROBLEMS = []
 
 
