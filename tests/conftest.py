@@ -244,17 +244,19 @@ def clear_cache() -> None:
     """Empty the cache and drop the Celery messages no worker took. One process: cache.clear() (FLUSHDB). Under
     xdist the other worker's keys share the Redis database, so only this worker's are deleted: its cache prefix
     and its Celery queue (tests/xdist_names.py)."""
+    import redis
     from django.conf import settings
     from django.core.cache import cache
 
     if not WORKER:
         cache.clear()
         return
-    client, queue = cache._cache.get_client(write=True), settings.CELERY_TASK_DEFAULT_QUEUE
+    client, queue = redis.Redis.from_url(settings.REDIS_URL), settings.CELERY_TASK_DEFAULT_QUEUE
     for pattern in (f"{cache.key_prefix}:*", queue, f"{queue}\x06\x16*"):  # kombu's priority queues: name + sep
         keys = list(client.scan_iter(match=pattern, count=1000))
         if keys:
             client.delete(*keys)
+    client.close()
 
 
 @pytest.fixture(autouse=True)
