@@ -58,6 +58,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
         snapshot_reference()
+    yield
+    with django_db_blocker.unblock():
+        report_lingering_connections()
+
+
+def report_lingering_connections():
+    """Before the test database is dropped, name any other session still connected to it (CI runs warned "database
+    test_kasn_ci_gw1 is being accessed by other users" at teardown): its client port, age and last statement, so
+    the test that left it open can be found."""
+    import sys
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid, client_port, backend_start, state, left(query, 160) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        rows = cursor.fetchall()
+    for pid, port, started, state, query in rows:
+        print(f"\n[conftest] {WORKER or 'main'}: a session is still connected to the test database at teardown: "
+              f"pid {pid}, client port {port}, since {started:%H:%M:%S}, {state}, last: {query!r}",
+              file=sys.__stderr__, flush=True)
 
 
 @pytest.fixture
