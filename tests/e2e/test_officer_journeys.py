@@ -209,3 +209,43 @@ def test_bawaslu_officer_prints_the_ticked_cases_in_one_tab_and_their_letters(pa
     page.wait_for_selector("h1:has-text('Cetak surat massal')")
     assert sorted(page.input_value("input[name=case_ids]").split(",")) == sorted([str(first.pk), str(second.pk)])
     shot(page, "bawaslu-06-batch-letters")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_officer_adds_a_respondent_and_is_warned_of_a_nip_on_record_under_another_name(page, people, width):
+    """The case page's «Tambah terlapor»: a malformed NIP is refused naming the field, the typed values stay; a NIP
+    on record under another name is shown first and added only once the officer ticks the confirmation."""
+    from cases.models import Respondent
+
+    page.set_viewport_size({"width": width, "height": 900})
+    case = new_case(people["bawaslu"], name="Bambang Sutrisno")
+    recorded = make_nip()
+    Respondent.objects.create(nip=recorded, name="Siti Rahmawati", position="Camat",
+                              agency=Agency.objects.get(code="PEMKAB-33.01"))
+    login(page, "bawaslu_cilacap")
+    page.goto(page.base + f"/cases/{case.pk}/")
+    page.click("#respondent-add summary")
+    page.fill("#respondent-add [name=name]", "Sri Wahyuni")
+    page.fill("#respondent-add [name=nip]", "12345")
+    page.fill("#respondent-add [name=position]", "Lurah")
+    page.select_option("#respondent-add [name=agency]", label="Pemerintah Kabupaten Cilacap")
+    page.click("#respondent-add button[type=submit]")
+    page.wait_for_selector("#respondent-add[open] .error")
+    error = page.locator("#respondent-add").inner_text()
+    assert "NIP" in error and page.input_value("#respondent-add [name=name]") == "Sri Wahyuni"
+    assert page.input_value("#respondent-add [name=position]") == "Lurah"
+    shot(page, f"respondent-add-01-bad-nip-{width}")
+    page.fill("#respondent-add [name=nip]", recorded)
+    page.click("#respondent-add button[type=submit]")
+    page.wait_for_selector("#nip-other-name")
+    assert "Siti Rahmawati" in page.inner_text("#nip-other-name")
+    assert case.tracks.count() == 1  # nothing added before the officer confirms
+    shot(page, f"respondent-add-02-other-name-{width}")
+    page.check("#respondent-add [name=confirm_other_name]")
+    page.click("#respondent-add button[type=submit]")
+    page.wait_for_selector("text=Terlapor ditambahkan")
+    assert page.locator("section[aria-labelledby=h-resp]").inner_text().count("Siti Rahmawati") == 1
+    shot(page, f"respondent-add-03-added-{width}")
+    assert sorted(case.tracks.values_list("respondent__name", flat=True)) == ["Bambang Sutrisno", "Siti Rahmawati"]
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the case page scrolls sideways at {width} px"
