@@ -1,11 +1,25 @@
 """Reads shared by HTML views and the API: scoped querysets first, filters on top."""
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Value
+import datetime as dt
+import re
+
+from django.db.models import (BooleanField, Count, Exists, ExpressionWrapper, F, Min, OuterRef, Prefetch, Q, Subquery,
+                              Value)
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cases.models import Case, CaseRespondent, Letter, Role
-from cases.permissions import case_scope_q, needs_distinct, sees_every_respondent, track_scope_q
+from cases.filters import CaseFilterSet
+from cases.models import (ACTIVE_BLOCK, AccessKind, AccessRecord, AgencyKind, Case, CaseEvent, CaseRespondent,
+                          CaseStatus, Clock, ClockState, DataBlock, DecisionReview, Letter, Respondent, Role,
+                          SanctionRecord, TrackStatus, User)
+from cases.models.case import today as local_today
+from cases.nip import normalise_nip
+from cases.pagination import CASE_SORTS, keyset_paginate
+from cases.permissions import (POST_RECOMMENDATION, case_scope_q, needs_distinct, sees_every_respondent,
+                               track_scope_q)
+from cases.timeline import case_timeline as full_timeline
+from cases.workflow import TRANSITIONS
 
 
 def cases_visible_to(user):
@@ -71,8 +85,6 @@ def case_tracks(user, case) -> list:
 
 def blocks_prefetch(prefix=""):
     """Each respondent's block cycles, oldest first, with who acted and the letters (case page, API)."""
-    from cases.models import DataBlock
-
     return Prefetch(prefix + "blocks", queryset=DataBlock.objects.select_related(
         "requested_by__agency", "recorded_by__agency", "lift_requested_by__agency", "lifted_by__agency",
         "withdrawn_by__agency", "request_letter", "record_letter", "lift_request_letter", "lift_letter")
@@ -129,8 +141,6 @@ def case_queue(user, data, *, request=None, defer_fuzzy=False):
 
     defer_fuzzy: see CaseFilterSet.filter_q; the caller then pages with `queue_page`, which falls back itself.
     """
-    from cases.filters import CaseFilterSet
-
     base = cases_visible_to(user).select_related("election", "region")
     filterset = CaseFilterSet(data=data, queryset=base, request=request)
     filterset.defer_fuzzy = defer_fuzzy
@@ -160,8 +170,6 @@ def queue_page(filterset, *, cursor=None, per_page=50):
     empty and a probe confirms no exact match is left) does the typo-tolerant fallback run, exactly as
     CaseFilterSet.filter_q decides without defer_fuzzy. Raises InvalidCursor like keyset_paginate.
     """
-    from cases.pagination import CASE_SORTS, keyset_paginate
-
     qs = filterset.qs
     sort = filterset.sort_value
     key = CASE_SORTS.get(sort)
@@ -175,8 +183,6 @@ def queue_page(filterset, *, cursor=None, per_page=50):
 
 
 def open_cases_visible_to(user):
-    from cases.models import CaseStatus
-
     return cases_visible_to(user).exclude(status__in=CaseStatus.closed())
 
 
@@ -187,26 +193,15 @@ SIDE_ACTIONS = {"assign", "refer_gakkumdu"}
 
 def statuses_awaiting(user) -> set:
     """Statuses in which a role of this user has the stage's next step to take (read from the workflow table)."""
-    from cases.workflow import TRANSITIONS
-
     out = set()
     for action, spec in TRANSITIONS.items():
         if action not in SIDE_ACTIONS and user.roles.intersection(spec.roles):
             out |= set(spec.sources)
-    from cases.models import CaseStatus
-
     return out - CaseStatus.closed()
 
 
 def home_buckets(user, *, limit=10) -> dict:
     """What needs this user now: own cases by clock urgency, and cases waiting for one of the user's roles."""
-    import datetime as dt
-
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from cases.models import CaseStatus
-
     today = timezone.localdate()
     open_qs = open_cases_visible_to(user).select_related("election", "region")
     mine = open_qs.filter(Q(bawaslu_owner=user) | Q(supervisor_owner=user))
@@ -229,9 +224,6 @@ def notifications_for(user, *, unread_only=False, limit=50):
 
 def liaison_tracks(user, *, pending_only=False):
     """The PPK liaison's respondents with a recommendation (their own *instansi* only)."""
-    from cases.models import CaseRespondent, TrackStatus
-    from cases.permissions import POST_RECOMMENDATION
-
     if not user.agency_id:
         return CaseRespondent.objects.none()
     qs = (CaseRespondent.objects.filter(agency_id=user.agency_id, case__status__in=POST_RECOMMENDATION)
@@ -244,8 +236,6 @@ def liaison_tracks(user, *, pending_only=False):
 
 def decisions_awaiting_review(user):
     """PPK decisions "tidak sesuai rekomendasi" the supervisory body has not yet accepted or returned, in scope."""
-    from cases.models import DecisionReview, SanctionRecord
-
     return (SanctionRecord.objects.filter(track__in=tracks_visible_to(user).values("pk"), active=True,
                                           review=DecisionReview.PENDING)
             .select_related("track__case", "track__respondent", "track__agency", "sanction_type").order_by("recorded_at", "id"))
@@ -253,10 +243,6 @@ def decisions_awaiting_review(user):
 
 def nonconforming_per_agency(user):
     """Decisions "tidak sesuai rekomendasi" per PPK (instansi), in scope: standing ones and those still pending."""
-    from django.db.models import Count, Q
-
-    from cases.models import DecisionReview, SanctionRecord
-
     return list(SanctionRecord.objects.filter(track__in=tracks_visible_to(user).values("pk"), active=True)
                 .exclude(deviation="").values("track__agency__code", "track__agency__name")
                 .annotate(n=Count("id"), pending=Count("id", filter=Q(review=DecisionReview.PENDING)))
@@ -266,8 +252,6 @@ def nonconforming_per_agency(user):
 def track_clocks(tracks):
     """{track id: its open or latest PPK follow-up clock, else its receipt clock} for a page of tracks, in one query
     (before receipt the follow-up clock does not exist: the page shows when receipt will be presumed)."""
-    from cases.models import Clock
-
     ids = [t.pk for t in tracks]
     out = {}
     for clock in (Clock.objects.filter(track_id__in=ids, code__in=["PPK_RECEIPT", "PPK_FOLLOW_UP"]).select_related("rule")
@@ -281,11 +265,6 @@ def bkn_block_queue(user):
     """BKN's desk, read from the block cycles (DataBlock): blocks to record (requested, not yet recorded), blocks to
     lift (a request to lift them is waiting: a standing decision, the supervisory body's decision, or the case
     closed), and every block in force."""
-    from django.db.models import OuterRef, Subquery
-
-    from cases.models import ACTIVE_BLOCK, CaseStatus, Clock, ClockState, DataBlock
-    from cases.models.case import today as local_today
-
     def due(code):  # the legal date BKN must act by: its running clock for this respondent
         return Subquery(Clock.objects.filter(track=OuterRef("track"), code=code, state=ClockState.RUNNING)
                         .order_by("-started_on", "-id").values("due_on")[:1])
@@ -309,10 +288,6 @@ def bkn_block_queue(user):
 def ministry_overdue_agencies(user):
     """Per *instansi* in the ministry's remit: recommendations overdue with the PPK, most first (a queryset: the
     portal pages it and says how many there are, rather than stopping at a fixed number)."""
-    from django.db.models import Count, Min
-
-    from cases.models import AgencyKind, CaseRespondent, CaseStatus, Role, TrackStatus
-
     kinds = []
     if user.has_role(Role.KEMENPANRB, Role.ADMIN):
         kinds.append(AgencyKind.CENTRAL)
@@ -328,8 +303,6 @@ def ministry_overdue_agencies(user):
 
 def escalations_for(user, *, limit=50):
     """Open cases escalated to this ministry (a `case.escalated` event naming its agency)."""
-    from cases.models import CaseEvent
-
     code = {"kemenpanrb_officer": "KEMENPANRB", "kemendagri_officer": "KEMENDAGRI"}
     targets = [code[r] for r in user.roles if r in code]
     if not targets:
@@ -346,11 +319,6 @@ def escalations_for(user, *, limit=50):
 
 def officer_workload(user):
     """Open cases and overdue ones per assigned officer, for the officers this user can see."""
-    from django.db.models import Count, Q
-    from django.utils import timezone
-
-    from cases.models import CaseStatus, User
-
     today = timezone.localdate()
     open_qs = open_cases_visible_to(user)
     rows = []
@@ -367,10 +335,6 @@ def assignable_officers(user, case=None):
 
     `user` is not read: without a case the list is the same for everyone.
     """
-    from django.db.models import Q
-
-    from cases.models import Role, User
-
     qs = User.objects.filter(is_active=True, groups__name__in=[Role.BAWASLU, Role.ANALYST, Role.APPROVER]).distinct()
     if case is not None:
         prefixes = [case.region_code[:i] for i in range(2, len(case.region_code) + 1) if i in (2, 5, 8, 13)]
@@ -434,8 +398,6 @@ def case_timeline(case, user):
 
 def case_timeline_entries(case, user):
     """cases.timeline's full chronology (events, clocks, letters) for the API, filtered as case_timeline is."""
-    from cases.timeline import case_timeline as full_timeline
-
     hidden, letters = _hidden_parts(user, case)
     return [e for e in full_timeline(case) if _entry_shown(e.obj, e.kind, hidden, letters)]
 
@@ -451,16 +413,12 @@ def case_access_records(user, case, *, limit=200):
     administrators), else None. Displays of identities and respondent records are on the access page (privacy)."""
     if not user.has_perm("cases.view_access_records"):
         return None
-    from cases.models import AccessKind, AccessRecord
-
     return list(AccessRecord.objects.filter(case=case, kind__in=[AccessKind.EVIDENCE_ORIGINAL, AccessKind.LETTER_CONFIDENTIAL])
                 .select_related("user", "user_agency").order_by("-id")[:limit])
 
 
 def _name_key(name: str) -> str:
     """A person's name without academic titles, punctuation and case ("Drs. Sugeng Riyadi, S.Pd." → "sugeng riyadi")."""
-    import re
-
     words = re.split(r"[\s,]+", (name or "").casefold())
     return " ".join(re.sub(r"[^\w]", "", w) for w in words if w and "." not in w and re.sub(r"[^\w]", "", w))
 
@@ -468,9 +426,6 @@ def _name_key(name: str) -> str:
 def respondent_under_other_name(nip: str, name: str):
     """The respondent on record for this NIP when it carries another name (a typo in the NIP, or the same person
     written differently): the officer is warned before a case joins the two. None when it matches or is new."""
-    from cases.models import Respondent
-    from cases.nip import normalise_nip
-
     nip = normalise_nip(nip) if nip else ""
     if not nip:
         return None
