@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import deadlines
+from cases import deadlines, workflow
 from cases.models import Case, DeadlineRule, Outbox, Role
 from cases.services import notify, system_language, users_with_role
+from cases.tasks import flush_outbox_task
 from cases.workflow import InvalidTransition
 from reports import clocks
 from reports.evidence import StoredFile
@@ -82,10 +83,6 @@ def _set_status(report: Report, status: str, *, actor, code: str, note: str = ""
 
 def _schedule_outbox_flush() -> None:
     """Ask a worker to send now; if the broker (or result store) is down the row waits for the beat retry."""
-    try:
-        from cases.tasks import flush_outbox_task
-    except ImportError:
-        return
     try:
         flush_outbox_task.apply_async(ignore_result=True)
     except Exception as exc:  # kombu, redis and Celery backend errors differ; none may fail a saved report
@@ -409,8 +406,6 @@ def _search_text(report: Report) -> str:
 
 def report_register(*, actor, report: Report, case: Case | None = None) -> Case:
     """Outcome «registered»: open a case (clocks start) or add this report to an existing one."""
-    from cases import workflow
-
     _require_intake(actor, report)
     with transaction.atomic():
         report = _locked_report(report, ReportStatus.checkable(), _("registrasi"))
@@ -442,8 +437,6 @@ def report_register(*, actor, report: Report, case: Case | None = None) -> Case:
 def report_forward(*, actor, report: Report, conclusion: str) -> Case:
     """Outcome «forwarded»: straight to the supervisory body after the initial review, without registration
     (Perbawaslu 7/2022 Pasal 22). A case is opened unregistered and forwarded in the same transaction."""
-    from cases import workflow
-
     _require_intake(actor, report)
     if not (conclusion or "").strip():
         raise ValidationError({"reason": _("Tuliskan kesimpulan kajian awal: dasar penerusan tanpa registrasi.")})
@@ -494,8 +487,6 @@ def report_decide(*, actor, report: Report, outcome: str, data: dict):
 
 def _owner_is_registrar(actor, case: Case) -> Case:
     """The Bawaslu officer who registers a new case owns it ('Perkara saya'), through the audited assignment."""
-    from cases import workflow
-
     if case.bawaslu_owner_id or not actor.has_role(Role.BAWASLU):
         return case
     try:
@@ -515,8 +506,6 @@ def _office(actor):
 
 
 def _attach_to_case(actor, report: Report, case: Case) -> None:
-    from cases import workflow
-
     entry = _respondent_entry(report)
     nip = entry["nip"]
     already = case.tracks.filter(respondent__nip=nip).exists() if nip else case.tracks.filter(
