@@ -8,6 +8,12 @@ instructions per request (+37 %, bench/bench_instructions.py), past the issue's 
 """
 import functools
 
+from django.db import connection
+from django_otp import device_classes
+
+from cases.models import Agency, Notification, Region, User
+
+
 def load_page_user(user, *, refresh=False):
     """Read in one query what every page asks of the signed-in user: roles, region, agency, unread notifications.
 
@@ -21,8 +27,6 @@ def load_page_user(user, *, refresh=False):
     A signed-in request's user comes already loaded (cases.auth_backend.PageUserBackend reads the user row in the
     same statement), so this reads nothing unless `refresh` asks for the count again (after marking notifications).
     """
-    from django.db import connection
-
     if not user.is_authenticated or (not refresh and hasattr(user, "unread_notifications")):
         return user
     with connection.cursor() as cursor:
@@ -37,10 +41,6 @@ def load_page_user(user, *, refresh=False):
 def page_user_by_id(user_id):
     """The User of `user_id` with what load_page_user fills, in one statement; None if there is none (the
     authentication backend's get_user)."""
-    from django.db import connection
-
-    from cases.models import User
-
     with connection.cursor() as cursor:
         cursor.execute(_page_user_sql(with_user=True), [user_id])
         row = cursor.fetchone()
@@ -53,8 +53,6 @@ def page_user_by_id(user_id):
 
 
 def _fill_page_user(user, row, connection):
-    from cases.models import Agency, Region
-
     user.roles = user.roles_from(row[0])  # the cached_property's value, by the same rule
     user.otp_device_ids = frozenset(row[2])  # confirmed second-factor devices (cases.twofactor)
     values = row[3:]
@@ -67,10 +65,6 @@ def _fill_page_user(user, row, connection):
 def _page_user_sql(with_user=False):
     """SELECT [user columns,] group names, unread count, region columns, agency columns FROM the user (names
     from the models)."""
-    from django.db import connection
-
-    from cases.models import Agency, Notification, Region, User
-
     qn = connection.ops.quote_name
     user, region, agency, note = User._meta, Region._meta, Agency._meta, Notification._meta
     groups = user.get_field("groups")
@@ -93,8 +87,6 @@ def _page_user_sql(with_user=False):
 def _device_ids_sql(qn) -> str:
     """ARRAY of the user's confirmed django-otp devices as persistent ids ('otp_totp.totpdevice/7'), the value the
     session keeps once the second step is passed (cases.twofactor)."""
-    from django_otp import device_classes
-
     parts = [f"SELECT '{model.model_label()}/' || d.{qn(model._meta.pk.column)} FROM {qn(model._meta.db_table)} d"
              f" WHERE d.{qn(model._meta.get_field('user').column)} = u.id AND d.{qn('confirmed')}"
              for model in device_classes()]
