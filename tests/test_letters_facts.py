@@ -262,7 +262,7 @@ def test_an_uploaded_emblem_is_printed_on_the_letterhead(users, settings, tmp_pa
     head.emblem = SimpleUploadedFile("garuda-bkn.png", buffer.getvalue(), content_type="image/png")
     head.email = "persuratan@bkn.go.id"
     head.save()
-    assert issuer_context(head.agency)["emblem_uri"].startswith("data:image/png;base64,")
+    assert issuer_context(head.agency)["emblem_uri"].startswith("data:image/jpeg;base64,")  # see EMBLEM_JPEG_QUALITY
     render.REFUSED_URLS.clear()
     text = text_of(issue(users, K.RECOMMENDATION, build_case(S.AWAITING_FOLLOW_UP, users)))
     assert "Pos-el persuratan@bkn.go.id" in text and render.REFUSED_URLS == []
