@@ -160,21 +160,28 @@ def test_reference_expressions_are_the_groups():
 
 
 def _reference_matrix(feat: F.Featuriser, prepared):
-    """The per-post matrix construction the batch construction replaced."""
+    """The per-post matrix construction the batch construction replaced, hashing each post's tokens afresh as
+    ``HashingVectorizer`` does (words and word bigrams with seed 0, character n-grams within spaces with seed 1)."""
     import numpy as np
     import scipy.sparse as sp
+    from sklearn.utils import murmurhash3_32
 
     c = feat.config
-    w_ind, c_parts, w_ptr, c_ptr, c_len = [], [], [0], [0], 0
+    n_char = c.char_ngram[0]
+
+    def h(s, seed, width):
+        return murmurhash3_32(s, seed=seed, positive=True) % width
+
+    w_ind, c_ind, w_ptr, c_ptr = [], [], [0], [0]
     for p in prepared:
         toks = p.placeholder.split()
-        hs = [feat._tok_cache.get(t) or feat._tok(t) for t in toks]
-        w_ind += [h[0] for h in hs]
-        c_parts += [np.frombuffer(h[1], dtype=np.int32) for h in hs]
-        c_len += sum(h[2] for h in hs)
-        w_ind += [feat._bi_cache.get(k) or feat._bigram(k) for k in zip(toks, toks[1:])]
+        w_ind += [h(t, 0, c.word_features) for t in toks]
+        w_ind += [h(a + " " + b, 0, c.word_features) for a, b in zip(toks, toks[1:])]
+        for t in toks:
+            s = " " + t + " "
+            c_ind += [h(s[i:i + n_char], 1, c.char_features) for i in range(max(1, len(s) - n_char + 1))]
         w_ptr.append(len(w_ind))
-        c_ptr.append(c_len)
+        c_ptr.append(len(c_ind))
     n = len(prepared)
 
     def block(ind, ptr, width):
@@ -186,7 +193,7 @@ def _reference_matrix(feat: F.Featuriser, prepared):
         return normalize(m, norm="l2", copy=False)
 
     blocks = [block(w_ind, w_ptr, c.word_features),
-              block(np.concatenate(c_parts) if c_parts else F._NO_CHARS, c_ptr, c.char_features)]
+              block(c_ind, c_ptr, c.char_features)]
     dense = np.asarray([p.dense for p in prepared], dtype=np.float32).reshape(n, -1)
     blocks.append(sp.csr_matrix(dense * c.dense_scale))
     return sp.hstack(blocks, format="csr", dtype=np.float32)
@@ -199,6 +206,18 @@ def _reference_matrix(feat: F.Featuriser, prepared):
 def test_batch_matrix_is_the_per_post_matrix(batch):
     feat = F.Featuriser(load_seed(LEXICON_PATH), F.FeatureConfig(stance=True, version=3))
     posts = batch + _generated_posts(200, seed=5)
+    prepared = [feat.prepare(t, "pemilu-2024") for t in posts]
+    got, want = feat.matrix(prepared), _reference_matrix(feat, prepared)
+    assert got.shape == want.shape
+    assert (got.indptr == want.indptr).all() and (got.indices == want.indices).all()
+    assert (got.data == want.data).all()
+
+
+def test_batch_too_large_for_int32_keys_is_the_per_post_matrix():
+    """8,200 rows of 2 ** 18 word columns need int64 sort keys, the char block's still fit int32."""
+    feat = F.Featuriser(load_seed(LEXICON_PATH), F.FeatureConfig(stance=True, version=3))
+    words = ["kita", "ayo", "pilih", "2024", "x", "dan", "😂", "mantap"]
+    posts = [" ".join(words[(i + k) % len(words)] for k in range(i % 5)) for i in range(8_200)]
     prepared = [feat.prepare(t, "pemilu-2024") for t in posts]
     got, want = feat.matrix(prepared), _reference_matrix(feat, prepared)
     assert got.shape == want.shape

@@ -117,7 +117,7 @@ class Lexicon:
         self._raw, self._case, self._norm = (self._automaton(d) for d in self._keys)
         # automata holding only one election's entries (+ "any"), built on first use:
         # a scan then never walks, checks and drops another election's hits
-        self._scoped: dict[frozenset, tuple] = {}
+        self._scoped: dict[frozenset | None, tuple] = {None: (self._raw, self._case, self._norm)}
 
     def _automata(self, allowed: frozenset[int] | None) -> tuple:
         """(raw, case, norm) automata restricted to ``allowed`` entry ids."""
@@ -180,39 +180,44 @@ class Lexicon:
                 found.append((start, -klen, end_idx + 1, ids))
         else:  # keys are space-padded: report the inner span
             found = [(end_idx - klen + 2, -klen, end_idx, ids) for end_idx, (klen, ids, _, _) in auto.iter(text)]
-        if len(found) <= 1:
-            return [(s, e, i) for s, _, e, ids in found for i in ids]
-        found.sort()
+        if len(found) > 1:
+            found.sort()
         kept, last_end = [], -1
+        append = kept.append
         for s, _, e, ids in found:
             if s >= last_end:
-                kept.extend([(s, e, i) for i in ids])
+                for i in ids:  # a plain loop: a comprehension is a function call per kept span in Python 3.11
+                    append((s, e, i))
                 last_end = e
         return kept
 
     def _case_keys(self, allowed) -> tuple[str, ...] | None:
         """The case-sensitive keys valid for ``allowed`` when there are few (a post holding none of them as a
-        substring skips the case-sensitive scan, which could find nothing in it), else ``None``."""
+        substring skips the case-sensitive scan, which could find nothing in it), else ``None``.  Each key is at
+        least two capitals, so a post holding one needs no ``_CAPS`` check; with a shorter key, ``None``."""
         try:
             return self._few_case_keys[allowed]
         except KeyError:
             keys = tuple(k for k, ids in self._keys[1].items() if allowed is None or any(i in allowed for i in ids))
-            self._few_case_keys[allowed] = got = keys if len(keys) <= 16 else None
+            few = len(keys) <= 16 and all(_CAPS.match(k) for k in keys)
+            self._few_case_keys[allowed] = got = keys if few else None
             return got
 
     def _raw_hits(self, text: str, allowed) -> list[tuple[int, int, int]]:
-        raw, case, _ = self._automata(allowed)
+        raw, case, _ = self._scoped.get(allowed) or self._automata(allowed)
         hits = self._scan(raw, text.lower(), True)
         if case is None:
             return hits
-        few = self._case_keys(allowed)
-        if few is not None and not any(k in text for k in few):
+        few = self._few_case_keys.get(allowed, ()) or self._case_keys(allowed)
+        if few is None:
+            if not _CAPS.search(text):
+                return hits
+        elif not any(map(text.__contains__, few)):
             return hits
-        if _CAPS.search(text):
-            extra = self._scan(case, text, True)
-            if extra:
-                hits = [h for h in extra if not any(s <= h[0] and h[1] <= e for s, e, _ in hits)] + hits
-                hits.sort()
+        extra = self._scan(case, text, True)
+        if extra:
+            hits = [h for h in extra if not any(s <= h[0] and h[1] <= e for s, e, _ in hits)] + hits
+            hits.sort()
         return hits
 
     def match_raw(self, text: str, election: str | None = None) -> list[Match]:
@@ -227,7 +232,7 @@ class Lexicon:
 
     def hits_padded(self, padded: str, allowed) -> list[tuple[int, int, int]]:
         """``hits_normalised`` given ``" " + norm + " "`` and ``allowed_ids(election)``."""
-        return self._scan(self._automata(allowed)[2], padded, False)
+        return self._scan((self._scoped.get(allowed) or self._automata(allowed))[2], padded, False)
 
     def match(self, text: str, election: str | None = None, normalised: str | None = None) -> list[Match]:
         """Matches over raw and normalised text, raw spans first.  Terms only
