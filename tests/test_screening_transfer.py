@@ -105,6 +105,25 @@ def test_negative_evidence_features_name_what_the_model_raised_wrongly():
         len(DENSE_NAMES) + len(STANCE_NAMES)
 
 
+def test_headline_source_counts_as_news_from_features_v5_only():
+    """The normaliser drops the dash of " - source", so up to features v4 ``st_news`` only saw the news words
+    (the saved models were trained so and keep it); v5 (``news_raw``) reads the source on the raw text."""
+    i = len(DENSE_NAMES) + STANCE_NAMES.index("st_news")
+    v3 = Featuriser(_lexicon(), FeatureConfig(stance=True, version=3))
+    v5 = Featuriser(_lexicon(), FeatureConfig(stance=True, news_raw=True, version=5))
+    headline = "Budi-Ani kunjungi pasar, janji turunkan harga - Kompas"
+    for text in (headline, "Budi-Ani kunjungi pasar | kotax.com https://t.co/x", "Harga naik \u2014 Detik"):
+        assert v3.prepare(text, "pilkada-2029").dense[i] == 0.0, text
+        assert v5.prepare(text, "pilkada-2029").dense[i] == 1.0, text
+    for text in ("Budi-Ani kunjungi pasar, warga senang", "Ayo coblos Budi-Ani - kota kita maju terus bersama"):
+        assert v5.prepare(text, "pilkada-2029").dense[i] == 0.0, text
+    # the news words count in both versions, and the rest of the features are v3's
+    worded = "Harga naik, kata Budi"
+    assert v3.prepare(worded, "pilkada-2029").dense[i] == v5.prepare(worded, "pilkada-2029").dense[i] == 1.0
+    a, b = v3.prepare(headline, "pilkada-2029").dense, v5.prepare(headline, "pilkada-2029").dense
+    assert a[:i] + a[i + 1:] == b[:i] + b[i + 1:] and len(a) == len(b)
+
+
 # --- threshold of an election without verdicts --------------------------------------------------------------
 def _unseen_election():
     """Probabilities (partisan, political, other) of 250 posts of an election the model never saw: 150 everyday

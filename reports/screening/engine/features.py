@@ -258,15 +258,21 @@ _form_of, _code_of, _word_of, _chars_of = (itemgetter(i) for i in range(4))
 
 
 def stance_features(ph_text: str, raw: str, has_target: bool, toks: list[str] | None = None,
-                    counts: list[int] | None = None) -> list[float]:
-    """Election-independent stance/address features over the placeholder text (names already replaced)."""
+                    counts: list[int] | None = None, news_raw: bool = False) -> list[float]:
+    """Election-independent stance/address features over the placeholder text (names already replaced).
+
+    ``st_news`` is meant to fire on a news word or a headline ending in " - source"; the source half looks for
+    the dash in the placeholder text, where the normaliser has dropped it, so up to features v4 only the words
+    count (the saved models were trained so).  ``news_raw`` (features v5) reads the source on the raw text."""
     if toks is None:
         toks = ph_text.split()
     if counts is None:
         counts = word_counts(ph_text, toks)
     call, we, you, praise, mock, record, election, news = counts[:len(_ST_GROUPS)]
-    if "-" in ph_text:  # " - source" at the end of a headline
+    if "-" in ph_text:  # never true (see above); kept so that v3 / v4 features stay what the models learnt
         news = 1 if _ST_NEWS.search(ph_text) else 0
+    if news_raw and not news and ("-" in raw or "|" in raw or "\u2013" in raw or "\u2014" in raw):
+        news = 1 if _RAW_SOURCE.search(raw) else 0
     call, praise, mock = _log1p(call), _log1p(praise), _log1p(mock)
     target = has_target or record > 0 or "__cand__" in ph_text
     election = _log1p(election)
@@ -316,6 +322,7 @@ class FeatureConfig:
     version: int = 2
     stance: bool = False  # version 3: + STANCE_NAMES dense features
     stance2: bool = False  # version 4: + STANCE2_NAMES dense features (after STANCE_NAMES)
+    news_raw: bool = False  # version 5: ``st_news`` also fires on a headline's " - source" read on the raw text
 
     def to_dict(self) -> dict:
         return {**self.__dict__, "char_ngram": list(self.char_ngram)}
@@ -500,7 +507,7 @@ class Featuriser:
             1.0 if words[_G_POSSESS] and ("ku " in ph_text or "jagoan" in ph_text) else 0.0,
         ]
         if self.config.stance:
-            dense += stance_features(ph_text, text, has_target, toks, words)
+            dense += stance_features(ph_text, text, has_target, toks, words, self.config.news_raw)
         if self.config.stance2:
             dense += stance2_features(ph_text, text, has_target, toks, words)
         return Prepared(text, norm, ph_text, rh, nh, dense, toks, recs)

@@ -122,5 +122,11 @@ RECIPES = {
                            note="as stance_h10 + negative and camp evidence (commerce, complaint, office acts, camp "
                                 "talk; news naming a candidate, tags or @mentions with nothing political); not adopted: "
                                 "Pilkada 2018 PR-AUC 0.53 -> 0.49 (loeo.md)"),
+    "stance_h10_news": replace(_ACTIVE, name="stance_h10_news", use_former_holdout=True, hand_weight=10.0,
+                               config=FeatureConfig(stance=True, news_raw=True, version=5),
+                               note="as stance_h10 with features v5: st_news also fires on a headline's "
+                                    "\" - source\" read on the raw text (the normaliser drops the dash); not adopted: with the "
+                                    "current labels Pilkada 2018 PR-AUC 0.53 -> 0.50 against the active model "
+                                    "(loeo.md)"),
 }
 CANDIDATE = "stance_h10"
