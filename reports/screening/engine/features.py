@@ -529,17 +529,16 @@ class Featuriser:
                 toks = p.placeholder.split()
                 recs = [tget(t) or tok(t) for t in toks]
             w = join(map(_word_of, recs))
-            if len(toks) > 1:
-                keys = list(zip(toks, toks[1:]))
-                bs = list(map(bget, keys))
-                try:  # a bigram not seen before is a None, which ``join`` refuses
-                    w += join(bs)
-                except TypeError:
-                    w += join([b or bigram(k) for b, k in zip(bs, keys)])
+            # the bigrams' pairs straight from ``zip`` into the lookup: ``zip`` reuses its tuple when nothing keeps it
+            bs = list(map(bget, zip(toks, toks[1:])))
+            try:  # a bigram not seen before is a None, which ``join`` refuses
+                b = join(bs)
+            except TypeError:
+                b = join([h or bigram(k) for h, k in zip(bs, zip(toks, toks[1:]))])
             ch = join(map(_chars_of, recs))
-            w_parts.append(w)
+            w_parts += (w, b)
             c_parts.append(ch)
-            w_len += len(w)
+            w_len += len(w) + len(b)
             c_len += len(ch)
             w_ptr.append(w_len)
             c_ptr.append(c_len)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Iterable, NamedTuple
 
 import ahocorasick
@@ -27,7 +28,8 @@ from .normalise import normalise
 
 __all__ = ["Term", "Match", "Lexicon", "load_seed", "read_rows", "KINDS"]
 
-_CAPS = re.compile(r"[A-Z]{2}")  # case-sensitive acronyms need at least two capitals
+_CAPS = re.compile(r"[A-Z]{2}")
+_third = itemgetter(2)  # case-sensitive acronyms need at least two capitals
 
 KINDS = ("candidate", "pair_number", "party", "slogan", "hashtag", "campaign_verb", "gesture")
 ANY = "any"
@@ -254,8 +256,8 @@ class Lexicon:
     def _normalised_only(self, raw_hits, norm_hits):
         """The terms found in the normalised text alone, each once, without those that are part of a longer term
         already found in the raw text."""
-        found = {i for _, _, i in raw_hits}
-        raw_norms = [self._norm_of[i] for i in found]
+        found = set(map(_third, raw_hits))
+        raw_norms = list(map(self._norm_of.__getitem__, found))
         for _, _, i in norm_hits:
             if i not in found:
                 found.add(i)
