@@ -32,7 +32,7 @@ def _token_ident(prefix: str) -> str:
 def token_count(prefix: str) -> WindowCount | None:
     """The count of a request with the token of `prefix`, to run in the round trip that reads the token; None
     without Redis as the cache."""
-    if redis_client(prefix) is None:
+    if redis_client() is None:
         return None
     duration = _token_durations.get(prefix) or ClientRateThrottle().parse_rate(default_rate())[1]
     return WindowCount(_cache_key(_token_ident(prefix)), duration)
@@ -54,7 +54,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         self.rate = token.throttle_rate if token and token.throttle_rate else default_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         key = self.get_cache_key(request, view)
-        client = redis_client(key)
+        client = redis_client()
         if client is None:
             return super().allow_request(request, view)
         counted = getattr(request, "window_count", None) if token else None
