@@ -1,15 +1,18 @@
 """The API's one round trip to Redis per request, kept because the stock path measured over the issue's 20 % bar
-(#29.6); nothing else in the code base reaches past the cache API into the Redis client, which it takes from
-django-redis's documented ``get_redis_connection`` (values decoded with the backend client's ``decode``, as its
-``get_many`` does).
+(#29.6) on Django's own Redis backend; on django-redis it no longer does (figures below). Nothing else in the
+code base reaches past the cache API into the Redis client, which it takes from django-redis's documented
+``get_redis_connection`` (values decoded with the backend client's ``decode``, as its ``get_many`` does).
 
 Measured alone against main 3563248 (372487c cherry-picked: DRF's TokenAuthentication with the token instance read
 through cache.get, SimpleRateThrottle counting with cache.incr/add, no shared pipeline): bench_instructions'
 intake 7.26 -> 8.92 M instructions per POST (+23 %); bench_intake in alternating single 10 s rounds on the loaded
 machine, main / stock: 61.3 / 42.3 and 70.3 / 42.5 req/s, 4.46 / 6.02 and 4.61 / 6.53 ms app CPU per POST (three
 cache round trips instead of one: the token, the count, the reference-data version). Both sides of that figure
-ran on Django's own RedisCache, which built a redis client per cache operation; with django-redis (one client per
-connection pool) the stock path costs less, and the 20 % needs measuring again.
+ran on Django's own RedisCache, which built a redis client per cache operation. Measured again on django-redis
+(one client per pool), main 160e8df against the same with 372487c's cases/api/auth.py and throttling.py (the
+token pickled as a model instance, the count by cache.incr, reports.refcache reading its version itself):
+bench_instructions' intake 7.21 / 6.97 and 7.33 / 7.09 M instructions per POST (main / stock, alternating, 150
+POSTs a run), so the stock path is now the cheaper one and this module no longer meets the 20 % bar.
 
 - ``with_request_keys``: cache.get_many of the token's key, with the keys registered readers read in every request
   (reports.refcache: the reference-data version) in the same MGET, and a ``WindowCount``'s commands in the same
