@@ -2,8 +2,8 @@
 
 Every submission names an election, a region and an agency; these tables change a few times a year but were read
 three times per report. Each process keeps the rows a form may choose from, keyed by the submitted value, and
-checks a shared version (read once per web request, with the API token when there is one) before using them: a save or delete of a reference row anywhere bumps the
-version, and so does emptying the cache, so no process uses a row changed elsewhere. Without the cache server the
+checks a shared version (read once per web request) before using them: a save or delete of a reference row
+anywhere bumps the version, and so does emptying the cache, so no process uses a row changed elsewhere. Without the cache server the
 database is read as before. Callers get a copy, never the shared instance.
 """
 import copy
@@ -15,7 +15,6 @@ from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
-from cases.api.fastpath import read_with_requests
 from cases.models import Agency, ElectionPeriod, ElectionStage, Region
 
 VERSION_KEY = "refcache:version"
@@ -39,17 +38,6 @@ def _version_key() -> str:
     """One version per database: test databases and the benchmark database share the cache server, and a change
     to one database's reference rows says nothing about another's."""
     return f"{VERSION_KEY}:{connection.settings_dict['NAME']}"
-
-
-def _request_keys():
-    """The version key, for cases.api.fastpath.with_request_keys, while a web request has not read it yet."""
-    return [_version_key()] if getattr(_request, "active", False) and _request.version is None else []
-
-
-def _accept(values):
-    version = values.get(_version_key())
-    if version is not None and getattr(_request, "active", False):
-        _request.version = version
 
 
 def _shared_version():
@@ -109,6 +97,5 @@ def _changed(sender, **kwargs):
 for _model in MODELS:
     post_save.connect(_changed, sender=_model, dispatch_uid=f"refcache-save-{_model.__name__}")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"refcache-delete-{_model.__name__}")
-read_with_requests(_request_keys, _accept)  # read with the API token: one round trip to the cache, not two
 request_started.connect(_request_started, dispatch_uid="refcache-request-started")
 request_finished.connect(_request_finished, dispatch_uid="refcache-request-finished")

@@ -15,16 +15,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from cases.api import throttling
-from cases.api.fastpath import with_request_keys
-from cases.models import Agency, ApiToken, Region, Role, User
+from cases.models import ApiToken, Role, User
 from cases.models.api import hash_key
 
 KEY_PREFIX = "ntr"
 # last_used_at is written at most this often, so a busy client does not turn every read into a write.
 LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
-# A token with its service user, region and agency, as read from the database, kept in the shared cache: the join is
-# a third of the CPU of a small API request. Any save of the token or its user drops it (revocation acts at once).
+# A token with its service user, region and agency, as read from the database, kept in the shared cache (the join
+# was a third of the CPU of a small API request). Any save of the token or its user drops it (revocation acts at once).
 TOKEN_CACHE_SECONDS = 300
 
 
@@ -67,52 +65,24 @@ def _split(raw: str) -> str | None:
 
 
 def _cache_key(prefix: str) -> str:
-    return f"apitoken:v2:{prefix}"  # v2: column values (v1 held pickled model instances)
-
-
-_PACKED = (ApiToken, User, Region, Agency)  # the order of _pack's rows
-
-
-def _pack(token: ApiToken) -> tuple:
-    """The token, its service user and the user's region and agency as plain column values: unpickling four model
-    instances cost more than the rest of the authentication (tests/test_api.py checks the round trip)."""
-    user = token.user
-    rows = [token, user, user.region if user.region_id else None, user.agency if user.agency_id else None]
-    return tuple(None if obj is None else tuple(getattr(obj, f.attname) for f in model._meta.concrete_fields)
-                 for obj, model in zip(rows, _PACKED))
-
-
-def _unpack(packed) -> ApiToken:
-    db = ApiToken.objects.db
-    token, user, region, agency = (
-        None if values is None else model.from_db(db, [f.attname for f in model._meta.concrete_fields], values)
-        for values, model in zip(packed, _PACKED))
-    ApiToken._meta.get_field("user").set_cached_value(token, user)
-    User._meta.get_field("region").set_cached_value(user, region)
-    User._meta.get_field("agency").set_cached_value(user, agency)
-    return token
+    return f"apitoken:v3:{prefix}"  # v3: the token instance with its user, region and agency (v2 held column values)
 
 
 def _cache_set(token: ApiToken) -> None:
     try:
-        cache.set(_cache_key(token.prefix), _pack(token), TOKEN_CACHE_SECONDS)
+        cache.set(_cache_key(token.prefix), token, TOKEN_CACHE_SECONDS)
     except Exception:  # the cache is an optimisation: without Redis every request reads the database
         pass
 
 
-def _token_for(prefix: str, count=None) -> ApiToken | None:
-    """The token of `prefix` from the shared cache, else the database. The same round trip to the cache also
-    brings what cases.api.fastpath.with_request_keys adds for this request (the reference-data version), and counts
-    the request for the throttle (`count`, a cases.api.throttling.WindowCount)."""
+def _token_for(prefix: str) -> ApiToken | None:
+    """The token of `prefix` with its service user, region and agency: from the shared cache, else the database."""
     try:
-        packed = with_request_keys([_cache_key(prefix)], also=count).get(_cache_key(prefix))
-    except Exception:
-        packed = None
-    if packed is not None:
-        try:
-            return _unpack(packed)
-        except Exception:  # a value from another version of the code: read the database
-            pass
+        token = cache.get(_cache_key(prefix))
+    except Exception:  # no cache server, or a value another version of the code cannot read
+        token = None
+    if isinstance(token, ApiToken):
+        return token
     token = ApiToken.objects.select_related("user", "user__region", "user__agency").filter(prefix=prefix).first()
     if token is not None:
         _cache_set(token)
@@ -143,35 +113,34 @@ post_delete.connect(_token_changed, sender=ApiToken, dispatch_uid="apitoken-cach
 post_save.connect(_user_changed, sender=User, dispatch_uid="apitoken-cache-user-saved")
 
 
-class ApiTokenAuthentication(authentication.BaseAuthentication):
-    keyword = "Token"
+class ApiTokenAuthentication(authentication.TokenAuthentication):
+    """REST framework's `Authorization: Token <key>` over ApiToken: the key is checked against its stored hash, the
+    token read through the shared cache. A wrong key fails here, before the throttle counts anything, so it cannot
+    use up the rate of the client whose prefix it names."""
 
     def authenticate(self, request):
+        """TokenAuthentication.authenticate with the project's Indonesian messages (REST framework's Indonesian
+        catalogue has none for a malformed header)."""
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Header Authorization harus berbentuk \u201cToken <kunci>\u201d."))
         try:
-            raw = header[1].decode()
-        except UnicodeDecodeError:
+            key = header[1].decode()
+        except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Kunci token API tidak sah."))
-        prefix = _split(raw)
-        count = throttling.token_count(prefix) if prefix else None
-        token = _token_for(prefix, count) if prefix else None
-        try:
-            if token is None or not token.matches(raw):
-                raise exceptions.AuthenticationFailed(_("Kunci token API tidak sah."))
-            if token.revoked_at is not None:
-                raise exceptions.AuthenticationFailed(
-                    _("Token API ini sudah dicabut; minta token baru kepada administrator."))
-            if not token.user.is_active:
-                raise exceptions.AuthenticationFailed(_("Pengguna layanan token ini dinonaktifkan."))
-        except exceptions.AuthenticationFailed:
-            if count is not None:
-                count.take_back()  # a wrong key must not use up the rate of the client whose prefix it names
-            raise
-        request.window_count = count  # for cases.api.throttling.ClientRateThrottle
+        return self.authenticate_credentials(key)
+
+    def authenticate_credentials(self, key):
+        prefix = _split(key)
+        token = _token_for(prefix) if prefix else None
+        if token is None or not token.matches(key):
+            raise exceptions.AuthenticationFailed(_("Kunci token API tidak sah."))
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("Token API ini sudah dicabut; minta token baru kepada administrator."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Pengguna layanan token ini dinonaktifkan."))
         self._touch(token)
         return token.user, token
 
