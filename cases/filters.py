@@ -119,11 +119,6 @@ class ChoicesOrAllFilter(filters.MultipleChoiceFilter):
     field_class = _ChoicesOrAll
 
 
-def _returning(choices):
-    """`choices` as a function (a function is copied by reference; a functools.partial would copy its list)."""
-    return lambda: choices
-
-
 def _day_start(day: dt.date) -> dt.datetime:
     """Midnight at the start of `day` in the current time zone (Asia/Jakarta unless changed)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
@@ -155,20 +150,11 @@ class CaseFilterSet(filters.FilterSet):
     def get_form_class(self):
         """django-filter builds a new form class with new fields for every request; none of these fields depends
         on the request (fixed choices, no querysets), so the class is built once per FilterSet class. Each form
-        still gets its own copies of the fields, as Django makes them.
-
-        The choice fields get their fixed lists as a callable (Django's documented ``choices=callable``): a form's
-        deep copy of its fields then copies a reference to the function instead of every (value, lazily
-        translated label) pair; the options, validation and messages are the same. The filters keep their lists:
-        drf-spectacular leaves a callable's choices out of the OpenAPI schema's enums."""
+        still gets its own copies of the fields, as Django makes them."""
         cls = type(self)
         form_class = cls.__dict__.get("_form_class")
         if form_class is None:
             form_class = super().get_form_class()
-            for name, field in form_class.base_fields.items():
-                choices = self.filters[name].extra.get("choices")
-                if isinstance(choices, list):
-                    field.choices = _returning(choices)
             cls._form_class = form_class
         return form_class
 

@@ -298,27 +298,3 @@ def test_filter_forms_share_no_field_state_between_requests():
     assert not fresh.is_valid() and "changed" not in str(fresh.form.errors["sort"])
     assert [c for c, _label in good.form.fields["status"].choices] == [c for c, _label in CaseStatus.choices]
     assert good.form.cleaned_data["status"] == ["awaiting_follow_up"] and good.form.cleaned_data["sort"] == "due"
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("query", ["status=awaiting_follow_up&status=overdue&sort=due&clock_state=due_week"
-                                   "&reached=forwarded&sanction_category=moral",
-                                   "status=bogus&sort=x&clock_state=y&reached=z&sanction_category=w", ""])
-def test_filter_form_choices_as_callables_render_and_validate_as_django_filter_builds_them(query):
-    """CaseFilterSet.get_form_class gives the choice fields their lists as a callable: each field renders the same
-    HTML, lists the same choices and answers with the same errors as the form django-filter builds itself, and
-    the filters keep their lists (the OpenAPI schema's enums are read from them)."""
-    import django_filters
-    from django.http import QueryDict
-
-    from cases.filters import CaseFilterSet
-
-    data = QueryDict(query)
-    ours = CaseFilterSet(data, queryset=Case.objects.none())
-    stock = django_filters.FilterSet.get_form_class(ours)(data)
-    for name in ("status", "sort", "clock_state", "reached", "sanction_category"):
-        assert callable(ours.form.fields[name].choices.choices)
-        assert isinstance(CaseFilterSet.base_filters[name].extra["choices"], list)
-        assert str(ours.form[name]) == str(stock[name])
-        assert list(ours.form.fields[name].choices) == list(stock.fields[name].choices)
-    assert ours.form.errors == stock.errors
