@@ -28,10 +28,14 @@ def code_from_secret(secret: str, *, last_t: int = -1) -> str:
 
 
 def _usable_step(last_t: int, *, step=30, tolerance=1, wait=True) -> int | None:
-    """The earliest time step the device accepts: inside [now - tolerance, now + tolerance] and after last_t."""
+    """A time step the device accepts: the current one, or the next unused one inside [now, now + tolerance].
+
+    Never a past step, although the device also accepts now - tolerance: that code expires when the clock passes
+    the next 30-second mark, and a browser journey on a loaded machine can take seconds between computing the code
+    and the server checking it (an enrolment in CI was refused that way)."""
     while True:
         now = int(time.time()) // step
-        t = max(now - tolerance, last_t + 1)
+        t = max(now, last_t + 1)
         if t <= now + tolerance:
             return t
         if not wait:
@@ -59,7 +63,7 @@ def pass_second_step(client, user) -> None:
     if not twofactor.second_factor_needed(user):
         return
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol(user)
-    if _usable_step(device.last_t, wait=False) is None:  # signed in thrice within a minute: a second phone
+    if _usable_step(device.last_t, wait=False) is None:  # its codes of this step and the next are used: a second phone
         device = TOTPDevice.objects.create(user=user, name="Ponsel kedua", confirmed=True)
     verified = twofactor.second_factor_verify(user=user, token=totp_now(device))
     session = client.session
