@@ -91,25 +91,30 @@ class SiteLocaleMiddleware(LocaleMiddleware):
 
 
 class NulInQueryMiddleware:
-    """A query string holding a NUL character (%00) is refused with 400 and the parameter named, before any view.
+    """A NUL character in a query parameter, or in a page's form field, is refused with 400 and the field named,
+    before any view.
 
     PostgreSQL text cannot hold NUL: a filter value with one, read by a view and handed to the database, raised a
     DataError (a 500) on four list pages (tests/test_crawl_roles.py found them). No field of this system takes a
     NUL, so it is refused in one place for every page and the API alike, in the request's language: HTML pages
-    get the 400 page with the parameter's name, the API its error shape ({"code", "message", "fields"}, 422 as
-    for any other bad input). A request without "%00" in its query string costs one substring test."""
+    get the 400 page with the field's name, the API its error shape ({"code", "message", "fields"}, 422 as for
+    any other bad input). A query string without "%00" costs one substring test. A page's POST is read here as
+    CSRF protection reads it anyway; the API's bodies are left to REST framework, whose fields refuse NUL."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        query = request.META.get("QUERY_STRING", "")
-        if "%00" in query:
-            names = [name for name, values in request.GET.lists()
-                     if "\x00" in name or any("\x00" in value for value in values)]
-            if names:
-                return nul_refused_response(request, names)
+        names = _nul_names(request.GET) if "%00" in request.META.get("QUERY_STRING", "") else []
+        if not names and request.method == "POST" and not request.path_info.startswith("/api/"):
+            names = _nul_names(request.POST)
+        if names:
+            return nul_refused_response(request, names)
         return self.get_response(request)
+
+
+def _nul_names(data) -> list[str]:
+    return [name for name, values in data.lists() if "\x00" in name or any("\x00" in value for value in values)]
 
 
 def nul_refused_response(request, names):

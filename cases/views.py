@@ -320,7 +320,9 @@ def _ticked(request) -> tuple[list[int], str]:
 def bulk_assign(request):
     """Assign the ticked cases (each in the user's scope) to one officer; each goes through the workflow."""
     ids, back = _ticked(request)
-    officer = User.objects.filter(pk=request.POST.get("officer") or 0, is_active=True).first()
+    officer_id = request.POST.get("officer", "")
+    officer = (User.objects.filter(pk=int(officer_id), is_active=True).first()
+               if officer_id.isascii() and officer_id.isdigit() and len(officer_id) <= 18 else None)
     if not ids or officer is None:
         messages.error(request, _("Pilih sedikitnya satu perkara dan satu petugas untuk penugasan massal."))
         return redirect(back)

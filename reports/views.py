@@ -236,7 +236,10 @@ def track_status(request):
             if message_form is None:
                 return redirect(reverse("reports:track_status") + "#messages")
         elif action == "answer":
-            info = get_object_or_404(InfoRequest, pk=request.POST.get("info"), report=report)
+            info_id = request.POST.get("info", "")
+            if not (info_id.isascii() and info_id.isdigit() and len(info_id) <= 18):
+                raise Http404(_("Permintaan keterangan tidak ditemukan."))
+            info = get_object_or_404(InfoRequest, pk=int(info_id), report=report)
             form = AnswerForm(request.POST)
             if form.is_valid():
                 try:
