@@ -234,3 +234,27 @@ def test_queue_filters_choose_the_cases_to_print(client, bawaslu_officer):
     assert "<strong>2</strong>" in page, page[page.find("role=\"alert\""):][:400]
     none = client.get(reverse("letters:batch"), {"status": CaseStatus.CLOSED_OTHER}).content.decode()
     assert "<strong>0</strong>" in none
+
+
+@pytest.mark.django_db
+def test_every_value_of_a_repeated_queue_filter_is_kept_so_what_is_printed_is_what_was_counted(client, bawaslu_officer):
+    """status=a&status=b: the page counts the letters of both statuses, names both, carries both in its hidden
+    fields and its link back to the queue, and the batch it starts holds the letters it counted (it printed only
+    the last status's letters, while the page counted both)."""
+    users = make_users("bm")
+    waiting, late = issue_letters(2, users)
+    Case = type(late.case)
+    Case.objects.filter(pk=late.case_id).update(status=CaseStatus.OVERDUE)
+    client.force_login(bawaslu_officer)
+    query = {"status": [CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.OVERDUE], "sort": "due"}
+    page = client.get(reverse("letters:batch"), query).content.decode()
+    assert "<strong>2</strong>" in page
+    for status in (CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.OVERDUE):
+        assert f"Status: {status.label}" in page
+        assert f'<input type="hidden" name="status" value="{status}">' in page
+    back = page.split(f'href="{reverse("cases:queue")}?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert sorted(urllib.parse.parse_qs(back)["status"]) == sorted(query["status"])
+    started = client.post(reverse("letters:batch"), {**query, "format": "pdf"})
+    assert started.status_code == 302
+    batch_id = started["Location"].rstrip("/").rsplit("/", 1)[1]
+    assert B.batch_state(batch_id)["total"] == 2

@@ -98,10 +98,12 @@ def _batch_selection(request, data):
             errors["case_ids"] = _("Nomor internal perkara harus angka, dipisahkan koma.")
             break
         case_ids.append(int(part))
-    filters = {k: v for k, v in data.items() if k not in BATCH_PARAMS and v}
+    # [(name, value)], every value of a repeated filter (status=a&status=b) kept: the hidden fields and the link back
+    # to the queue carry all of them, so what is printed is what was counted
+    filters = [(k, v) for k in data if k not in BATCH_PARAMS for v in data.getlist(k) if v]
     bound = QueryDict(mutable=True)  # a QueryDict: a multiple-choice filter (status) reads a list, not a string's letters
-    for key in filters:
-        bound.setlist(key, [v for v in data.getlist(key) if v])
+    for key, value in filters:
+        bound.appendlist(key, value)
     filterset = selectors.case_queue(request.user, bound, request=request)
     if not filterset.is_valid():
         fields = filterset.form.fields
@@ -117,7 +119,7 @@ def _batch_selection(request, data):
 def _filters_shown(filterset, filters) -> list:
     """[(label, value as the queue shows it)]: the queue's filters in words, not parameter names and ids."""
     shown = []
-    for name, value in filters.items():
+    for name, value in filters:
         field = filterset.form.fields.get(name)
         label, text = (field.label if field else name), value
         if getattr(field, "choices", None):
@@ -147,7 +149,8 @@ def batch_form(request):
             batch_id = B.batch_start(actor=request.user, letter_ids=ids, fmt=fmt)
             return redirect("letters:batch_progress", batch_id=batch_id)
     queue_query = QueryDict(mutable=True)
-    queue_query.update(filters)
+    for key, value in filters:
+        queue_query.appendlist(key, value)
     context = {"kinds": LetterKind.choices, "data": data, "filters": filters, "shown": shown, "count": count,
                "errors": {labels.get(k, k): v for k, v in errors.items()}, "today": timezone.localdate(), "queue_query": queue_query.urlencode()}
     return render(request, "letters_ui/batch_form.html", context, status=400 if errors else 200)
