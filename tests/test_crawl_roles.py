@@ -18,9 +18,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from cases.demo.users import DEMO_USERS
-from cases.models import User
-from cases.selectors import cases_visible_to
+from cases.models import Case, Role, User
+from cases.selectors import cases_visible_to, tracks_visible_to
 from reports.models import Report
+from reports.screening.models import Account
 
 PAGES_PER_ROLE = 120
 PER_SHAPE = 2  # /cases/12/ and /cases/34/ are one shape; two of each are visited
@@ -182,3 +183,38 @@ def test_a_nul_in_a_query_parameter_is_refused_with_the_parameter_named(client):
     posted = client.post("/cases/bulk-assign/", {"case": "1", "officer": "1", "reason": "alasan\x00"})
     assert posted.status_code == 400 and "Parameter \u201creason\u201d" in posted.content.decode()
     assert client.post("/cases/bulk-assign/", {"case": "1", "officer": "zz"}).status_code == 302  # a message, no 500
+
+
+NIP = re.compile(r"(?<![\d.])(\d{8})[ \u00a0]?(\d{6})[ \u00a0]?(\d)[ \u00a0]?(\d{3})(?![\d.])")
+
+
+@pytest.mark.django_db
+def test_no_role_sees_a_respondents_nip_outside_its_scope_on_any_page_the_administrator_reaches(demo):
+    """Scope checked from outside: every page the administrator reaches (so every object URL of the demo), asked
+    for by each other role; on each page that answers, every NIP shown belongs to a respondent that role may see
+    in full (cases.selectors.tracks_visible_to), or for the screening reviewer an account holder of the screening
+registry. A PPK liaison reads only its own agency's respondents, even in a
+    case shared with another agency."""
+    admin = Client(raise_request_exception=False)
+    admin.force_login(User.objects.get(username="admin"))
+    cases = [f"/cases/{pk}/" for pk in Case.objects.order_by("status", "-pk").distinct("status")
+             .values_list("pk", flat=True)]
+    _errors, urls = _crawl(admin, "/", *cases)
+    leaks, seen_any = {}, Counter()
+    for username in [u[0] for u in DEMO_USERS if u[0] != "admin"]:
+        user = User.objects.get(username=username)
+        allowed = set(tracks_visible_to(user).values_list("respondent__nip", flat=True))
+        if user.has_role(Role.SCREENING):  # the account registry: which civil servant holds which account
+            allowed |= set(Account.objects.values_list("respondent__nip", flat=True))
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        for url in sorted(urls):
+            response = client.get(url)
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            shown = {"".join(m) for m in NIP.findall(response.content.decode("utf-8", "replace"))}
+            seen_any[username] += len(shown)
+            if shown - allowed:
+                leaks.setdefault(username, []).append((url, sorted(shown - allowed)[:3]))
+    assert leaks == {}, leaks
+    assert seen_any["ppk.cilacap"] and seen_any["bawaslu.cilacap"], seen_any  # the check looked at real NIPs
