@@ -66,8 +66,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def report_lingering_connections():
     """Before the test database is dropped, name any other session still connected to it (CI runs warned "database
     test_kasn_ci_gw1 is being accessed by other users" at teardown): its client port, age and last statement, so
-    the test that left it open can be found."""
-    import sys
+    the test that left it open can be found. A warning, so that pytest-xdist relays it from its worker to the
+    run's warnings summary (a worker's stderr is not shown)."""
+    import warnings
 
     from django.db import connection
 
@@ -76,9 +77,9 @@ def report_lingering_connections():
                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
         rows = cursor.fetchall()
     for pid, port, started, state, query in rows:
-        print(f"\n[conftest] {WORKER or 'main'}: a session is still connected to the test database at teardown: "
-              f"pid {pid}, client port {port}, since {started:%H:%M:%S}, {state}, last: {query!r}",
-              file=sys.__stderr__, flush=True)
+        warnings.warn(f"[conftest] {WORKER or 'main'}: a session is still connected to the test database at "
+                      f"teardown: pid {pid}, client port {port}, since {started:%H:%M:%S}, {state}, last: {query!r}",
+                      stacklevel=1)
 
 
 @pytest.fixture
