@@ -37,8 +37,13 @@ def _free_port() -> int:
 def _env(port: int, tmp_path) -> dict:
     db = connection.settings_dict  # the test database, so the server sees what this test commits
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    socket_dir = db["OPTIONS"].get("host", "")  # the embedded server of a local `make test` (kasn_cases.embedded)
+    if not db["HOST"] and socket_dir:
+        url = f"postgresql://{db['USER']}:@/{db['NAME']}?host={socket_dir}"
+    else:
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env.update(KASN_EMBEDDED="1", HOST="127.0.0.1", PORT=str(port), WEB_WORKERS="1", WEB_THREADS="2",
-               DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}", LOG_LEVEL="INFO",
+               DATABASE_URL=url, LOG_LEVEL="INFO",
                REPORT_SUBMIT_RATE="10000/m", TRACKING_RATE="10000/m", STATIC_ROOT=str(tmp_path / "static"),
                DJANGO_SETTINGS_MODULE="kasn_cases.settings", PYTHONUNBUFFERED="1")
     return env
