@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
@@ -136,8 +137,10 @@ def test_every_linked_page_and_form_answers_without_a_server_error(demo):
     # a report in each status (the intake desk's forms differ by status; one outside a role's scope answers 404)
     reports = [f"/intake/{pk}/" for pk in Report.objects.order_by("status", "-pk").distinct("status")
                .values_list("pk", flat=True)]
-    for username in [u[0] for u in DEMO_USERS]:
+    for i, username in enumerate(u[0] for u in DEMO_USERS):
         client = Client(raise_request_exception=False)  # a 500 is recorded with its URL, and the crawl goes on
+        if i % 2:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # every other role in English
         user = User.objects.get(username=username)
         client.force_login(user)
         # a case page in each status the role sees: each status shows other action forms
@@ -153,10 +156,14 @@ def test_every_linked_page_and_form_answers_without_a_server_error(demo):
 
 @pytest.mark.django_db
 def test_the_public_and_a_signed_in_reporter_get_no_server_error_either(demo):
-    """The citizen's side: the public pages from the home page, then the demo reporter's tracking page (code and
+    """The citizen's side: the public pages from the home page (in English too), then the demo reporter's tracking page (code and
     PIN), its message and answer forms included."""
     from reports.demo_stories import DEMO_PIN, DEMO_TRACKING_CODE
 
+    english = Client(raise_request_exception=False)
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switcher's choice
+    errors, seen = _crawl(english, "/")
+    assert len(seen) >= 3 and errors == [], errors
     client = Client(raise_request_exception=False)
     errors, seen = _crawl(client, "/")
     assert len(seen) >= 3 and errors == [], errors
