@@ -20,6 +20,13 @@ def playwright_driver():
 
     with sync_api.sync_playwright() as p:
         yield p
+        # While Playwright's event loop runs in this thread, asgiref's thread-critical Local gives Django's
+        # connections a context-variable store apart from the thread's own: the ORM calls of the browser tests open
+        # a second connection of the main thread, which nothing else closes. Left open, it kept the test database
+        # from being dropped at the end of the run ("being accessed by other users"; tests/conftest.py names it).
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")
