@@ -23,6 +23,7 @@ from cases.home import sections_for
 from cases.models import ElectionPeriod, ElectionStage, Role, User
 from cases.page_user import load_page_user
 from cases.pagination import InvalidCursor, bounded_count
+from cases.params import whole_number
 from cases.services import NOTIFICATION_KINDS, request_origin, respondents_shown
 from cases.templatetags.queue_form import officer_label, stage_groups_html
 from cases.workflow import (
@@ -255,7 +256,7 @@ def act(request, pk):
 def _shown_version(request):
     """The case version the page carried (cases.workflow.case_version); None when the form has none."""
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+    return whole_number(raw)
 
 
 @login_required
@@ -310,7 +311,7 @@ def respondent_add(request, pk):
 
 def _ticked(request) -> tuple[list[int], str]:
     """(ids of the cases ticked in the queue, at most a page of them; the queue URL to go back to)."""
-    ids = [int(i) for i in request.POST.getlist("case") if i.isascii() and i.isdigit() and len(i) <= 18][:PER_PAGE]
+    ids = [n for n in map(whole_number, request.POST.getlist("case")) if n is not None][:PER_PAGE]
     back = reverse("cases:queue") + ("?" + request.POST.get("query", "") if request.POST.get("query") else "")
     return ids, back
 
@@ -320,9 +321,8 @@ def _ticked(request) -> tuple[list[int], str]:
 def bulk_assign(request):
     """Assign the ticked cases (each in the user's scope) to one officer; each goes through the workflow."""
     ids, back = _ticked(request)
-    officer_id = request.POST.get("officer", "")
-    officer = (User.objects.filter(pk=int(officer_id), is_active=True).first()
-               if officer_id.isascii() and officer_id.isdigit() and len(officer_id) <= 18 else None)
+    officer_id = whole_number(request.POST.get("officer", ""))
+    officer = User.objects.filter(pk=officer_id, is_active=True).first() if officer_id is not None else None
     if not ids or officer is None:
         messages.error(request, _("Pilih sedikitnya satu perkara dan satu petugas untuk penugasan massal."))
         return redirect(back)
@@ -392,7 +392,7 @@ def notifications_bell(request):
 @require_POST
 def notifications_read(request):
     raw = request.POST.getlist("id")
-    ids = [int(i) for i in raw if i.isascii() and i.isdigit() and len(i) <= 18] if raw else None
+    ids = [n for n in map(whole_number, raw) if n is not None] if raw else None
     if raw and not ids:
         return HttpResponseBadRequest(_("Nomor notifikasi tidak valid."))
     n = notifications_mark_read(actor=request.user, ids=ids)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from cases.params import whole_number
 from cases import selectors as case_selectors
 from cases.models import AccessKind
 from cases.services import access_record, request_origin
@@ -236,10 +237,10 @@ def track_status(request):
             if message_form is None:
                 return redirect(reverse("reports:track_status") + "#messages")
         elif action == "answer":
-            info_id = request.POST.get("info", "")
-            if not (info_id.isascii() and info_id.isdigit() and len(info_id) <= 18):
+            info_id = whole_number(request.POST.get("info", ""))
+            if info_id is None:
                 raise Http404(_("Permintaan keterangan tidak ditemukan."))
-            info = get_object_or_404(InfoRequest, pk=int(info_id), report=report)
+            info = get_object_or_404(InfoRequest, pk=info_id, report=report)
             form = AnswerForm(request.POST)
             if form.is_valid():
                 try:

@@ -19,6 +19,7 @@ from cases import stats, workflow
 from cases.api import serializers as s
 from cases.api.errors import ErrorSerializer, Unprocessable, errors
 from cases.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
+from cases.params import whole_number
 from cases.api.idempotency import idempotent
 from cases.filters import CLOCK_STATES, REACHED, CaseFilterSet
 from cases.models import (
@@ -178,7 +179,8 @@ def _if_match(request):
     if not raw or raw == "*":
         return None
     tag = raw.removeprefix("W/").strip('"')
-    return int(tag) if tag.isascii() and tag.isdigit() and len(tag) <= 18 else -1
+    version = whole_number(tag)
+    return -1 if version is None else version
 
 
 # --- respondents -------------------------------------------------------------------------------------------------
